@@ -1,0 +1,22 @@
+"""Shared test set-up: one thread for every oracle (the CI machine has 2 cores), fixed seeds."""
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("default", deadline=None, max_examples=25, derandomize=True)
+settings.load_profile("default")
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    import whiteboard as wb
+
+    wb.manual_seed(0)
+    np.random.seed(0)
+    yield
