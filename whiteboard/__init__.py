@@ -17,7 +17,7 @@ from .autograd.creation import (
 from .autograd.ops import (
     abs, add, amax, amin, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, concatenate,
     div, exp, expand, flatten, log, logsumexp, masked_fill, matmul, max, maximum, mean, min,
-    minimum, mul, neg, permute, pow, relu, reshape, sigmoid, sign, split, sqrt, squeeze, stack,
+    minimum, mul, neg, pad, permute, pow, relu, reshape, sigmoid, sign, split, sqrt, squeeze, stack,
     std, sub, sum, tanh, transpose, unsqueeze, var, where,
 )
 from .backend import (
@@ -35,3 +35,6 @@ bool_ = np.dtype(np.bool_)
 float = float32  # noqa: A001  (PyTorch's alias)
 double = float64
 long = int64
+
+from . import nn  # noqa: E402
+from .serialization import load, save  # noqa: E402

@@ -168,7 +168,8 @@ def pow(a, b):
         xp = backend.get_array_module(g)
         ga = gb = None
         if a.requires_grad:
-            ga = xp.where(b.data == 0, 0, g * b.data * a.data ** (b.data - 1))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ga = xp.where(b.data == 0, 0, g * b.data * a.data ** (b.data - 1))
             ga = unbroadcast(ga, a.shape)
         if b.requires_grad:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -760,8 +761,8 @@ def pad(x, pad, mode="constant", value=0.0):
         widths[x.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
     grow = [(builtins.max(lo, 0), builtins.max(hi, 0)) for lo, hi in widths]
     crop = tuple(
-        slice(builtins.max(-lo, 0), n + builtins.max(lo, 0) + builtins.max(hi, 0) - builtins.max(-hi, 0))
-        for (lo, hi), n in zip(widths, x.shape)
+        slice(builtins.max(-lo, 0), n + glo + ghi - builtins.max(-hi, 0))
+        for (lo, hi), (glo, ghi), n in zip(widths, grow, x.shape)
     )
     for (lo, hi), n in zip(widths, x.shape):
         if n + lo + hi < 0:

@@ -1,0 +1,7 @@
+"""Stateless operations with ``torch.nn.functional``'s names.
+
+Each op is defined beside its module in ``nn/<concept>.py`` (convolution in ``nn/conv.py``, ...)
+and gathered here, so ``import whiteboard.nn.functional as F`` works as in PyTorch.
+"""
+
+from ..autograd.ops import pad  # noqa: F401
