@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from sklearn.metrics.pairwise import euclidean_distances as sk_dist
 from sklearn.neighbors import NearestNeighbors
 
