@@ -75,8 +75,8 @@ def test_single_class_roc_auc_warns_like_sklearn():
 def multiclass_scores(draw):
     k = draw(st.integers(3, 5))
     n = draw(st.integers(k, 40))
-    y = np.concatenate([np.arange(k), draw(st.lists(st.integers(0, k - 1), min_size=n - k,
-                                                    max_size=n - k))])
+    y = np.concatenate([np.arange(k), np.array(draw(st.lists(
+        st.integers(0, k - 1), min_size=n - k, max_size=n - k)), dtype=np.int64)])
     raw = np.array(draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0]), min_size=n * k,
                                  max_size=n * k))).reshape(n, k)
     raw[raw.sum(axis=1) == 0] = 1.0
