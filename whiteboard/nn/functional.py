@@ -5,3 +5,4 @@ and gathered here, so ``import whiteboard.nn.functional as F`` works as in PyTor
 """
 
 from ..autograd.ops import pad  # noqa: F401
+from .conv import conv1d, conv2d, conv_transpose2d  # noqa: F401
