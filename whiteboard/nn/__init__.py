@@ -4,3 +4,4 @@ from . import functional, init
 from .containers import Flatten, Identity, ModuleDict, ModuleList, Sequential, Unflatten
 from .module import Module, RemovableHandle
 from .parameter import Parameter
+from .linear import Linear

@@ -5,3 +5,4 @@ and gathered here, so ``import whiteboard.nn.functional as F`` works as in PyTor
 """
 
 from ..autograd.ops import pad  # noqa: F401
+from .linear import linear  # noqa: F401
