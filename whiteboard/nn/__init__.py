@@ -5,3 +5,8 @@ from .containers import Flatten, Identity, ModuleDict, ModuleList, Sequential, U
 from .module import Module, RemovableHandle
 from .parameter import Parameter
 from .conv import Conv1d, Conv2d, ConvTranspose2d
+from .linear import Linear
+from .activation import (  # noqa: F401
+    ELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Maxout, Mish, PReLU, ReLU,
+    ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softplus, Swish, Tanh,
+)
