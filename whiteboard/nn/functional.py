@@ -5,3 +5,8 @@ and gathered here, so ``import whiteboard.nn.functional as F`` works as in PyTor
 """
 
 from ..autograd.ops import pad  # noqa: F401
+from .loss import (  # noqa: F401
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, exponential_loss,
+    focal_loss, hinge_loss, huber_loss, kl_div, l1_loss, l1_penalty, l2_penalty, mse_loss,
+    multi_margin_loss, nll_loss, sigmoid_focal_loss, smooth_l1_loss, zero_one_loss,
+)
