@@ -9,6 +9,7 @@ from .linear import Linear
 from .activation import (  # noqa: F401
     ELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Maxout, Mish, PReLU, ReLU,
     ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softplus, Swish, Tanh,
+)
 from .loss import (  # noqa: F401
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, ExponentialLoss, FocalLoss, HingeLoss,
     HuberLoss, KLDivLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss, SigmoidFocalLoss,

@@ -10,6 +10,7 @@ from .linear import linear  # noqa: F401
 from .activation import (  # noqa: F401
     elu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, maxout, mish, prelu, relu,
     relu6, rrelu, sigmoid, silu, softmax, softplus, tanh,
+)
 from .loss import (  # noqa: F401
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, exponential_loss,
     focal_loss, hinge_loss, huber_loss, kl_div, l1_loss, l1_penalty, l2_penalty, mse_loss,
