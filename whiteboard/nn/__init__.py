@@ -15,3 +15,7 @@ from .loss import (  # noqa: F401
     HuberLoss, KLDivLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss, SigmoidFocalLoss,
     SmoothL1Loss,
 )
+from .pooling import (  # noqa: F401
+    AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,
+    AvgPool2d, GlobalAvgPool2d, MaxPool1d, MaxPool2d, SpatialPyramidPooling,
+)

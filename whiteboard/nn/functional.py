@@ -16,3 +16,7 @@ from .loss import (  # noqa: F401
     focal_loss, hinge_loss, huber_loss, kl_div, l1_loss, l1_penalty, l2_penalty, mse_loss,
     multi_margin_loss, nll_loss, sigmoid_focal_loss, smooth_l1_loss, zero_one_loss,
 )
+from .pooling import (  # noqa: F401
+    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
+    avg_pool1d, avg_pool2d, max_pool1d, max_pool2d, spatial_pyramid_pool,
+)
