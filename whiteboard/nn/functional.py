@@ -10,3 +10,6 @@ from .activation import (  # noqa: F401
     elu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, maxout, mish, prelu, relu,
     relu6, rrelu, sigmoid, silu, softmax, softplus, tanh,
 )
+from .normalization import (  # noqa: F401
+    batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
+)
