@@ -13,3 +13,4 @@ from .normalization import (  # noqa: F401
     BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, InstanceNorm1d, InstanceNorm2d,
     InstanceNorm3d, LayerNorm, LocalResponseNorm,
 )
+from .dropout import Dropout, Dropout2d  # noqa: F401

@@ -13,3 +13,4 @@ from .activation import (  # noqa: F401
 from .normalization import (  # noqa: F401
     batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
 )
+from .dropout import dropout, dropout2d  # noqa: F401
