@@ -19,3 +19,8 @@ from .pooling import (  # noqa: F401
     AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,
     AvgPool2d, GlobalAvgPool2d, MaxPool1d, MaxPool2d, SpatialPyramidPooling,
 )
+from .normalization import (  # noqa: F401
+    BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, InstanceNorm1d, InstanceNorm2d,
+    InstanceNorm3d, LayerNorm, LocalResponseNorm,
+)
+from .dropout import Dropout, Dropout2d  # noqa: F401

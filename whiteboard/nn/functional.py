@@ -20,3 +20,7 @@ from .pooling import (  # noqa: F401
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
     avg_pool1d, avg_pool2d, max_pool1d, max_pool2d, spatial_pyramid_pool,
 )
+from .normalization import (  # noqa: F401
+    batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
+)
+from .dropout import dropout, dropout2d  # noqa: F401
