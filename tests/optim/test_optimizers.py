@@ -217,7 +217,7 @@ def test_training_a_model_with_autograd_matches_torch():
             loss.backward()
             return loss
 
-        losses = [float(opt.step(closure)) for _ in range(30)]
+        losses = [opt.step(closure).item() for _ in range(30)]
         results[lib.__name__] = (numpy_of(w).copy(), losses)
     np.testing.assert_allclose(results["whiteboard"][0], results["torch"][0], rtol=1e-10)
     np.testing.assert_allclose(results["whiteboard"][1], results["torch"][1], rtol=1e-10)
