@@ -250,3 +250,35 @@ def test_zero_grad_and_param_group_api():
     opt2.step()
     np.testing.assert_array_equal(p.numpy(), before)
     assert p not in opt2.state and q in opt2.state
+
+
+def test_coupled_weight_decay_is_the_l2_penalty_gradient():
+    """SGD(weight_decay=λ) ≡ SGD on loss + (λ/2)‖w‖² (the squared norm, ERRATA E3)."""
+    x, y = RNG.standard_normal((10, 3)), RNG.standard_normal(10)
+    lam = 0.3
+    finals = []
+    for use_decay in (True, False):
+        w = wb.nn.Parameter(np.ones(3))
+        opt = optim.SGD([w], lr=0.05, momentum=0.9, weight_decay=lam if use_decay else 0.0)
+        for _ in range(40):
+            opt.zero_grad()
+            loss = wb.nn.functional.mse_loss(wb.tensor(x) @ w, wb.tensor(y))
+            if not use_decay:
+                loss = loss + lam / 2 * wb.nn.functional.l2_penalty([w])
+            loss.backward()
+            opt.step()
+        finals.append(w.numpy().copy())
+    np.testing.assert_allclose(finals[0], finals[1], rtol=1e-12)
+
+
+def test_adamw_decay_is_not_adam_l2():
+    """Decoupled decay (AdamW) is not Adam with coupled L2 (torch equality: the main test)."""
+    outs = {}
+    for cls in ("Adam", "AdamW"):
+        w = wb.nn.Parameter(W0.copy())
+        opt = getattr(optim, cls)([w], lr=0.05, weight_decay=0.2)
+        for _ in range(50):
+            w.grad = wb.tensor(grad_field(w.numpy(), V0)[0])
+            opt.step()
+        outs[cls] = w.numpy().copy()
+    assert np.abs(outs["Adam"] - outs["AdamW"]).max() > 1e-3
