@@ -1,11 +1,31 @@
-"""Optimisers, learning-rate schedules and gradient clipping with ``torch.optim``'s interface."""
+"""Optimisers, learning-rate schedules, gradient clipping (``torch.optim``'s interface) and
+``minimize``: full-batch minimisers (gradient descent, Newton, BFGS, L-BFGS, CG)."""
 
-from . import lr_scheduler  # noqa: F401
-from .adadelta import Adadelta  # noqa: F401
-from .adagrad import Adagrad  # noqa: F401
-from .adam import Adam, AdamW  # noqa: F401
-from .clip import clip_grad_norm_, clip_grad_value_, get_total_norm  # noqa: F401
-from .nadam import NAdam  # noqa: F401
-from .optimizer import Optimizer  # noqa: F401
-from .rmsprop import RMSprop  # noqa: F401
-from .sgd import SGD  # noqa: F401
+from . import lr_scheduler
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .clip import clip_grad_norm_, clip_grad_value_, get_total_norm
+from .minimize import (
+    METHODS,
+    OptimizeResult,
+    backtracking_line_search,
+    bfgs,
+    conjugate_gradient,
+    gradient_descent,
+    lbfgs,
+    line_search_wolfe,
+    minimize,
+    newton,
+)
+from .nadam import NAdam
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = [
+    "METHODS", "OptimizeResult", "backtracking_line_search", "bfgs", "conjugate_gradient",
+    "gradient_descent", "lbfgs", "line_search_wolfe", "minimize", "newton",
+    "lr_scheduler", "Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "NAdam",
+    "clip_grad_norm_", "clip_grad_value_", "get_total_norm",
+]
