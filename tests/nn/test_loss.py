@@ -421,3 +421,16 @@ def test_cross_entropy_random_shapes(n, c, extra, smoothing, weighted, ignore, s
         t.reshape(-1)[0] = 0  # keep the mean defined (all-ignored is tested separately)
     check(lambda lib, a, b, cw: _ce(lib, a, b, cw, reduction, kw), x, t, w,
           requires_grad=[True, False, False], rtol=1e-9, atol=1e-9 * scale)
+
+
+def test_cross_entropy_is_nll_of_log_softmax():
+    x, t = randn(6, 5, 3), RNG.integers(0, 5, size=(6, 3))
+    w = np.array([1.0, 0.5, 2.0, 1.5, 0.7])
+    a = wb.tensor(x, requires_grad=True)
+    b = wb.tensor(x, requires_grad=True)
+    ce = F.cross_entropy(a, wb.tensor(t), weight=wb.tensor(w))
+    nll = F.nll_loss(F.log_softmax(b, dim=1), wb.tensor(t), weight=wb.tensor(w))
+    ce.backward()
+    nll.backward()
+    assert abs(ce.item() - nll.item()) < 1e-12
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-14)

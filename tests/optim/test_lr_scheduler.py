@@ -242,3 +242,25 @@ def test_scheduler_errors():
         s.step()
     with pytest.raises(ValueError, match="Tried to step 4"):
         s.step()
+
+
+def test_reduce_on_plateau_state_dict_round_trip(tmp_path):
+    rng = np.random.default_rng(11)
+    metrics = np.concatenate([np.linspace(1, 0.3, 30), 0.3 + 0.02 * rng.standard_normal(170)])
+    kw = dict(factor=0.5, patience=4, cooldown=3, min_lr=[1e-3, 1e-4])
+    full = trace(wb, lambda m, o: m.ReduceLROnPlateau(o, **kw), steps=200, metrics=metrics)
+    opt = make_opt(wb)
+    sched = wsched.ReduceLROnPlateau(opt, **kw)
+    for m in metrics[:90]:
+        sched.step(m)
+    wb.save({"opt": opt.state_dict(), "sched": sched.state_dict()}, tmp_path / "c.npz")
+    ckpt = wb.load(tmp_path / "c.npz")
+    opt2 = make_opt(wb)
+    sched2 = wsched.ReduceLROnPlateau(opt2, **kw)
+    opt2.load_state_dict(ckpt["opt"])
+    sched2.load_state_dict(ckpt["sched"])
+    lrs = []
+    for m in metrics[90:]:
+        sched2.step(m)
+        lrs.append([g["lr"] for g in opt2.param_groups])
+    np.testing.assert_array_equal(np.array(lrs), full[91:, :2])
