@@ -281,3 +281,32 @@ def test_adamw_decay_is_not_adam_l2():
             opt.step()
         outs[cls] = w.numpy().copy()
     assert np.abs(outs["Adam"] - outs["AdamW"]).max() > 1e-3
+
+
+def test_train_linear_classifier_like_torch():
+    """nn.Linear + CrossEntropyLoss(weight, label_smoothing) + AdamW + CosineAnnealingLR, 25
+    steps of full-batch training: weights equal torch's to 1e-9."""
+    x = RNG.standard_normal((32, 6))
+    y = RNG.integers(0, 3, size=32)
+    cw = np.array([1.0, 2.0, 0.5])
+    th_model = torch.nn.Linear(6, 3).double()
+    model = wb.nn.Linear(6, 3).double()
+    model.load_state_dict({k: v.detach().numpy() for k, v in th_model.state_dict().items()})
+    runs = {}
+    for lib, m in ((torch, th_model), (wb, model)):
+        mod = torch.optim if lib is torch else optim
+        opt = mod.AdamW(m.parameters(), lr=0.05, weight_decay=0.1)
+        sched = mod.lr_scheduler.CosineAnnealingLR(opt, T_max=25)
+        loss_fn = lib.nn.CrossEntropyLoss(weight=lib.tensor(cw), label_smoothing=0.1)
+        losses = []
+        for _ in range(25):
+            opt.zero_grad()
+            loss = loss_fn(m(lib.tensor(x)), lib.tensor(y))
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+        runs[lib.__name__] = (numpy_of(m.weight).copy(), losses)
+    np.testing.assert_allclose(runs["whiteboard"][0], runs["torch"][0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(runs["whiteboard"][1], runs["torch"][1], rtol=1e-10)
+    assert runs["whiteboard"][1][-1] < runs["whiteboard"][1][0]
