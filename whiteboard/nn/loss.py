@@ -137,7 +137,7 @@ def _reduce_array(loss, reduction, count):
     return total / count, 1.0 / count
 
 
-def _upstream(g, reduction, scale, shape):
+def _upstream(g, reduction, scale):
     """The upstream gradient for each element of the unreduced loss."""
     return g if reduction == "none" else g * scale
 
@@ -168,7 +168,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     value, scale = _reduce_array(loss, reduction, loss.size)
 
     def backward(g):
-        g = _upstream(g, reduction, scale, loss.shape)
+        g = _upstream(g, reduction, scale)
         gx = gy = None
         if input.requires_grad:
             gx = g * (x - y) / xp.maximum(x * (1 - x), _BCE_EPS)
@@ -225,7 +225,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     value, scale = _reduce_array(loss, reduction, loss.size)
 
     def backward(g):
-        g = _upstream(g, reduction, scale, loss.shape)
+        g = _upstream(g, reduction, scale)
         gx = gy = None
         if input.requires_grad:
             s = _stable_sigmoid(x, xp)
