@@ -38,3 +38,16 @@ long = int64
 
 from . import nn  # noqa: E402
 from .serialization import load, save  # noqa: E402
+from . import data, optim  # noqa: E402
+
+_SUBPACKAGES = ("ml", "metrics", "imbalance", "models", "inspect", "train", "testing",
+                "experiments", "augment", "topics")
+
+
+def __getattr__(name):
+    """Import the heavier subpackages on first use (``wb.models``, ``wb.ml`` ...)."""
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'whiteboard' has no attribute {name!r}")

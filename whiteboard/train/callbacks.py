@@ -154,7 +154,9 @@ class ProgressBar(Callback):
     def on_batch_end(self, trainer, step, loss):
         self.running += loss
         done = step + 1
-        if self.total and (done == self.total or done % max(1, self.total // 20) == 0):
+        interactive = getattr(self.stream, "isatty", lambda: False)()
+        if interactive and self.total and (done == self.total
+                                           or done % max(1, self.total // 20) == 0):
             filled = int(self.width * done / self.total)
             bar = "#" * filled + "." * (self.width - filled)
             self.stream.write(
@@ -170,7 +172,6 @@ class ProgressBar(Callback):
         )
         elapsed = time.perf_counter() - self.start
         self.stream.write(
-            f"\repoch {epoch + 1:>3} loss {logs['loss']:.4f}  {shown}  ({elapsed:.1f}s)"
-            + " " * 10 + "\n"
+            f"\repoch {epoch + 1:>3} loss {logs['loss']:.4f}  {shown}  ({elapsed:.1f}s)\n"
         )
         self.stream.flush()

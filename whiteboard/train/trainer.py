@@ -185,6 +185,9 @@ class Trainer:
     def predict(self, x, batch_size=256):
         """Model outputs for an array or Tensor ``x``, in evaluation mode, batch by batch."""
         data = x.data if isinstance(x, Tensor) else np.asarray(x)
+        first = next(iter(self.model.parameters()), None)
+        if first is not None and data.dtype.kind == "f":
+            data = data.astype(first.dtype, copy=False)  # e.g. float64 arrays, float32 model
         was_training = self.model.training
         self.model.eval()
         outs = [self.model(Tensor(data[i:i + batch_size])).numpy()
