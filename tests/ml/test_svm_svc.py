@@ -401,3 +401,51 @@ def test_column_vector_y_warns():
 @pytest.mark.parametrize("params", [{}, {"probability": True, "random_state": 0}])
 def test_check_estimator(params):
     run_check_estimator(SVC(**params), expected_failed_checks=EXPECTED_FAILED)
+
+
+# --- the notes' claims -----------------------------------------------------------------------
+
+def test_only_support_vectors_matter():
+    """Notes 002: the SVM depends only on points near the boundary — refitting on the support
+    vectors alone gives the same decision function (fixed gamma: 'scale' would see new data)."""
+    X, y = _two_d(False, seed=4)
+    full = SVC(kernel="rbf", gamma=0.5, C=1.0, tol=1e-8).fit(X, y)
+    sv_only = SVC(kernel="rbf", gamma=0.5, C=1.0, tol=1e-8).fit(X[full.support_],
+                                                                 y[full.support_])
+    np.testing.assert_allclose(sv_only.decision_function(X), full.decision_function(X),
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("C", [0.1, 1.0])
+def test_strong_duality_soft_margin(C):
+    """E71/E74: at the optimum, primal ½‖w‖² + CΣ[1 - y f(x)]₊ equals the dual
+    Σα - ½ΣΣ αᵢαⱼyᵢyⱼxᵢᵀxⱼ (strong duality; KKT sufficient and necessary under Slater)."""
+    X, y = load("breast_cancer", scale=True)
+    m = SVC(kernel="linear", C=C, tol=1e-8).fit(X, y)
+    yy = np.where(y == 1, 1.0, -1.0)
+    w = m.coef_[0]
+    primal = 0.5 * w @ w + C * np.maximum(0.0, 1 - yy * m.decision_function(X)).sum()
+    a_y = m.dual_coef_[0]
+    dual = np.abs(a_y).sum() - 0.5 * a_y @ (m.support_vectors_ @ m.support_vectors_.T) @ a_y
+    # rel 1e-4, not tighter: the solver optimises with the float32 kernel cache (as LIBSVM)
+    assert primal == pytest.approx(dual, rel=1e-4)
+
+
+def test_feature_scaling_changes_linear_svm():
+    """E75: a (regularised) linear SVM is not invariant to rescaling features — and neither is
+    L2-regularised logistic regression (the notes claim LR is unaffected)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load("breast_cancer", scale=True)
+    Xs = X.copy()
+    Xs[:, :10] *= 1e-3
+    from whiteboard.ml.svm import LinearSVC
+
+    a = LinearSVC().fit(X, y)
+    b = LinearSVC().fit(Xs, y)
+    # an equivariant model would give b.coef_ = a.coef_ / scale and identical decisions
+    assert np.abs(a.decision_function(X) - b.decision_function(Xs)).max() > 0.1
+    assert (a.predict(X) != b.predict(Xs)).any()
+    lr_a = LogisticRegression(C=1.0, max_iter=5000).fit(X, y).decision_function(X)
+    lr_b = LogisticRegression(C=1.0, max_iter=5000).fit(Xs, y).decision_function(Xs)
+    assert np.abs(lr_a - lr_b).max() > 0.1

@@ -1,0 +1,1 @@
+"""Benchmarks: whiteboard against the library a user would otherwise pick."""
