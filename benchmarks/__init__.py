@@ -1,1 +1,0 @@
-"""Benchmarks: whiteboard against the library a user would otherwise pick."""
