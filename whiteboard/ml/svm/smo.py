@@ -17,8 +17,9 @@ Working-set selection (WSS2 of Fan, Chen & Lin 2005, "Working set selection usin
 information"):
     i = argmax_{t ∈ I_up} -y_t G_t
     j = argmin_{t ∈ I_low, -y_t G_t < -y_i G_i}  -(b_it)² / a_it
-with b_it = -yᵢGᵢ + y_t G_t > 0 and a_it = Kᵢᵢ + K_tt - 2Kᵢ_t (replaced by τ = 1e-12 when ≤ 0,
-which happens for non-PSD kernels such as sigmoid). The j chosen maximises the decrease of f
+with b_it = -yᵢGᵢ + y_t G_t > 0 and a_it = Kᵢᵢ + K_tt - 2Kᵢ_t, floored at τ = 1e-12 (a_it ≤ 0
+happens for non-PSD kernels such as sigmoid, and for duplicate points; LIBSVM replaces only
+a_it ≤ 0 by τ, which differs only for 0 < a_it < 1e-12). The j chosen maximises the decrease of f
 along the feasible direction, using the second-order (curvature) term — the first-order rule
 (maximal violating pair) ignores a_it.
 
@@ -96,6 +97,9 @@ class _Solver:
         pos = self.y > 0
         self.I_up = np.where(pos, ~self.upper, ~self.lower)
         self.I_low = np.where(pos, ~self.lower, ~self.upper)
+        # 0 inside I_up / I_low and ±inf outside: "yG + pen" masks with one addition
+        self.pen_up = np.where(self.I_up, 0.0, np.inf)
+        self.pen_low = np.where(self.I_low, 0.0, -np.inf)
         self.active = L
         self.unshrink = False
 
@@ -107,24 +111,27 @@ class _Solver:
     def _select(self):
         m = self.active
         yG = self.yG[:m]
-        up = np.where(self.I_up[:m], yG, np.inf)
+        up = yG + self.pen_up[:m]
         # the largest -yG in I_up; LIBSVM keeps the last index on ties (its loops use >=, <=)
-        i = m - 1 - int(np.argmin(up[::-1]))
-        Gmax = -up[i]
-        grad_diff = np.where(self.I_low[:m], yG, -np.inf)
-        Gmax2 = grad_diff.max()
+        i = m - 1 - int(up[::-1].argmin())
+        Gmax = -float(up[i])
+        grad_diff = yG + self.pen_low[:m]
+        Gmax2 = float(grad_diff[grad_diff.argmax()])
         if Gmax == -np.inf:
             return None
         Ki = self._krow(i, m)
-        grad_diff += Gmax
         # a_it = K_ii + K_tt - 2K_it, with LIBSVM's tau for non-positive curvature
-        quad = self.QD[i] + self.QD[:m]
-        quad -= np.multiply(Ki, 2.0, dtype=np.float64)
+        quad = np.multiply(Ki, -2.0, dtype=np.float64)
+        quad += self.QD[:m]
+        quad += self.QD[i]
         np.maximum(quad, TAU, out=quad)
-        gain = np.where(grad_diff > 0, grad_diff * grad_diff, -1.0)
-        gain /= quad
-        j = m - 1 - int(np.argmax(gain[::-1]))
-        if Gmax + Gmax2 < self.tol or gain[j] < 0:
+        # gain b_it² / a_it over t in I_low with b_it = -y_iG_i + y_tG_t > 0 (else 0)
+        grad_diff += Gmax
+        np.maximum(grad_diff, 0.0, out=grad_diff)
+        grad_diff *= grad_diff
+        grad_diff /= quad
+        j = m - 1 - int(grad_diff[::-1].argmax())
+        if Gmax + Gmax2 < self.tol or not grad_diff[j] > 0:
             return None
         return i, j, Ki
 
@@ -137,6 +144,8 @@ class _Solver:
             self.I_up[t], self.I_low[t] = not up, not lo
         else:
             self.I_up[t], self.I_low[t] = not lo, not up
+        self.pen_up[t] = 0.0 if self.I_up[t] else np.inf
+        self.pen_low[t] = 0.0 if self.I_low[t] else -np.inf
 
     # --- the two-variable update -----------------------------------------------------------
     def _update(self, i, j, Ki):
@@ -232,7 +241,8 @@ class _Solver:
         if k:
             a, b = front[:k], back[:k]
             for arr in (self.perm, self.samp, self.y, self.yp, self.C, self.alpha, self.yG,
-                        self.yG_bar, self.QD, self.upper, self.lower, self.I_up, self.I_low):
+                        self.yG_bar, self.QD, self.upper, self.lower, self.I_up, self.I_low,
+                        self.pen_up, self.pen_low):
                 arr[a], arr[b] = arr[b], arr[a].copy()
         self.active = m - int(np.count_nonzero(shrunk))
 
