@@ -252,10 +252,12 @@ class SVC(ClassifierMixin, _BaseLibSVM):
             raise ValueError(
                 "Invalid input - all samples with positive weights belong to the same class."
             )
-        kmat = self._kernel_matrix(Xk)
         rng = check_random_state(self.random_state)
 
+        # the kernel cache indexes the samples grouped by class (LIBSVM's order), so that each
+        # one-vs-one sub-problem is two contiguous blocks of every kernel row
         order = np.argsort(yk, kind="stable")
+        kmat = self._kernel_matrix(Xk[order])
         counts = np.bincount(yk, minlength=n_classes)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         weighted_C = float(self.C) * self.class_weight_
@@ -264,17 +266,17 @@ class SVC(ClassifierMixin, _BaseLibSVM):
         hit = False
         for a in range(n_classes):
             for b in range(a + 1, n_classes):
-                ia = order[starts[a]:starts[a] + counts[a]]
-                ib = order[starts[b]:starts[b] + counts[b]]
-                sub = np.concatenate([ia, ib])
-                ysub = np.concatenate([np.ones(ia.size), -np.ones(ib.size)])
+                sub_k = np.concatenate([np.arange(starts[a], starts[a] + counts[a]),
+                                        np.arange(starts[b], starts[b] + counts[b])])
+                sub = order[sub_k]
+                ysub = np.concatenate([np.ones(counts[a]), -np.ones(counts[b])])
                 if self.probability:
-                    A, B = self._platt(kmat, sub, ysub, swk[sub], weighted_C[a],
+                    A, B = self._platt(kmat, sub_k, ysub, swk[sub], weighted_C[a],
                                        weighted_C[b], rng)
                     probA.append(A)
                     probB.append(B)
                 Csub = swk[sub] * np.where(ysub > 0, weighted_C[a], weighted_C[b])
-                res = smo_solve(kmat, sub, -np.ones(sub.size), ysub, Csub, self.tol,
+                res = smo_solve(kmat, sub_k, -np.ones(sub.size), ysub, Csub, self.tol,
                                 self.shrinking, self.max_iter)
                 hit |= res.hit_max_iter
                 coef = res.alpha * ysub

@@ -102,10 +102,28 @@ class _Solver:
         self.pen_low = np.where(self.I_low, 0.0, -np.inf)
         self.active = L
         self.unshrink = False
+        breaks = np.flatnonzero(np.diff(self.samp) != 1) + 1
+        bounds = np.concatenate([[0], breaks, [L]])
+        segs = [(int(self.samp[s]), int(self.samp[s]) + int(e - s))
+                for s, e in zip(bounds[:-1], bounds[1:])]
+        self._segments = segs if len(segs) <= 2 else None
 
     def _krow(self, i, m):
-        """K(x_samp[i], x_samp[t]) for positions t < m."""
-        return self.kmat.row(self.samp[i])[self.samp[:m]]
+        """K(x_samp[i], x_samp[t]) for positions t < m (float32, read-only).
+
+        Until shrinking first reorders the variables, the positions map onto one or two
+        contiguous ranges of the kernel row (C-SVC: the two classes' blocks; ε-SVR: the row
+        twice), so slices replace the gather.
+        """
+        r = self.kmat.row(self.samp[i])
+        seg = self._segments
+        if seg is None:
+            return r[self.samp[:m]]
+        (a0, a1), rest = seg[0], seg[1:]
+        if not rest or m <= a1 - a0:
+            return r[a0:a0 + m]
+        b0 = rest[0][0]
+        return np.concatenate((r[a0:a1], r[b0:b0 + m - (a1 - a0)]))
 
     # --- working-set selection (WSS2) ------------------------------------------------------
     def _select(self):
@@ -239,6 +257,7 @@ class _Solver:
         k = min(front.size, back.size)
         k = int(np.count_nonzero(front[:k] < back[:k]))
         if k:
+            self._segments = None
             a, b = front[:k], back[:k]
             for arr in (self.perm, self.samp, self.y, self.yp, self.C, self.alpha, self.yG,
                         self.yG_bar, self.QD, self.upper, self.lower, self.I_up, self.I_low,
