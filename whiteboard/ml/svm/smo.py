@@ -40,8 +40,10 @@ from the active set, and the work per iteration shrinks with it. G is kept exact
 set; a second cache Ḡᵢ = Σ_{j: αⱼ = Cⱼ} Cⱼ Qᵢⱼ lets the full gradient be rebuilt
 (G = Ḡ + p + Σ_{free j} Qᵢⱼαⱼ) when the active set is reset — once when the violation falls
 below 10·tol, and again before declaring optimality. The shrunk variables are moved to the back
-exactly as LIBSVM's swap does, so ties are broken in the same order and the iterates follow
-LIBSVM's (up to floating-point rounding: LIBSVM stores kernel values in single precision).
+exactly as LIBSVM's swap does, so ties are broken in the same order. Together with kernel
+values cached in single precision (as LIBSVM's ``Qfloat``; all other arithmetic in double) and
+sums accumulated in LIBSVM's order, the iterates are LIBSVM's: the tests find the same
+iteration counts and support vectors as scikit-learn and decision values equal to ~1e-13.
 
 The offset: b = -ρ where ρ is the mean of yᵢGᵢ over free variables (0 < αᵢ < Cᵢ), or the
 midpoint of the feasible interval when there are none; the decision function is
