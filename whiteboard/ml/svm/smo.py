@@ -52,6 +52,8 @@ f(x) = Σᵢ yᵢαᵢ K(xᵢ, x) - ρ.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 __all__ = [
@@ -107,7 +109,7 @@ class _Solver:
         breaks = np.flatnonzero(np.diff(self.samp) != 1) + 1
         bounds = np.concatenate([[0], breaks, [L]])
         segs = [(int(self.samp[s]), int(self.samp[s]) + int(e - s))
-                for s, e in zip(bounds[:-1], bounds[1:])]
+                for s, e in pairwise(bounds.tolist())]
         self._segments = segs if len(segs) <= 2 else None
 
     def _krow(self, i, m):
