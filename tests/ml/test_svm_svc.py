@@ -449,3 +449,41 @@ def test_feature_scaling_changes_linear_svm():
     lr_a = LogisticRegression(C=1.0, max_iter=5000).fit(X, y).decision_function(X)
     lr_b = LogisticRegression(C=1.0, max_iter=5000).fit(Xs, y).decision_function(Xs)
     assert np.abs(lr_a - lr_b).max() > 0.1
+
+
+def test_precomputed_kernel():
+    X, y = load("wine", scale=True)
+    train, test = np.arange(0, 178, 2), np.arange(1, 178, 2)
+    K_train = X[train] @ X[train].T
+    K_test = X[test] @ X[train].T
+    ours = SVC(kernel="precomputed", C=0.5).fit(K_train, y[train])
+    theirs = _sk(kernel="precomputed", C=0.5).fit(K_train, y[train])
+    np.testing.assert_array_equal(ours.support_, theirs.support_)
+    np.testing.assert_allclose(ours.dual_coef_, theirs.dual_coef_, atol=ATOL)
+    np.testing.assert_allclose(ours.decision_function(K_test), theirs.decision_function(K_test),
+                               atol=ATOL)
+    # the same model as the linear kernel on the raw features
+    lin = SVC(kernel="linear", C=0.5).fit(X[train], y[train])
+    np.testing.assert_allclose(ours.decision_function(K_test), lin.decision_function(X[test]),
+                               atol=1e-8)
+    assert ours.support_vectors_.shape == (0, 0)
+    # scikit-learn's cross-validation slices both axes of a pairwise X
+    K = X @ X.T
+    np.testing.assert_allclose(cross_val_score(SVC(kernel="precomputed"), K, y, cv=3),
+                               cross_val_score(_sk(kernel="precomputed"), K, y, cv=3))
+    with pytest.raises(ValueError, match="must be a square matrix. Input is a 89x13 matrix"):
+        SVC(kernel="precomputed").fit(X[train], y[train])
+    with pytest.raises(ValueError, match="X has 13 features, but SVC is expecting 89"):
+        ours.predict(X[test])
+
+
+def test_everything_shrunk_many_classes():
+    """Tiny one-vs-one problems where shrinking empties the active set (LIBSVM then rebuilds
+    the gradient and stops): same iterations and model as scikit-learn."""
+    rng = np.random.RandomState(0)
+    X = 3 * rng.uniform(size=(20, 3))
+    K = X @ X.T
+    y = K[:, 0].astype(int)
+    ours, theirs = _fit_both(K, y, kernel="precomputed")
+    np.testing.assert_array_equal(ours.n_iter_, theirs.n_iter_)
+    _assert_same_model(ours, theirs, K)

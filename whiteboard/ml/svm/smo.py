@@ -132,6 +132,8 @@ class _Solver:
     # --- working-set selection (WSS2) ------------------------------------------------------
     def _select(self):
         m = self.active
+        if m == 0:  # everything shrunk: LIBSVM's loops find no pair either
+            return None
         yG = self.yG[:m]
         up = yG + self.pen_up[:m]
         # the largest -yG in I_up; LIBSVM keeps the last index on ties (its loops use >=, <=)
@@ -247,8 +249,8 @@ class _Solver:
     def _shrink(self):
         m = self.active
         yG = self.yG[:m]
-        Gmax1 = np.max(np.where(self.I_up[:m], -yG, -np.inf))
-        Gmax2 = np.max(np.where(self.I_low[:m], yG, -np.inf))
+        Gmax1 = np.max(np.where(self.I_up[:m], -yG, -np.inf), initial=-np.inf)
+        Gmax2 = np.max(np.where(self.I_low[:m], yG, -np.inf), initial=-np.inf)
         if not self.unshrink and Gmax1 + Gmax2 <= self.tol * 10:
             self.unshrink = True
             self._reconstruct_gradient()
