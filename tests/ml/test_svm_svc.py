@@ -398,7 +398,9 @@ def test_column_vector_y_warns():
     np.testing.assert_array_equal(m.predict(X), SVC().fit(X, y).predict(X))
 
 
-@pytest.mark.parametrize("params", [{}, {"probability": True, "random_state": 0}])
+@pytest.mark.parametrize(
+    "params", [{}, {"probability": True, "random_state": 0}, {"kernel": "precomputed"}]
+)
 def test_check_estimator(params):
     run_check_estimator(SVC(**params), expected_failed_checks=EXPECTED_FAILED)
 
