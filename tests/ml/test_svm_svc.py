@@ -398,6 +398,94 @@ def test_column_vector_y_warns():
     np.testing.assert_array_equal(m.predict(X), SVC().fit(X, y).predict(X))
 
 
-@pytest.mark.parametrize("params", [{}, {"probability": True, "random_state": 0}])
+@pytest.mark.parametrize(
+    "params", [{}, {"probability": True, "random_state": 0}, {"kernel": "precomputed"}]
+)
 def test_check_estimator(params):
     run_check_estimator(SVC(**params), expected_failed_checks=EXPECTED_FAILED)
+
+
+# --- the notes' claims -----------------------------------------------------------------------
+
+def test_only_support_vectors_matter():
+    """Notes 002: the SVM depends only on points near the boundary — refitting on the support
+    vectors alone gives the same decision function (fixed gamma: 'scale' would see new data)."""
+    X, y = _two_d(False, seed=4)
+    full = SVC(kernel="rbf", gamma=0.5, C=1.0, tol=1e-8).fit(X, y)
+    sv_only = SVC(kernel="rbf", gamma=0.5, C=1.0, tol=1e-8).fit(X[full.support_],
+                                                                 y[full.support_])
+    np.testing.assert_allclose(sv_only.decision_function(X), full.decision_function(X),
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("C", [0.1, 1.0])
+def test_strong_duality_soft_margin(C):
+    """E71/E74: at the optimum, primal ½‖w‖² + CΣ[1 - y f(x)]₊ equals the dual
+    Σα - ½ΣΣ αᵢαⱼyᵢyⱼxᵢᵀxⱼ (strong duality; KKT sufficient and necessary under Slater)."""
+    X, y = load("breast_cancer", scale=True)
+    m = SVC(kernel="linear", C=C, tol=1e-8).fit(X, y)
+    yy = np.where(y == 1, 1.0, -1.0)
+    w = m.coef_[0]
+    primal = 0.5 * w @ w + C * np.maximum(0.0, 1 - yy * m.decision_function(X)).sum()
+    a_y = m.dual_coef_[0]
+    dual = np.abs(a_y).sum() - 0.5 * a_y @ (m.support_vectors_ @ m.support_vectors_.T) @ a_y
+    # rel 1e-4, not tighter: the solver optimises with the float32 kernel cache (as LIBSVM)
+    assert primal == pytest.approx(dual, rel=1e-4)
+
+
+def test_feature_scaling_changes_linear_svm():
+    """E75: a (regularised) linear SVM is not invariant to rescaling features — and neither is
+    L2-regularised logistic regression (the notes claim LR is unaffected)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load("breast_cancer", scale=True)
+    Xs = X.copy()
+    Xs[:, :10] *= 1e-3
+    from whiteboard.ml.svm import LinearSVC
+
+    a = LinearSVC().fit(X, y)
+    b = LinearSVC().fit(Xs, y)
+    # an equivariant model would give b.coef_ = a.coef_ / scale and identical decisions
+    assert np.abs(a.decision_function(X) - b.decision_function(Xs)).max() > 0.1
+    assert (a.predict(X) != b.predict(Xs)).any()
+    lr_a = LogisticRegression(C=1.0, max_iter=5000).fit(X, y).decision_function(X)
+    lr_b = LogisticRegression(C=1.0, max_iter=5000).fit(Xs, y).decision_function(Xs)
+    assert np.abs(lr_a - lr_b).max() > 0.1
+
+
+def test_precomputed_kernel():
+    X, y = load("wine", scale=True)
+    train, test = np.arange(0, 178, 2), np.arange(1, 178, 2)
+    K_train = X[train] @ X[train].T
+    K_test = X[test] @ X[train].T
+    ours = SVC(kernel="precomputed", C=0.5).fit(K_train, y[train])
+    theirs = _sk(kernel="precomputed", C=0.5).fit(K_train, y[train])
+    np.testing.assert_array_equal(ours.support_, theirs.support_)
+    np.testing.assert_allclose(ours.dual_coef_, theirs.dual_coef_, atol=ATOL)
+    np.testing.assert_allclose(ours.decision_function(K_test), theirs.decision_function(K_test),
+                               atol=ATOL)
+    # the same model as the linear kernel on the raw features
+    lin = SVC(kernel="linear", C=0.5).fit(X[train], y[train])
+    np.testing.assert_allclose(ours.decision_function(K_test), lin.decision_function(X[test]),
+                               atol=1e-8)
+    assert ours.support_vectors_.shape == (0, 0)
+    # scikit-learn's cross-validation slices both axes of a pairwise X
+    K = X @ X.T
+    np.testing.assert_allclose(cross_val_score(SVC(kernel="precomputed"), K, y, cv=3),
+                               cross_val_score(_sk(kernel="precomputed"), K, y, cv=3))
+    with pytest.raises(ValueError, match="must be a square matrix. Input is a 89x13 matrix"):
+        SVC(kernel="precomputed").fit(X[train], y[train])
+    with pytest.raises(ValueError, match="X has 13 features, but SVC is expecting 89"):
+        ours.predict(X[test])
+
+
+def test_everything_shrunk_many_classes():
+    """Tiny one-vs-one problems where shrinking empties the active set (LIBSVM then rebuilds
+    the gradient and stops): same iterations and model as scikit-learn."""
+    rng = np.random.RandomState(0)
+    X = 3 * rng.uniform(size=(20, 3))
+    K = X @ X.T
+    y = K[:, 0].astype(int)
+    ours, theirs = _fit_both(K, y, kernel="precomputed")
+    np.testing.assert_array_equal(ours.n_iter_, theirs.n_iter_)
+    _assert_same_model(ours, theirs, K)

@@ -95,10 +95,10 @@ class _BaseLibSVM(BaseEstimator):
 
     def _validate_kernel_params(self):
         kernel = self.kernel
-        if not callable(kernel) and kernel not in KERNELS:
+        if not callable(kernel) and kernel not in (*KERNELS, "precomputed"):
             raise InvalidParameterError(
                 f"The 'kernel' parameter of {type(self).__name__} must be one of "
-                f"{list(KERNELS)} or a callable, got {kernel!r}"
+                f"{[*KERNELS, 'precomputed']} or a callable, got {kernel!r}"
             )
         _check_positive("C", self.C)
         _check_positive("tol", self.tol)
@@ -113,23 +113,47 @@ class _BaseLibSVM(BaseEstimator):
         if isinstance(mi, bool) or not isinstance(mi, numbers.Integral) or (mi < 1 and mi != -1):
             raise InvalidParameterError(f"The 'max_iter' parameter must be an int >= 1 or -1, got {mi!r}")
 
-    def _kernel_matrix(self, X):
+    def _check_precomputed_fit(self, X):
+        if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:
+            raise ValueError(
+                "Precomputed matrix must be a square matrix. Input is a "
+                f"{X.shape[0]}x{X.shape[1]} matrix."
+            )
+
+    def _kernel_matrix(self, X, keep, order=None):
+        """The training ``KernelMatrix`` on samples ``keep`` (then rows ``order`` of those)."""
+        idx = keep if order is None else keep[order]
+        if self.kernel == "precomputed":
+            K = X[np.ix_(idx, idx)]
+            return KernelMatrix(K, self.kernel, None, None, None, self.cache_size, K=K)
+        Xs = X[idx]
         if callable(self.kernel):
-            K = pairwise_kernel(X, X, self.kernel)
-            return KernelMatrix(X, self.kernel, None, None, None, self.cache_size, K=K)
-        return KernelMatrix(X, self.kernel, self._gamma, self.degree, self.coef0,
+            K = pairwise_kernel(Xs, Xs, self.kernel)
+            return KernelMatrix(Xs, self.kernel, None, None, None, self.cache_size, K=K)
+        return KernelMatrix(Xs, self.kernel, self._gamma, self.degree, self.coef0,
                             self.cache_size)
 
     def _kernel_to_sv(self, X):
         """K(X, support_vectors_), shape (n_samples, n_SV)."""
+        if self.kernel == "precomputed":
+            return X[:, self.support_]
         return pairwise_kernel(X, self.support_vectors_, self.kernel, self._gamma,
                                self.degree, self.coef0)
 
     def _validate_for_predict(self, X):
         check_is_fitted(self, "support_")
         X = validate_X(X, self)
+        if self.kernel == "precomputed" and X.shape[1] != self.shape_fit_[0]:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input (kernel='precomputed': X must be "
+                f"K(test, train) with one column per training sample, {self.shape_fit_[0]})"
+            )
         check_n_features(self, X)
         return X
+
+    def _support_vectors(self, X, sv):
+        return np.empty((0, 0)) if self.kernel == "precomputed" else X[sv]
 
     @property
     def coef_(self):
@@ -140,6 +164,7 @@ class _BaseLibSVM(BaseEstimator):
         return self.dual_coef_ @ self.support_vectors_
 
     def _update_sklearn_tags(self, tags):
+        tags.input_tags.pairwise = self.kernel == "precomputed"
         return tags
 
 
@@ -147,17 +172,24 @@ class SVC(ClassifierMixin, _BaseLibSVM):
     """C-support vector classification (kernel SVM), trained by SMO as LIBSVM/scikit-learn.
 
     Parameters (scikit-learn's names and defaults): ``C`` (soft-margin penalty), ``kernel``
-    ('linear', 'poly', 'rbf', 'sigmoid' or a callable ``k(X, Y) -> (n, m)``), ``degree``,
+    ('linear', 'poly', 'rbf', 'sigmoid', a callable ``k(X, Y) -> (n, m)``, or 'precomputed':
+    X is then the Gram matrix K(train, train) at fit and K(test, train) at predict, and
+    ``support_vectors_`` is empty), ``degree``,
     ``gamma`` ('scale', 'auto' or float), ``coef0``, ``shrinking``, ``probability`` (Platt
     scaling), ``tol`` (stop when the maximal KKT violation < tol), ``cache_size`` (MB for the
     kernel rows), ``class_weight`` (dict or 'balanced': Cᵢ = C·weight[yᵢ]), ``max_iter``
     (-1: none), ``decision_function_shape`` ('ovr' or 'ovo'), ``break_ties``, ``random_state``
     (the probability cross-validation's shuffle).
 
-    Kernel computation and caching: the Gram matrix of the training set is computed in one
-    vectorised pass (GEMM; RBF via ``euclidean_distances``) when 8n² bytes fit in
-    ``cache_size`` MB, and otherwise row by row on demand into an LRU cache of that size
-    (``kernels.KernelMatrix``); every one-vs-one sub-problem reads from the same cache.
+    Kernel computation and caching (``kernels.KernelMatrix``): rows of the training Gram matrix
+    are computed on demand, each in one vectorised pass (a GEMV-sized product; RBF through
+    ``euclidean_distances`` with precomputed squared norms), and kept in an LRU cache of
+    ``cache_size`` MB in single precision, as LIBSVM does; the full n×n matrix is never formed
+    for the built-in kernels (SMO reads only the rows of the variables it selects, often a
+    small fraction of n), while a callable kernel is evaluated once on all pairs. All one-vs-one
+    sub-problems share one cache. Because the cache holds float32 values exactly like LIBSVM's
+    and WSS2, the clipping and shrinking follow LIBSVM step by step, the fitted model equals
+    scikit-learn's to rounding (same support vectors and iteration counts).
 
     Fitted attributes: ``classes_``, ``support_`` (indices, grouped by class, ascending within
     a class), ``support_vectors_`` (n_SV, d), ``n_support_`` (per class), ``dual_coef_``
@@ -230,6 +262,7 @@ class SVC(ClassifierMixin, _BaseLibSVM):
                 f"{self.decision_function_shape!r}"
             )
         X, y = validate_X_y(X, y, self)
+        self._check_precomputed_fit(X)
         sw = check_sample_weight(sample_weight, X.shape[0])
         classes, y_enc = encode_labels(y, estimator=self)
         self.classes_ = classes
@@ -237,20 +270,23 @@ class SVC(ClassifierMixin, _BaseLibSVM):
         self.class_weight_ = self._class_weights(y_enc, n_classes)
         self.n_features_in_ = X.shape[1]
         self.shape_fit_ = X.shape
-        self._gamma = 0.0 if callable(self.kernel) else resolve_gamma(self.gamma, X)
+        self._gamma = (0.0 if callable(self.kernel) or self.kernel == "precomputed"
+                       else resolve_gamma(self.gamma, X))
 
         keep = np.flatnonzero(sw > 0)
         if keep.size == 0:
             raise ValueError("Invalid input - all samples have zero or negative weights.")
-        Xk, yk, swk = X[keep], y_enc[keep], sw[keep]
+        yk, swk = y_enc[keep], sw[keep]
         if np.unique(yk).size < 2:
             raise ValueError(
                 "Invalid input - all samples with positive weights belong to the same class."
             )
-        kmat = self._kernel_matrix(Xk)
         rng = check_random_state(self.random_state)
 
+        # the kernel cache indexes the samples grouped by class (LIBSVM's order), so that each
+        # one-vs-one sub-problem is two contiguous blocks of every kernel row
         order = np.argsort(yk, kind="stable")
+        kmat = self._kernel_matrix(X, keep, order)
         counts = np.bincount(yk, minlength=n_classes)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         weighted_C = float(self.C) * self.class_weight_
@@ -259,17 +295,17 @@ class SVC(ClassifierMixin, _BaseLibSVM):
         hit = False
         for a in range(n_classes):
             for b in range(a + 1, n_classes):
-                ia = order[starts[a]:starts[a] + counts[a]]
-                ib = order[starts[b]:starts[b] + counts[b]]
-                sub = np.concatenate([ia, ib])
-                ysub = np.concatenate([np.ones(ia.size), -np.ones(ib.size)])
+                sub_k = np.concatenate([np.arange(starts[a], starts[a] + counts[a]),
+                                        np.arange(starts[b], starts[b] + counts[b])])
+                sub = order[sub_k]
+                ysub = np.concatenate([np.ones(counts[a]), -np.ones(counts[b])])
                 if self.probability:
-                    A, B = self._platt(kmat, sub, ysub, swk[sub], weighted_C[a],
+                    A, B = self._platt(kmat, sub_k, ysub, swk[sub], weighted_C[a],
                                        weighted_C[b], rng)
                     probA.append(A)
                     probB.append(B)
                 Csub = swk[sub] * np.where(ysub > 0, weighted_C[a], weighted_C[b])
-                res = smo_solve(kmat, sub, -np.ones(sub.size), ysub, Csub, self.tol,
+                res = smo_solve(kmat, sub_k, -np.ones(sub.size), ysub, Csub, self.tol,
                                 self.shrinking, self.max_iter)
                 hit |= res.hit_max_iter
                 coef = res.alpha * ysub
@@ -288,7 +324,7 @@ class SVC(ClassifierMixin, _BaseLibSVM):
         # support vectors: grouped by class, ascending original index within a class
         sv_local = order[nonzero[order]]
         self.support_ = keep[sv_local].astype(np.int32)
-        self.support_vectors_ = Xk[sv_local]
+        self.support_vectors_ = self._support_vectors(X, keep[sv_local])
         self.n_support_ = np.bincount(yk[sv_local], minlength=n_classes).astype(np.int32)
         position = np.full(len(yk), -1)
         position[sv_local] = np.arange(sv_local.size)
@@ -438,10 +474,6 @@ class SVC(ClassifierMixin, _BaseLibSVM):
     def _predict_log_proba(self, X):
         return np.log(self._predict_proba(X))
 
-    def _update_sklearn_tags(self, tags):
-        tags.input_tags.pairwise = False
-        return tags
-
 
 def _votes(dec, n_classes):
     iu = np.triu_indices(n_classes, k=1)
@@ -476,7 +508,7 @@ class SVR(RegressorMixin, _BaseLibSVM):
 
     Fitted attributes: ``support_``, ``support_vectors_``, ``dual_coef_`` (1, n_SV) = α - α*,
     ``intercept_`` (1,) = b = -ρ, ``n_support_``, ``n_iter_``, ``fit_status_``,
-    ``shape_fit_``, ``n_features_in_``.
+    ``shape_fit_``, ``n_features_in_``. Kernels and ``kernel='precomputed'`` as for ``SVC``.
     """
 
     def __init__(self, *, kernel="rbf", degree=3, gamma="scale", coef0=0.0, tol=1e-3, C=1.0,
@@ -498,17 +530,19 @@ class SVR(RegressorMixin, _BaseLibSVM):
         self._validate_kernel_params()
         _check_positive("epsilon", self.epsilon, strict=False)
         X, y = validate_X_y(X, y, self, y_numeric=True)
+        self._check_precomputed_fit(X)
         y = np.asarray(y, dtype=np.float64)
         sw = check_sample_weight(sample_weight, X.shape[0])
         self.n_features_in_ = X.shape[1]
         self.shape_fit_ = X.shape
-        self._gamma = 0.0 if callable(self.kernel) else resolve_gamma(self.gamma, X)
+        self._gamma = (0.0 if callable(self.kernel) or self.kernel == "precomputed"
+                       else resolve_gamma(self.gamma, X))
         keep = np.flatnonzero(sw > 0)
         if keep.size == 0:
             raise ValueError("Invalid input - all samples have zero or negative weights.")
-        Xk, yk, swk = X[keep], y[keep], sw[keep]
+        yk, swk = y[keep], sw[keep]
         n = len(yk)
-        kmat = self._kernel_matrix(Xk)
+        kmat = self._kernel_matrix(X, keep)
         eps = float(self.epsilon)
         p = np.concatenate([eps - yk, eps + yk])
         signs = np.concatenate([np.ones(n), -np.ones(n)])
@@ -525,7 +559,7 @@ class SVR(RegressorMixin, _BaseLibSVM):
         coef = res.alpha[:n] - res.alpha[n:]
         sv = np.flatnonzero(coef != 0)
         self.support_ = keep[sv].astype(np.int32)
-        self.support_vectors_ = Xk[sv]
+        self.support_vectors_ = self._support_vectors(X, keep[sv])
         self.dual_coef_ = coef[sv][None, :]
         self.intercept_ = np.array([-res.rho])
         self.n_support_ = np.array([sv.size], dtype=np.int32)

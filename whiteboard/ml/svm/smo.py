@@ -17,8 +17,9 @@ Working-set selection (WSS2 of Fan, Chen & Lin 2005, "Working set selection usin
 information"):
     i = argmax_{t ∈ I_up} -y_t G_t
     j = argmin_{t ∈ I_low, -y_t G_t < -y_i G_i}  -(b_it)² / a_it
-with b_it = -yᵢGᵢ + y_t G_t > 0 and a_it = Kᵢᵢ + K_tt - 2Kᵢ_t (replaced by τ = 1e-12 when ≤ 0,
-which happens for non-PSD kernels such as sigmoid). The j chosen maximises the decrease of f
+with b_it = -yᵢGᵢ + y_t G_t > 0 and a_it = Kᵢᵢ + K_tt - 2Kᵢ_t, floored at τ = 1e-12 (a_it ≤ 0
+happens for non-PSD kernels such as sigmoid, and for duplicate points; LIBSVM replaces only
+a_it ≤ 0 by τ, which differs only for 0 < a_it < 1e-12). The j chosen maximises the decrease of f
 along the feasible direction, using the second-order (curvature) term — the first-order rule
 (maximal violating pair) ignores a_it.
 
@@ -39,8 +40,10 @@ from the active set, and the work per iteration shrinks with it. G is kept exact
 set; a second cache Ḡᵢ = Σ_{j: αⱼ = Cⱼ} Cⱼ Qᵢⱼ lets the full gradient be rebuilt
 (G = Ḡ + p + Σ_{free j} Qᵢⱼαⱼ) when the active set is reset — once when the violation falls
 below 10·tol, and again before declaring optimality. The shrunk variables are moved to the back
-exactly as LIBSVM's swap does, so ties are broken in the same order and the iterates follow
-LIBSVM's (up to floating-point rounding: LIBSVM stores kernel values in single precision).
+exactly as LIBSVM's swap does, so ties are broken in the same order. Together with kernel
+values cached in single precision (as LIBSVM's ``Qfloat``; all other arithmetic in double) and
+sums accumulated in LIBSVM's order, the iterates are LIBSVM's: the tests find the same
+iteration counts and support vectors as scikit-learn and decision values equal to ~1e-13.
 
 The offset: b = -ρ where ρ is the mean of yᵢGᵢ over free variables (0 < αᵢ < Cᵢ), or the
 midpoint of the feasible interval when there are none; the decision function is
@@ -48,6 +51,8 @@ f(x) = Σᵢ yᵢαᵢ K(xᵢ, x) - ρ.
 """
 
 from __future__ import annotations
+
+from itertools import pairwise
 
 import numpy as np
 
@@ -96,35 +101,61 @@ class _Solver:
         pos = self.y > 0
         self.I_up = np.where(pos, ~self.upper, ~self.lower)
         self.I_low = np.where(pos, ~self.lower, ~self.upper)
+        # 0 inside I_up / I_low and ±inf outside: "yG + pen" masks with one addition
+        self.pen_up = np.where(self.I_up, 0.0, np.inf)
+        self.pen_low = np.where(self.I_low, 0.0, -np.inf)
         self.active = L
         self.unshrink = False
+        breaks = np.flatnonzero(np.diff(self.samp) != 1) + 1
+        bounds = np.concatenate([[0], breaks, [L]])
+        segs = [(int(self.samp[s]), int(self.samp[s]) + int(e - s))
+                for s, e in pairwise(bounds.tolist())]
+        self._segments = segs if len(segs) <= 2 else None
 
     def _krow(self, i, m):
-        """K(x_samp[i], x_samp[t]) for positions t < m."""
-        return self.kmat.row(self.samp[i])[self.samp[:m]]
+        """K(x_samp[i], x_samp[t]) for positions t < m (float32, read-only).
+
+        Until shrinking first reorders the variables, the positions map onto one or two
+        contiguous ranges of the kernel row (C-SVC: the two classes' blocks; ε-SVR: the row
+        twice), so slices replace the gather.
+        """
+        r = self.kmat.row(self.samp[i])
+        seg = self._segments
+        if seg is None:
+            return r[self.samp[:m]]
+        (a0, a1), rest = seg[0], seg[1:]
+        if not rest or m <= a1 - a0:
+            return r[a0:a0 + m]
+        b0 = rest[0][0]
+        return np.concatenate((r[a0:a1], r[b0:b0 + m - (a1 - a0)]))
 
     # --- working-set selection (WSS2) ------------------------------------------------------
     def _select(self):
         m = self.active
+        if m == 0:  # everything shrunk: LIBSVM's loops find no pair either
+            return None
         yG = self.yG[:m]
-        up = np.where(self.I_up[:m], yG, np.inf)
+        up = yG + self.pen_up[:m]
         # the largest -yG in I_up; LIBSVM keeps the last index on ties (its loops use >=, <=)
-        i = m - 1 - int(np.argmin(up[::-1]))
-        Gmax = -up[i]
-        grad_diff = np.where(self.I_low[:m], yG, -np.inf)
-        Gmax2 = grad_diff.max()
+        i = m - 1 - int(up[::-1].argmin())
+        Gmax = -float(up[i])
+        grad_diff = yG + self.pen_low[:m]
+        Gmax2 = float(grad_diff[grad_diff.argmax()])
         if Gmax == -np.inf:
             return None
         Ki = self._krow(i, m)
-        grad_diff += Gmax
         # a_it = K_ii + K_tt - 2K_it, with LIBSVM's tau for non-positive curvature
-        quad = self.QD[i] + self.QD[:m]
-        quad -= np.multiply(Ki, 2.0, dtype=np.float64)
+        quad = np.multiply(Ki, -2.0, dtype=np.float64)
+        quad += self.QD[:m]
+        quad += self.QD[i]
         np.maximum(quad, TAU, out=quad)
-        gain = np.where(grad_diff > 0, grad_diff * grad_diff, -1.0)
-        gain /= quad
-        j = m - 1 - int(np.argmax(gain[::-1]))
-        if Gmax + Gmax2 < self.tol or gain[j] < 0:
+        # gain b_it² / a_it over t in I_low with b_it = -y_iG_i + y_tG_t > 0 (else 0)
+        grad_diff += Gmax
+        np.maximum(grad_diff, 0.0, out=grad_diff)
+        grad_diff *= grad_diff
+        grad_diff /= quad
+        j = m - 1 - int(grad_diff[::-1].argmax())
+        if Gmax + Gmax2 < self.tol or not grad_diff[j] > 0:
             return None
         return i, j, Ki
 
@@ -137,6 +168,8 @@ class _Solver:
             self.I_up[t], self.I_low[t] = not up, not lo
         else:
             self.I_up[t], self.I_low[t] = not lo, not up
+        self.pen_up[t] = 0.0 if self.I_up[t] else np.inf
+        self.pen_low[t] = 0.0 if self.I_low[t] else -np.inf
 
     # --- the two-variable update -----------------------------------------------------------
     def _update(self, i, j, Ki):
@@ -216,8 +249,8 @@ class _Solver:
     def _shrink(self):
         m = self.active
         yG = self.yG[:m]
-        Gmax1 = np.max(np.where(self.I_up[:m], -yG, -np.inf))
-        Gmax2 = np.max(np.where(self.I_low[:m], yG, -np.inf))
+        Gmax1 = np.max(np.where(self.I_up[:m], -yG, -np.inf), initial=-np.inf)
+        Gmax2 = np.max(np.where(self.I_low[:m], yG, -np.inf), initial=-np.inf)
         if not self.unshrink and Gmax1 + Gmax2 <= self.tol * 10:
             self.unshrink = True
             self._reconstruct_gradient()
@@ -230,9 +263,11 @@ class _Solver:
         k = min(front.size, back.size)
         k = int(np.count_nonzero(front[:k] < back[:k]))
         if k:
+            self._segments = None
             a, b = front[:k], back[:k]
             for arr in (self.perm, self.samp, self.y, self.yp, self.C, self.alpha, self.yG,
-                        self.yG_bar, self.QD, self.upper, self.lower, self.I_up, self.I_low):
+                        self.yG_bar, self.QD, self.upper, self.lower, self.I_up, self.I_low,
+                        self.pen_up, self.pen_low):
                 arr[a], arr[b] = arr[b], arr[a].copy()
         self.active = m - int(np.count_nonzero(shrunk))
 
