@@ -5,9 +5,9 @@
 Workload: ``BatchNorm2d(32)`` in training mode on a float32 (32, 32, 28, 28) input (25,088 values
 per channel): forward (batch statistics, running-statistics update) and backward (input, γ and β
 gradients) under a fixed random cotangent. The contenders run round-robin in one process so both
-see the same machine load; the table gives the median and the best of ``--repeats`` rounds. Peak memory is the
-extra memory allocated during one step (tracemalloc, which sees NumPy's allocations; torch's
-allocator is invisible to it, so only whiteboard's is reported).
+see the same machine load; the table gives the median and the best of ``--repeats`` rounds. Peak
+memory is the extra memory allocated during one step (tracemalloc, which sees NumPy's
+allocations; torch's allocator is invisible to it, so only whiteboard's is reported).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def main():
     args = parser.parse_args()
     print(f"BatchNorm2d({SHAPE[1]}) training forward+backward, float32 input {SHAPE}; "
           f"numpy {np.__version__}, torch {torch.__version__}, {platform.machine()}; "
-          f"median of {args.repeats} round-robin repeats")
+          f"{args.repeats} round-robin repeats")
     print("| threads | whiteboard median (ms) | torch median (ms) | ratio of medians | "
           "whiteboard best (ms) | torch best (ms) | ratio of bests | whiteboard peak extra "
           "memory (MB) |")

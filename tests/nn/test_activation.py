@@ -28,7 +28,7 @@ ELEMENTWISE = [
     ("softplus", {}), ("softplus", {"beta": 2.0, "threshold": 5.0}),
     ("softplus", {"beta": 0.5, "threshold": 100.0}), ("silu", {}), ("mish", {}),
     ("hardswish", {}), ("hardsigmoid", {}), ("rrelu", {}),
-    ("rrelu", {"lower": 0.1, "upper": 0.5}),
+    ("rrelu", {"lower": 0.1, "upper": 0.5}), ("gelu", {}), ("gelu", {"approximate": "tanh"}),
 ]
 SHAPES = [(1,), (7,), (2, 5), (1, 3, 4, 5), (3, 2, 5)]
 
@@ -67,7 +67,8 @@ MODULES = [
     ("ELU", {"alpha": 2.0}), ("ReLU6", {}), ("Hardtanh", {}), ("Softplus", {"beta": 3.0}),
     ("SiLU", {}), ("Mish", {}), ("Hardswish", {}), ("Hardsigmoid", {}), ("PReLU", {}),
     ("PReLU", {"num_parameters": 3, "init": 0.1}), ("Softmax", {"dim": 1}),
-    ("LogSoftmax", {"dim": -1}), ("Softmax", {"dim": 0}),
+    ("LogSoftmax", {"dim": -1}), ("Softmax", {"dim": 0}), ("GELU", {}),
+    ("GELU", {"approximate": "tanh"}),
 ]
 
 
@@ -281,3 +282,16 @@ def test_module_reprs_match_torch():
     for name, kwargs in MODULES + [("RReLU", {}), ("ELU", {})]:
         assert repr(getattr(nn, name)(**kwargs)) == repr(getattr(torch.nn, name)(**kwargs)), name
     assert nn.Swish is nn.SiLU
+
+
+def test_gelu_exact_on_a_dense_grid_including_the_tails():
+    """Our erf (series + continued fraction) against torch's GELU from −40 to 40, and the far
+    left tail against math.erfc: torch computes 1 + erf(z), which cancels to 0 for x < −8.3,
+    so there the comparison with torch is absolute (1e-15) and the relative check uses erfc."""
+    x = np.linspace(-40, 40, 16001)
+    check(lambda lib, x: lib.nn.functional.gelu(x), x, rtol=1e-12, atol=1e-15)
+    tail = np.linspace(-37, -1, 721)
+    exact = np.array([0.5 * v * math.erfc(-v / math.sqrt(2)) for v in tail])
+    np.testing.assert_allclose(F.gelu(wb.tensor(tail)).numpy(), exact, rtol=1e-12)
+    with pytest.raises(ValueError, match="gelu: approximate must be 'none' or 'tanh'"):
+        F.gelu(wb.tensor(x), approximate="fast")

@@ -6,8 +6,8 @@ from .module import Module, RemovableHandle
 from .parameter import Parameter
 from .linear import Linear
 from .activation import (  # noqa: F401
-    ELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Maxout, Mish, PReLU, ReLU,
-    ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softplus, Swish, Tanh,
+    ELU, GELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Maxout, Mish, PReLU,
+    ReLU, ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softplus, Swish, Tanh,
 )
 from .normalization import (  # noqa: F401
     BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, InstanceNorm1d, InstanceNorm2d,

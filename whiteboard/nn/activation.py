@@ -27,6 +27,7 @@ What the notes say, and the correct statements (see ``/work/shared/ERRATA.md``):
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -40,10 +41,10 @@ from .parameter import Parameter
 
 __all__ = [
     "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "relu6", "hardtanh",
-    "softplus", "silu", "mish", "hardswish", "hardsigmoid", "softmax", "log_softmax", "maxout",
-    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU", "ELU", "ReLU6", "Hardtanh",
-    "Softplus", "SiLU", "Swish", "Mish", "Hardswish", "Hardsigmoid", "Softmax", "LogSoftmax",
-    "Maxout",
+    "softplus", "silu", "mish", "hardswish", "hardsigmoid", "gelu", "softmax", "log_softmax",
+    "maxout", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU", "ELU", "ReLU6",
+    "Hardtanh", "Softplus", "SiLU", "Swish", "Mish", "Hardswish", "Hardsigmoid", "GELU",
+    "Softmax", "LogSoftmax", "Maxout",
 ]
 
 
@@ -220,6 +221,55 @@ def hardsigmoid(input, inplace=False):
     out = (xp.clip(x.data + 3, 0, 6) / 6).astype(x.dtype, copy=False)
     slope = ((x.data > -3) & (x.data < 3)) / 6
     return _unary(x, out, lambda: slope.astype(x.dtype, copy=False), "Hardsigmoid")
+
+
+def _normal_cdf(xp, x):
+    """Φ(x) = ½(1 + erf(x/√2)) to ~1e-13 relative, from NumPy primitives (NumPy has no erf).
+
+    For |z| < 2 (z = x/√2) the everywhere-convergent series of positive terms
+    erf z = (2/√π) e^{−z²} Σ_n z (2z²)^n / (1·3·5···(2n+1)) (50 terms); for |z| ≥ 2 the
+    continued fraction erfc z = e^{−z²}/√π · 1/(z + ½/(z + 1/(z + (3/2)/(z + ...)))) (40 levels),
+    which keeps Φ's tiny left tail accurate instead of computing 1 − (nearly 1).
+    """
+    z = x.astype(np.float64) / math.sqrt(2.0)
+    small = xp.clip(z, -2.0, 2.0)
+    term, series = small.copy(), small.copy()
+    for n in range(1, 50):
+        term = term * (2 * small * small) / (2 * n + 1)
+        series = series + term
+    erf_small = 2 / math.sqrt(math.pi) * xp.exp(-small * small) * series
+    big = xp.maximum(xp.abs(z), 2.0)
+    frac = big.copy()
+    for n in range(40, 0, -1):
+        frac = big + (n / 2) / frac
+    erfc_big = xp.exp(-big * big) / (math.sqrt(math.pi) * frac)
+    cdf = xp.where(xp.abs(z) < 2, 0.5 * (1 + erf_small),
+                   xp.where(z > 0, 1 - 0.5 * erfc_big, 0.5 * erfc_big))
+    return cdf.astype(x.dtype, copy=False)
+
+
+def gelu(input, approximate="none"):
+    """Gaussian error linear unit (Hendrycks & Gimpel 2016): x·Φ(x), Φ the standard normal CDF.
+
+    ``approximate="tanh"``: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Derivatives: Φ(x) + x·φ(x)
+    (φ the normal density) and, for the tanh form with u = √(2/π)(x + 0.044715x³), t = tanh u,
+    ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
+    """
+    x = _as_tensor(input)
+    xp = x.xp
+    if approximate == "none":
+        cdf = _normal_cdf(xp, x.data)
+        pdf = xp.exp(-0.5 * x.data * x.data) / math.sqrt(2 * math.pi)
+        return _unary(x, x.data * cdf, lambda: cdf + x.data * pdf, "Gelu")
+    if approximate == "tanh":
+        k, c = math.sqrt(2 / math.pi), 0.044715
+        t = xp.tanh(k * (x.data + c * x.data ** 3))
+        return _unary(
+            x, 0.5 * x.data * (1 + t),
+            lambda: 0.5 * (1 + t) + 0.5 * x.data * (1 - t * t) * k * (1 + 3 * c * x.data ** 2),
+            "Gelu",
+        )
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
 def _softmax_dim(dim, ndim, who):
@@ -454,6 +504,20 @@ class Softplus(Module):
 
     def extra_repr(self):
         return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class GELU(Module):
+    """x·Φ(x), exact (``approximate="none"``) or with the tanh approximation (see :func:`gelu`)."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):
+        return gelu(input, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
 
 
 class Softmax(Module):

@@ -7,8 +7,8 @@ and gathered here, so ``import whiteboard.nn.functional as F`` works as in PyTor
 from ..autograd.ops import pad  # noqa: F401
 from .linear import linear  # noqa: F401
 from .activation import (  # noqa: F401
-    elu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, maxout, mish, prelu, relu,
-    relu6, rrelu, sigmoid, silu, softmax, softplus, tanh,
+    elu, gelu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, maxout, mish, prelu,
+    relu, relu6, rrelu, sigmoid, silu, softmax, softplus, tanh,
 )
 from .normalization import (  # noqa: F401
     batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
