@@ -99,7 +99,7 @@ def test_prelu_default_init_and_weight_gradient_per_channel():
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 @pytest.mark.parametrize("shape,dim", [((5,), 0), ((3, 4), 1), ((3, 4), 0), ((2, 3, 4), -1),
-                                       ((2, 3, 4, 5), 1), ((1, 1), 1)])
+                                       ((2, 3, 4, 5), 1), ((1, 1), 1), ((), 0)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_softmax_matches_torch(name, shape, dim, dtype):
     x = inputs(shape, dtype, seed=3)

@@ -117,6 +117,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for name, p in (("weight", w), ("bias", b), ("running_mean", running_mean),
                     ("running_var", running_var)):
         _check_param(p, c, name, f"batch_norm (input shape {x.shape})")
+        if name.startswith("running") and p is not None and not isinstance(p, Tensor):
+            raise TypeError(f"batch_norm: {name} must be a Tensor (it is updated in place), "
+                            f"got {type(p).__name__}")
     xp = x.xp
     x3 = x.data.reshape(n, c, -1)
     m = x3.shape[0] * x3.shape[2]
