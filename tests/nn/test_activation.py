@@ -34,11 +34,11 @@ SHAPES = [(1,), (7,), (2, 5), (1, 3, 4, 5), (3, 2, 5)]
 
 
 def inputs(shape, dtype, seed=0):
-    x = np.random.default_rng(seed).standard_normal(shape) * 4
+    x = np.asarray(np.random.default_rng(seed).standard_normal(shape) * 4)
     flat = x.reshape(-1)
     k = min(flat.size, SPECIAL.size)
     flat[:k] = SPECIAL[:k]
-    return x.astype(dtype)
+    return np.asarray(x, dtype=dtype)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
