@@ -9,7 +9,8 @@ import pytest  # noqa: E402
 
 from hypothesis import settings  # noqa: E402
 
-settings.register_profile("default", deadline=None, max_examples=25, derandomize=True)
+settings.register_profile("default", deadline=None, max_examples=25, derandomize=True,
+                          database=None)
 settings.load_profile("default")
 
 

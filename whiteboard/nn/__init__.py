@@ -4,10 +4,20 @@ from . import functional, init
 from .containers import Flatten, Identity, ModuleDict, ModuleList, Sequential, Unflatten
 from .module import Module, RemovableHandle
 from .parameter import Parameter
+from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .linear import Linear
 from .activation import (  # noqa: F401
     ELU, GELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Maxout, Mish, PReLU,
     ReLU, ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softplus, Swish, Tanh,
+)
+from .loss import (  # noqa: F401
+    BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, ExponentialLoss, FocalLoss, HingeLoss,
+    HuberLoss, KLDivLoss, L1Loss, MSELoss, MultiMarginLoss, NLLLoss, SigmoidFocalLoss,
+    SmoothL1Loss,
+)
+from .pooling import (  # noqa: F401
+    AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,
+    AvgPool2d, GlobalAvgPool2d, MaxPool1d, MaxPool2d, SpatialPyramidPooling,
 )
 from .normalization import (  # noqa: F401
     BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, InstanceNorm1d, InstanceNorm2d,

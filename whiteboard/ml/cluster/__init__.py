@@ -1,0 +1,7 @@
+"""Clustering: k-means (Lloyd, k-means++), mini-batch k-means, and choosing k."""
+
+from ._kmeans import ConvergenceWarning, KMeans, MiniBatchKMeans, kmeans_plusplus
+from ._selection import choose_k, elbow_curve, elbow_point
+
+__all__ = ["ConvergenceWarning", "KMeans", "MiniBatchKMeans", "choose_k", "elbow_curve",
+           "elbow_point", "kmeans_plusplus"]

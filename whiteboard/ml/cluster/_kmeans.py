@@ -1,0 +1,500 @@
+"""k-means clustering: Lloyd's algorithm, k-means++ seeding and mini-batch k-means.
+
+Objective (inertia, within-cluster sum of squares), for centres c_1..c_K and weights w_i:
+
+    J = Σ_i w_i min_k ‖x_i − c_k‖²
+
+Lloyd's algorithm alternates an assignment step (each x_i to its nearest centre; the distance
+matrix is one GEMM, ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², and ‖x‖² is constant per row so the argmin
+only needs −2 x·c + ‖c‖²) and an update step (each centre to the weighted mean of its points).
+Neither step increases J, so J is non-increasing; the algorithm stops at a fixed point (labels
+unchanged) or when Σ_k ‖c_k^new − c_k^old‖² ≤ tol · mean_j Var(X[:, j]) (scikit-learn's
+definition of ``tol``) — a fixed point is a partial optimum, usually but not always a local
+minimum (the interview note 002 says both steps *decrease* WCSS and that it "must converge to a
+(local) optimum"; both steps only do not *increase* it, Selim & Ismail 1984).
+
+Empty clusters: a centre that receives no point is moved onto the point farthest from its own
+centre (the largest ‖x_i − c_{label_i}‖²; several empty centres take the farthest points in
+turn) and that point's weight is moved with it — scikit-learn's strategy, so that with the
+same initial centres the iterations coincide.
+
+k-means++ (Arthur & Vassilvitskii 2007, greedy variant as scikit-learn): the first centre is a
+sample drawn with probability ∝ w_i; each next centre: draw 2 + ⌊ln K⌋ candidates with
+probability ∝ w_i D(x_i)² (D = distance to the nearest chosen centre) and keep the candidate
+that most reduces the potential Σ_i w_i D(x_i)².
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from ...metrics.pairwise import euclidean_distances
+from ..base import (
+    BaseEstimator,
+    ClusterMixin,
+    TransformerMixin,
+    check_array,
+    check_is_fitted,
+    check_n_features,
+    check_random_state,
+    check_sample_weight,
+)
+
+__all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
+
+_CHUNK = 1 << 15
+
+
+class ConvergenceWarning(UserWarning):
+    """Fewer distinct clusters than requested (duplicate points)."""
+
+
+def _tolerance(X, tol):
+    """scikit-learn's absolute tolerance: tol × mean of the per-feature variances."""
+    return 0.0 if tol == 0 else float(np.mean(np.var(X, axis=0)) * tol)
+
+
+def check_real_array(X, estimator=None):
+    """``check_array`` that also rejects complex input (NumPy would drop the imaginary part).
+
+    Object arrays holding non-numbers raise NumPy's ``TypeError``, as scikit-learn does.
+    """
+    if hasattr(X, "nnz") and hasattr(X, "toarray"):
+        raise TypeError("Sparse data was passed for X, but dense data is required. Use "
+                        "'.toarray()' to convert to a dense numpy array.")
+    if not hasattr(X, "__array__") and not isinstance(X, (list, tuple)):
+        return check_array(X, estimator=estimator)
+    arr = np.asarray(X)
+    if arr.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported (X has dtype {arr.dtype})")
+    if arr.dtype.kind == "O":
+        arr = arr.astype(np.float64)
+    if arr.ndim == 2 and arr.shape[1] == 0:
+        who = f" by {type(estimator).__name__}" if estimator is not None else ""
+        raise ValueError(f"X: found array with 0 feature(s) (shape={arr.shape}) while a minimum "
+                         f"of 1 is required{who}.")
+    return check_array(arr, estimator=estimator)
+
+
+def _fit_weights(sample_weight, n):
+    w = check_sample_weight(sample_weight, n)
+    if not (w > 0).any():
+        raise ValueError(f"Sample weights must contain at least one non-zero number "
+                         f"(sample_weight of shape {w.shape} is all zero).")
+    return w
+
+
+def _assign(X, centers, x_sq=None, return_inertia=False, sample_weight=None):
+    """Nearest-centre labels (ties to the lower index) and optionally the weighted inertia."""
+    c_sq = (centers * centers).sum(axis=1)
+    n = X.shape[0]
+    labels = np.empty(n, dtype=np.int32)
+    inertia = 0.0
+    for start in range(0, n, _CHUNK):
+        stop = min(start + _CHUNK, n)
+        Xc = X[start:stop]
+        d = Xc @ centers.T
+        d *= -2.0
+        d += c_sq
+        lab = np.argmin(d, axis=1)
+        labels[start:stop] = lab
+        if return_inertia:
+            diff = Xc - centers[lab]
+            sq = np.einsum("ij,ij->i", diff, diff)
+            inertia += float(sq @ sample_weight[start:stop])
+    return (labels, inertia) if return_inertia else labels
+
+
+def _inertia(X, sample_weight, centers, labels):
+    total = 0.0
+    for start in range(0, X.shape[0], _CHUNK):
+        stop = min(start + _CHUNK, X.shape[0])
+        diff = X[start:stop] - centers[labels[start:stop]]
+        total += float(np.einsum("ij,ij->i", diff, diff) @ sample_weight[start:stop])
+    return total
+
+
+def _weighted_sums(X, sample_weight, labels, k):
+    """Per-cluster Σ w_i x_i (k, d) and Σ w_i (k,), via a one-hot GEMM."""
+    sums = np.zeros((k, X.shape[1]))
+    for start in range(0, X.shape[0], _CHUNK):
+        stop = min(start + _CHUNK, X.shape[0])
+        onehot = np.zeros((stop - start, k))
+        onehot[np.arange(stop - start), labels[start:stop]] = sample_weight[start:stop]
+        sums += onehot.T @ X[start:stop]
+    return sums, np.bincount(labels, weights=sample_weight, minlength=k)
+
+
+def _relocate_empty(X, sample_weight, centers_old, sums, weights, labels):
+    """Move empty clusters onto the points farthest from their centres (scikit-learn's rule)."""
+    empty = np.flatnonzero(weights == 0)
+    if empty.size == 0:
+        return
+    diff = X - centers_old[labels]
+    dist = np.einsum("ij,ij->i", diff, diff)
+    if dist.max() == 0:
+        return
+    far = np.argpartition(dist, -empty.size)[:-empty.size - 1:-1]
+    for new_id, idx in zip(empty, far):
+        w = sample_weight[idx]
+        old_id = labels[idx]
+        sums[old_id] -= X[idx] * w
+        sums[new_id] = X[idx] * w
+        weights[new_id] = w
+        weights[old_id] -= w
+
+
+def _lloyd_step(X, sample_weight, centers):
+    """One assignment + update: labels, new centres and the per-centre shift."""
+    k = centers.shape[0]
+    labels = _assign(X, centers)
+    sums, weights = _weighted_sums(X, sample_weight, labels, k)
+    _relocate_empty(X, sample_weight, centers, sums, weights, labels)
+    new = np.empty_like(centers)
+    filled = weights > 0
+    new[filled] = sums[filled] / weights[filled, None]
+    # an empty cluster that could not be relocated sits on the heaviest one (as scikit-learn)
+    new[~filled] = new[np.argmax(weights)]
+    return labels, new
+
+
+def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None):
+    """Lloyd iterations from ``centers_init``; returns labels, inertia, centres, n_iter.
+
+    ``tol`` is absolute (already scaled). ``callback(iteration, centers, labels)`` is called
+    after every update (used to record the inertia trajectory).
+    """
+    centers = np.array(centers_init, dtype=np.float64)
+    labels_old = np.full(X.shape[0], -1, dtype=np.int32)
+    strict = False
+    i = 0
+    for i in range(max_iter):
+        labels, new = _lloyd_step(X, sample_weight, centers)
+        shift = float(((new - centers) ** 2).sum())
+        centers = new
+        if callback is not None:
+            callback(i, centers, labels)
+        if np.array_equal(labels, labels_old):
+            strict = True
+            break
+        if shift <= tol:
+            break
+        labels_old = labels
+    if not strict:
+        labels = _assign(X, centers)
+    return labels, _inertia(X, sample_weight, centers, labels), centers, i + 1
+
+
+def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None,
+                    random_state=None, n_local_trials=None):
+    """k-means++ seeding (greedy, 2 + ⌊ln K⌋ candidates per step); returns (centers, indices).
+
+    Shapes: X (n, d) → centers (n_clusters, d), indices (n_clusters,).
+    """
+    X = check_array(X, name="X")
+    n = X.shape[0]
+    if n < n_clusters:
+        raise ValueError(f"n_samples={n} should be >= n_clusters={n_clusters}.")
+    w = check_sample_weight(sample_weight, n)
+    rng = check_random_state(random_state)
+    x_sq = (X * X).sum(axis=1) if x_squared_norms is None else np.asarray(x_squared_norms)
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(n_clusters))
+    centers = np.empty((n_clusters, X.shape[1]))
+    indices = np.full(n_clusters, -1, dtype=np.int64)
+    first = rng.choice(n, p=w / w.sum())
+    centers[0], indices[0] = X[first], first
+    closest = euclidean_distances(X[first:first + 1], X, squared=True, Y_norm_squared=x_sq)[0]
+    potential = closest @ w
+    for c in range(1, n_clusters):
+        targets = rng.uniform(size=n_local_trials) * potential
+        cands = np.searchsorted(np.cumsum(w * closest), targets)
+        np.clip(cands, None, n - 1, out=cands)
+        d = euclidean_distances(X[cands], X, squared=True, X_norm_squared=x_sq[cands],
+                                Y_norm_squared=x_sq)
+        np.minimum(closest, d, out=d)
+        pots = d @ w
+        best = int(np.argmin(pots))
+        potential, closest = pots[best], d[best]
+        centers[c], indices[c] = X[cands[best]], cands[best]
+    return centers, indices
+
+
+class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+    def _validate(self, X, default_n_init):
+        if not isinstance(self.n_clusters, numbers.Integral) or self.n_clusters < 1:
+            raise ValueError(f"n_clusters must be a positive integer, got {self.n_clusters!r}")
+        if X.shape[0] < self.n_clusters:
+            raise ValueError(
+                f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters} "
+                f"(X has shape {X.shape}): k-means needs at least one sample per cluster.")
+        if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
+            raise ValueError(f"max_iter must be a positive integer, got {self.max_iter!r}")
+        if not isinstance(self.tol, numbers.Real) or self.tol < 0:
+            raise ValueError(f"tol must be a non-negative number, got {self.tol!r}")
+        self._tol = _tolerance(X, self.tol)
+        init = self.init
+        is_array = not isinstance(init, str) and not callable(init)
+        if isinstance(init, str) and init not in ("k-means++", "random"):
+            raise ValueError(f"init must be 'k-means++', 'random', an array or a callable, got "
+                             f"{init!r}")
+        if self.n_init == "auto":
+            self._n_init = 1 if (is_array or init == "k-means++") else default_n_init
+        elif isinstance(self.n_init, numbers.Integral) and self.n_init >= 1:
+            self._n_init = self.n_init
+        else:
+            raise ValueError(f"n_init must be 'auto' or a positive integer, got {self.n_init!r}")
+        if is_array:
+            if self._n_init != 1:
+                warnings.warn(
+                    "Explicit initial center position passed: performing only one init in "
+                    f"{type(self).__name__} instead of n_init={self._n_init}.",
+                    RuntimeWarning, stacklevel=3)
+                self._n_init = 1
+            init = check_array(init, name="init").copy()
+            if init.shape != (self.n_clusters, X.shape[1]):
+                raise ValueError(
+                    f"The shape of the initial centers {init.shape} does not match the number "
+                    f"of clusters {self.n_clusters} and features {X.shape[1]}.")
+        return init
+
+    def _init_centroids(self, X, x_sq, init, rng, sample_weight, init_size=None):
+        n = X.shape[0]
+        if init_size is not None and init_size < n:
+            idx = rng.integers(0, n, init_size)
+            X, x_sq, sample_weight = X[idx], x_sq[idx], sample_weight[idx]
+            n = init_size
+        k = self.n_clusters
+        if isinstance(init, str) and init == "k-means++":
+            centers, _ = kmeans_plusplus(X, k, sample_weight=sample_weight, x_squared_norms=x_sq,
+                                         random_state=rng)
+        elif isinstance(init, str) and init == "random":
+            seeds = rng.choice(n, size=k, replace=False, p=sample_weight / sample_weight.sum())
+            centers = X[seeds]
+        elif callable(init):
+            centers = check_array(init(X, k, random_state=rng), name="init")
+            if centers.shape != (k, X.shape[1]):
+                raise ValueError(f"The init callable returned shape {centers.shape}, expected "
+                                 f"{(k, X.shape[1])}")
+        else:
+            centers = init
+        return np.array(centers, dtype=np.float64)
+
+    def _check_test_data(self, X):
+        check_is_fitted(self, "cluster_centers_")
+        X = check_real_array(X, estimator=self)
+        check_n_features(self, X)
+        return X
+
+    def _warn_distinct(self):
+        distinct = len(np.unique(self.labels_))
+        if distinct < self.n_clusters:
+            warnings.warn(
+                f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
+                f"({self.n_clusters}). Possibly due to duplicate points in X.",
+                ConvergenceWarning, stacklevel=3)
+
+    def predict(self, X):
+        """Index of the nearest centre for each row of ``X``: (n,)."""
+        X = self._check_test_data(X)
+        return _assign(X, self.cluster_centers_)
+
+    def transform(self, X):
+        """Euclidean distances to every centre: (n, n_clusters)."""
+        X = self._check_test_data(X)
+        return euclidean_distances(X, self.cluster_centers_)
+
+    def fit_transform(self, X, y=None, sample_weight=None):
+        return self.fit(X, sample_weight=sample_weight).transform(X)
+
+    def fit_predict(self, X, y=None, sample_weight=None):
+        return self.fit(X, sample_weight=sample_weight).labels_
+
+    def score(self, X, y=None, sample_weight=None):
+        """Negative inertia −Σ_i w_i min_k ‖x_i − c_k‖² of ``X`` (higher is better)."""
+        X = self._check_test_data(X)
+        w = check_sample_weight(sample_weight, X.shape[0])
+        _, inertia = _assign(X, self.cluster_centers_, return_inertia=True, sample_weight=w)
+        return -inertia
+
+    def _update_sklearn_tags(self, tags):
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags
+
+
+class KMeans(_BaseKMeans):
+    """k-means clustering by Lloyd's algorithm (see the module docstring for the math).
+
+    Parameters (as scikit-learn): ``n_clusters``; ``init`` 'k-means++' | 'random' | (K, d)
+    array | callable(X, K, random_state); ``n_init`` ('auto' = 1 for k-means++ or an array, 10
+    for 'random'; the run with the lowest inertia is kept); ``max_iter``; ``tol`` (relative to
+    the mean feature variance); ``random_state``; ``copy_x`` and ``algorithm`` (only 'lloyd')
+    kept for compatibility.
+
+    Attributes: ``cluster_centers_`` (K, d), ``labels_`` (n,), ``inertia_``, ``n_iter_``,
+    ``n_features_in_``. Like scikit-learn, the data are centred (feature means subtracted)
+    before the iterations for accuracy and the means added back to the centres.
+    """
+
+    def __init__(self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300,
+                 tol=1e-4, verbose=0, random_state=None, copy_x=True, algorithm="lloyd"):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+        self.copy_x = copy_x
+        self.algorithm = algorithm
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Cluster ``X`` (n, d); ``sample_weight`` (n,) weights each point in means and inertia."""
+        X = check_real_array(X, estimator=self)
+        if self.algorithm not in ("lloyd", "auto", "full", "elkan"):
+            raise ValueError(f"algorithm must be 'lloyd', got {self.algorithm!r}")
+        init = self._validate(X, default_n_init=10)
+        w = _fit_weights(sample_weight, X.shape[0])
+        rng = check_random_state(self.random_state)
+        mean = X.mean(axis=0)
+        Xc = X - mean
+        if not isinstance(init, str) and not callable(init):
+            init = init - mean
+        x_sq = np.einsum("ij,ij->i", Xc, Xc)
+        best = None
+        for _ in range(self._n_init):
+            centers = self._init_centroids(Xc, x_sq, init, rng, w)
+            labels, inertia, centers, n_iter = lloyd(Xc, w, centers, self.max_iter, self._tol)
+            if best is None or inertia < best[1]:
+                best = (labels, inertia, centers, n_iter)
+        labels, inertia, centers, n_iter = best
+        self.n_features_in_ = X.shape[1]
+        self.cluster_centers_ = centers + mean
+        self.labels_ = labels
+        self.inertia_ = inertia
+        self.n_iter_ = n_iter
+        self._warn_distinct()
+        return self
+
+
+class MiniBatchKMeans(_BaseKMeans):
+    """Mini-batch k-means (Sculley 2010), with scikit-learn's update and stopping rules.
+
+    Each step draws ``batch_size`` samples (with replacement, probability ∝ sample_weight),
+    assigns them to the nearest centre and moves every centre c with batch points B_c to the
+    running weighted mean: c ← (c · N_c + Σ_{x∈B_c} x) / (N_c + |B_c|), N_c += |B_c| — a
+    per-centre learning rate 1 / N_c. Centres whose count N_c falls below
+    ``reassignment_ratio`` × max N are re-seeded on random batch points (every 10·K samples, or
+    at once when a count is 0). Stops after ``max_iter`` passes over the data, when the centre
+    change Σ‖Δc‖² ≤ tol·mean Var(X) (``tol`` > 0), or when the exponentially averaged batch
+    inertia has not improved for ``max_no_improvement`` steps. The initial centres come from
+    ``n_init`` seedings on a random subset of ``init_size`` points, the one with the lowest
+    inertia on that subset kept.
+
+    Attributes: ``cluster_centers_``, ``labels_`` and ``inertia_`` (on the full data, when
+    ``compute_labels``), ``n_iter_`` (passes), ``n_steps_`` (mini-batches).
+    """
+
+    def __init__(self, n_clusters=8, *, init="k-means++", max_iter=100, batch_size=1024,
+                 verbose=0, compute_labels=True, random_state=None, tol=0.0,
+                 max_no_improvement=10, init_size=None, n_init="auto", reassignment_ratio=0.01):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.compute_labels = compute_labels
+        self.random_state = random_state
+        self.tol = tol
+        self.max_no_improvement = max_no_improvement
+        self.init_size = init_size
+        self.n_init = n_init
+        self.reassignment_ratio = reassignment_ratio
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Cluster ``X`` (n, d) by mini-batches."""
+        X = check_real_array(X, estimator=self)
+        init = self._validate(X, default_n_init=3)
+        if not isinstance(self.batch_size, numbers.Integral) or self.batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        n, _ = X.shape
+        batch = min(self.batch_size, n)
+        init_size = self.init_size
+        if init_size is None:
+            init_size = 3 * batch if 3 * batch >= self.n_clusters else 3 * self.n_clusters
+        elif init_size < self.n_clusters:
+            warnings.warn(f"init_size={init_size} should be larger than n_clusters="
+                          f"{self.n_clusters}. Setting it to min(3*n_clusters, n_samples)",
+                          RuntimeWarning, stacklevel=2)
+            init_size = 3 * self.n_clusters
+        init_size = min(init_size, n)
+        w = _fit_weights(sample_weight, n)
+        rng = check_random_state(self.random_state)
+        x_sq = np.einsum("ij,ij->i", X, X)
+        valid = rng.integers(0, n, init_size)
+        best = None
+        for _ in range(self._n_init):
+            centers = self._init_centroids(X, x_sq, init, rng, w, init_size=init_size)
+            _, inertia = _assign(X[valid], centers, return_inertia=True, sample_weight=w[valid])
+            if best is None or inertia < best[1]:
+                best = (centers, inertia)
+        centers = best[0].copy()
+        k = self.n_clusters
+        counts = np.zeros(k)
+        ewa, ewa_min, no_improvement, since_reassign = None, None, 0, 0
+        n_steps = max(1, (self.max_iter * n) // batch)
+        p = w / w.sum()
+        step = 0
+        for step in range(n_steps):
+            idx = rng.choice(n, batch, replace=True, p=p)
+            Xb = X[idx]
+            labels, batch_inertia = _assign(Xb, centers, return_inertia=True,
+                                            sample_weight=np.ones(batch))
+            sums, bw = _weighted_sums(Xb, np.ones(batch), labels, k)
+            new = centers.copy()
+            hit = bw > 0
+            new[hit] = (centers[hit] * counts[hit, None] + sums[hit]) / (counts[hit] + bw[hit])[:, None]
+            counts += bw
+            since_reassign += batch
+            if (counts == 0).any() or since_reassign >= 10 * k:
+                since_reassign = 0
+                if self.reassignment_ratio > 0:
+                    to_reassign = counts < self.reassignment_ratio * counts.max()
+                    if to_reassign.sum() > 0.5 * batch:
+                        to_reassign[np.argsort(counts)[int(0.5 * batch):]] = False
+                    n_re = int(to_reassign.sum())
+                    if n_re:
+                        new[to_reassign] = Xb[rng.choice(batch, n_re, replace=False)]
+                        counts[to_reassign] = np.min(counts[~to_reassign])
+            diff = float(((new - centers) ** 2).sum()) if self._tol > 0 else 0.0
+            centers = new
+            # early stopping on the exponentially weighted average of the batch inertia
+            if step == 0:
+                continue
+            mean_inertia = batch_inertia / batch
+            alpha = min(batch * 2.0 / (n + 1), 1.0)
+            ewa = mean_inertia if ewa is None else ewa * (1 - alpha) + mean_inertia * alpha
+            if self._tol > 0 and diff <= self._tol:
+                break
+            if ewa_min is None or ewa < ewa_min:
+                no_improvement, ewa_min = 0, ewa
+            else:
+                no_improvement += 1
+            if self.max_no_improvement is not None and no_improvement >= self.max_no_improvement:
+                break
+        self.n_features_in_ = X.shape[1]
+        self.cluster_centers_ = centers
+        self.n_steps_ = step + 1
+        self.n_iter_ = int(np.ceil((step + 1) * batch / n))
+        self._counts = counts
+        if self.compute_labels:
+            self.labels_, self.inertia_ = _assign(X, centers, return_inertia=True,
+                                                  sample_weight=w)
+            self._warn_distinct()
+        else:
+            # as scikit-learn: no labels_, inertia_ estimated from the averaged batch inertia
+            self.inertia_ = (ewa if ewa is not None else 0.0) * n
+        return self

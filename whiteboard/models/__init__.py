@@ -1,0 +1,4 @@
+"""Architectures, each a function returning an ``nn.Module``; build any of them by name."""
+
+from .mlp import MLP, mlp
+from .registry import get, list_models, needs_images, register

@@ -1,0 +1,5 @@
+"""Training: the ``Trainer`` loop, callbacks and history."""
+
+from .callbacks import Callback, EarlyStopping, ModelCheckpoint, ProgressBar
+from .history import History
+from .trainer import NonFiniteLossError, Trainer, accuracy

@@ -1,0 +1,176 @@
+"""Callbacks that hook into :class:`~whiteboard.train.Trainer`: progress bar, early stopping,
+checkpoints.
+
+A callback overrides any of ``on_fit_start``, ``on_epoch_start``, ``on_batch_end``,
+``on_epoch_end`` and ``on_fit_end``; each receives the trainer (and the epoch's logs: ``loss``,
+``val_loss``, metrics, ``lr``). Setting ``trainer.stop_training = True`` ends training after the
+current epoch.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+__all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "ProgressBar"]
+
+
+class Callback:
+    """Base class: every hook does nothing."""
+
+    def on_fit_start(self, trainer):
+        pass
+
+    def on_epoch_start(self, trainer, epoch):
+        pass
+
+    def on_batch_end(self, trainer, step, loss):
+        pass
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        pass
+
+    def on_fit_end(self, trainer):
+        pass
+
+
+def _improved(mode, value, best, min_delta):
+    if best is None:
+        return True
+    return value < best - min_delta if mode == "min" else value > best + min_delta
+
+
+def _resolve_mode(mode, monitor):
+    if mode not in ("auto", "min", "max"):
+        raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
+    if mode != "auto":
+        return mode
+    return "min" if "loss" in monitor or "error" in monitor else "max"
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved by ``min_delta`` for ``patience`` epochs.
+
+    Early stopping is regularisation by limiting training time (notes 002/003): the validation
+    error typically falls and then rises as the model starts to fit noise; stopping at its minimum
+    (and, with ``restore_best_weights``, going back to the weights of that epoch) keeps the model
+    that generalised best.
+    """
+
+    def __init__(self, monitor="val_loss", patience=5, min_delta=0.0, mode="auto",
+                 restore_best_weights=False):
+        if patience < 0:
+            raise ValueError(f"EarlyStopping: patience must be >= 0, got {patience}")
+        self.monitor = monitor
+        self.patience = patience
+        self.min_delta = abs(min_delta)
+        self.mode = _resolve_mode(mode, monitor)
+        self.restore_best_weights = restore_best_weights
+
+    def on_fit_start(self, trainer):
+        self.best = None
+        self.best_epoch = None
+        self.wait = 0
+        self.stopped_epoch = None
+        self._best_state = None
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        if self.monitor not in logs:
+            raise KeyError(
+                f"EarlyStopping monitors {self.monitor!r}, but the epoch logs only have "
+                f"{sorted(logs)} (pass val_loader to fit for 'val_*' keys)"
+            )
+        value = logs[self.monitor]
+        if _improved(self.mode, value, self.best, self.min_delta):
+            self.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights:
+                self._best_state = copy.deepcopy(
+                    {k: v.numpy().copy() for k, v in trainer.model.state_dict().items()}
+                )
+        else:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self.stopped_epoch = epoch
+                trainer.stop_training = True
+
+    def on_fit_end(self, trainer):
+        if self.restore_best_weights and self._best_state is not None:
+            trainer.model.load_state_dict(self._best_state)
+
+
+class ModelCheckpoint(Callback):
+    """Save the full training state (model, optimiser, scheduler, RNG, epoch, history).
+
+    ``path`` may contain ``{epoch}``. With ``save_best_only`` a file is written only when
+    ``monitor`` improves. Files are written atomically (``wb.save``), so an interrupted write
+    never corrupts the previous checkpoint; ``Trainer.resume(path)`` continues bit for bit.
+    """
+
+    def __init__(self, path, monitor="val_loss", save_best_only=False, mode="auto",
+                 every_n_epochs=1):
+        self.path = os.fspath(path)
+        self.monitor = monitor
+        self.save_best_only = save_best_only
+        self.mode = _resolve_mode(mode, monitor)
+        self.every_n_epochs = every_n_epochs
+        self.best = None
+        self.saved = []
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        if (epoch + 1) % self.every_n_epochs:
+            return
+        if self.save_best_only:
+            value = logs.get(self.monitor)
+            if value is None:
+                raise KeyError(
+                    f"ModelCheckpoint monitors {self.monitor!r}, logs have {sorted(logs)}"
+                )
+            if not _improved(self.mode, value, self.best, 0.0):
+                return
+            self.best = value
+        path = self.path.format(epoch=epoch + 1)
+        trainer.save_checkpoint(path)
+        self.saved.append(path)
+
+
+class ProgressBar(Callback):
+    """A one-line text progress bar per epoch (written to ``stream``, stderr by default)."""
+
+    def __init__(self, stream=None, width=24):
+        self.stream = stream or sys.stderr
+        self.width = width
+
+    def on_epoch_start(self, trainer, epoch):
+        self.epoch = epoch
+        self.start = time.perf_counter()
+        self.total = trainer.steps_per_epoch
+        self.running = 0.0
+
+    def on_batch_end(self, trainer, step, loss):
+        self.running += loss
+        done = step + 1
+        if self.total and (done == self.total or done % max(1, self.total // 20) == 0):
+            filled = int(self.width * done / self.total)
+            bar = "#" * filled + "." * (self.width - filled)
+            self.stream.write(
+                f"\repoch {self.epoch + 1:>3} [{bar}] {done}/{self.total} "
+                f"loss {self.running / done:.4f}"
+            )
+            self.stream.flush()
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        shown = "  ".join(
+            f"{k} {v:.4f}" for k, v in logs.items() if k != "loss" and np.isscalar(v)
+            and not math.isnan(v)
+        )
+        elapsed = time.perf_counter() - self.start
+        self.stream.write(
+            f"\repoch {epoch + 1:>3} loss {logs['loss']:.4f}  {shown}  ({elapsed:.1f}s)"
+            + " " * 10 + "\n"
+        )
+        self.stream.flush()
