@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import whiteboard as wb
 from tests.oracles.torch_oracle import check
 from whiteboard import nn
+from whiteboard.nn import MaxoutConv2d
 from whiteboard.nn import functional as F
 from whiteboard.testing import gradcheck
 
@@ -276,6 +277,39 @@ def test_maxout_over_conv_channels_matches_torch_reshape_max():
                           else x.reshape(2, 2, 3, 3, 3).max(dim=2).values), x)
     with pytest.raises(ValueError, match="maxout: dimension 1 has size 6, which pool_size=4"):
         F.maxout(wb.tensor(x), 4)
+
+
+@pytest.mark.parametrize("k,stride,padding", [(2, 1, 0), (3, 2, 1), (1, 1, 1)])
+def test_maxout_conv2d_is_the_max_over_groups_of_conv_channels(k, stride, padding):
+    """Property (torch has no maxout): equal to torch's conv2d with the same weights followed by
+    a max over each group of k consecutive channels — values and every gradient."""
+    m = MaxoutConv2d(3, 4, 3, k, stride=stride, padding=padding).double()
+    x = np.random.default_rng(10).standard_normal((2, 3, 7, 6))
+    w, b = m.conv.weight.numpy().copy(), m.conv.bias.numpy().copy()
+
+    def torch_maxout(x, w, b):
+        y = torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
+        return y.reshape(y.shape[0], 4, k, *y.shape[2:]).max(dim=2).values
+
+    def fn(lib, x, w, b):
+        if lib is torch:
+            return torch_maxout(x, w, b)
+        with wb.no_grad():
+            m.conv.weight.data[...] = w.data
+            m.conv.bias.data[...] = b.data
+        m.conv.weight.grad = m.conv.bias.grad = None
+        return m(x)
+
+    check(fn, x, w, b, requires_grad=[True, False, False])
+    xt = torch.from_numpy(x)
+    wt, bt = (torch.from_numpy(a).requires_grad_() for a in (w, b))
+    g = np.random.default_rng(11).standard_normal(tuple(torch_maxout(xt, wt, bt).shape))
+    torch_maxout(xt, wt, bt).backward(torch.from_numpy(g))
+    m.conv.weight.grad = m.conv.bias.grad = None
+    m(wb.tensor(x)).backward(wb.tensor(g))
+    np.testing.assert_allclose(m.conv.weight.grad.numpy(), wt.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(m.conv.bias.grad.numpy(), bt.grad.numpy(), rtol=1e-10)
+    assert m(wb.tensor(x)).shape[1] == 4
 
 
 def test_module_reprs_match_torch():

@@ -35,6 +35,7 @@ import numpy as np
 from .. import backend
 from ..autograd import Tensor, ops
 from ..autograd.ops import _as_tensor, _dims, _unary
+from .conv import Conv2d
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -44,7 +45,7 @@ __all__ = [
     "softplus", "silu", "mish", "hardswish", "hardsigmoid", "gelu", "softmax", "log_softmax",
     "maxout", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU", "ELU", "ReLU6",
     "Hardtanh", "Softplus", "SiLU", "Swish", "Mish", "Hardswish", "Hardsigmoid", "GELU",
-    "Softmax", "LogSoftmax", "Maxout",
+    "Softmax", "LogSoftmax", "Maxout", "MaxoutConv2d",
 ]
 
 
@@ -549,8 +550,8 @@ class Maxout(Module):
 
     A ``Linear(in_features, out_features·pool_size)`` followed by :func:`maxout` over the last
     axis. With k ≥ 2 pieces it can represent ReLU (pieces w·x and 0), |x| (pieces x and −x) and
-    any convex piecewise-linear function with k pieces. For a convolutional maxout, apply
-    ``F.maxout(conv(x), k, dim=1)`` to a convolution with ``out_channels·k`` filters.
+    any convex piecewise-linear function with k pieces. For the convolutional form see
+    :class:`MaxoutConv2d`.
 
     Shapes: input (*, in_features) → output (*, out_features).
     """
@@ -568,4 +569,30 @@ class Maxout(Module):
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"pool_size={self.pool_size}")
+
+
+class MaxoutConv2d(Module):
+    """Convolutional maxout: a ``Conv2d(in_channels, out_channels·pool_size, ...)`` whose output
+    channels are grouped in consecutive runs of ``pool_size`` and reduced by their maximum,
+    ``h[n, i, y, x] = max_{j<k} conv(x)[n, i·k + j, y, x]`` (Goodfellow et al. 2013, §3).
+
+    Shapes: input (N, in_channels, H, W) → output (N, out_channels, H', W') with H', W' those of
+    the convolution (see :class:`whiteboard.nn.Conv2d` for stride, padding, dilation).
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, pool_size, stride=1, padding=0,
+                 dilation=1, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_channels, self.out_channels, self.pool_size = (in_channels, out_channels,
+                                                               pool_size)
+        self.conv = Conv2d(in_channels, out_channels * pool_size, kernel_size, stride=stride,
+                           padding=padding, dilation=dilation, bias=bias, device=device,
+                           dtype=dtype)
+
+    def forward(self, input):
+        return maxout(self.conv(input), self.pool_size, dim=1)
+
+    def extra_repr(self):
+        return (f"in_channels={self.in_channels}, out_channels={self.out_channels}, "
                 f"pool_size={self.pool_size}")
