@@ -335,3 +335,20 @@ def test_gradcheck_every_norm():
                      (_t(x4),))
     assert gradcheck(lambda x: F.local_response_norm(x, 4, alpha=0.5, beta=0.75, k=1.0),
                      (_t(x4),))
+
+
+def test_batchnorm_state_round_trips_through_save_and_load(tmp_path):
+    m = nn.BatchNorm2d(3).double()
+    for s in range(3):
+        m(wb.tensor(data((4, 3, 2, 2), seed=s, loc=s)))
+    path = tmp_path / "bn.npz"
+    wb.save(m.state_dict(), path)
+    other = nn.BatchNorm2d(3).double()
+    other.load_state_dict(wb.load(path))
+    for (name, a), (_, b) in zip(m.state_dict().items(), other.state_dict().items()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
+    assert int(other.num_batches_tracked.item()) == 3
+    m.eval()
+    other.eval()
+    x = wb.tensor(data((2, 3, 2, 2), seed=9))
+    np.testing.assert_array_equal(m(x).numpy(), other(x).numpy())

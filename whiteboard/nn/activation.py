@@ -73,7 +73,10 @@ def tanh(input):
 
 
 def relu(input, inplace=False):
-    """max(0, x); derivative 1 for x > 0 and 0 for x ≤ 0.
+    """max(0, x); derivative 1 for x > 0 and 0 for x ≤ 0 (PyTorch's ReLU'(0) = 0).
+
+    Non-saturating for x > 0 (gradient exactly 1), but a unit whose pre-activation is ≤ 0 for
+    every input receives zero gradient for all its weights and stays "dead".
 
     ``inplace`` is accepted for PyTorch compatibility; whiteboard always returns a new tensor
     (the autograd graph keeps the input), which gives the same values and gradients.
