@@ -107,8 +107,17 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     place: running_mean ← (1−m)·running_mean + m·μ_B and running_var ← (1−m)·running_var +
     m·σ²_B·M/(M−1) (unbiased). Eval: normalise with the running statistics.
 
-    One fused graph node; backward dx = (γ/σ)(g − mean(g) − x̂·mean(g·x̂)) in training and
-    dx = γg/√(running_var+ε) in eval (derivation in the module docstring).
+    One fused graph node. Backward in training, per channel with M values, σ = √(σ²_B + ε),
+    xμ = x − μ_B, x̂ = xμ/σ and g = dL/dy (the staged derivation of note 002, collapsed)::
+
+        dL/dβ  = Σ g                 dL/dγ = Σ g x̂            dL/dx̂ = γ g
+        dL/dσ² = Σ γg·xμ · (−½)(σ²_B + ε)^{−3/2} = −(γ/(2σ³)) Σ g xμ
+        dL/dμ  = −(γ/σ) Σ g + dL/dσ² · (−2/M) Σ xμ = −(γ/σ) Σ g            (Σ xμ = 0)
+        dL/dx  = γg/σ + dL/dσ² · 2xμ/M + dL/dμ / M
+               = (γ/σ) (g − mean(g) − x̂ · mean(g x̂))
+
+    computed as three in-place passes from two per-channel sums (Σg, Σg·xμ). In eval μ and σ
+    are constants (running statistics): dL/dx = γ g / √(running_var + ε).
     """
     x, w, b = _as_tensor(input), _opt(weight), _opt(bias)
     if x.ndim < 2:
