@@ -51,7 +51,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Tensor
-from ..autograd.ops import _as_tensor, unbroadcast
+from ..autograd.ops import _as_tensor
 from .module import Module
 from .parameter import Parameter
 
@@ -278,44 +278,62 @@ class BatchNorm3d(_BatchNorm):
 
 
 # ---------------------------------------------------------------------- shared fused op
-def _normalize(x, view, axes, eps, weight, bias, param_shape, name):
-    """Standardise ``x`` over ``axes`` of ``x.reshape(view)``, then ``x̂·γ + β`` with γ, β
-    reshaped to ``param_shape`` (broadcast against x). Returns (output, mean, biased var)."""
+def _normalize(x, rows, eps, weight, bias, per_channel, name):
+    """Standardise the last axis of ``x.reshape(rows)``, then ``x̂·γ + β``.
+
+    ``per_channel``: γ, β have shape (C,) and scale axis 1 of x (GroupNorm, InstanceNorm);
+    otherwise they have the shape of x's trailing axes (LayerNorm). Few full-size temporaries
+    (in-place updates, ``einsum`` for the sums of products): allocation, not arithmetic, is what
+    costs most on large inputs. Returns (output, mean, biased variance), the statistics of shape
+    ``rows[:-1] + (1,)``.
+    """
     xp = x.xp
-    xv = x.data.reshape(view)
-    mean = xv.mean(axis=axes, keepdims=True)
-    centered = xv - mean
-    var = (centered * centered).mean(axis=axes, keepdims=True)
+    xr = x.data.reshape(rows)
+    length = xr.shape[-1]
+    mean = xr.mean(axis=-1, keepdims=True)
+    xhat = xr - mean
+    var = xp.einsum("...l,...l->...", xhat, xhat)[..., None] / length
     invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
-    xhat = (centered * invstd).reshape(x.shape)
+    xhat *= invstd
+    xhat = xhat.reshape(x.shape)
+    if per_channel:
+        param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+        param_rows = (x.shape[0], x.shape[1], -1)
+    else:
+        ref = weight if weight is not None else bias
+        param_shape = None if ref is None else ref.shape
+        param_rows = None if ref is None else (-1, ref.numel())
     w_b = None if weight is None else weight.data.reshape(param_shape)
-    out = xhat if w_b is None else xhat * w_b
+    out = xhat.copy() if w_b is None else xhat * w_b
     if bias is not None:
-        out = out + bias.data.reshape(param_shape)
-    if out is xhat:
-        out = xhat.copy()
+        out += bias.data.reshape(param_shape)
 
     def backward(g):
         gx = gw = gb = None
         if x.requires_grad:
-            ghat = (g if w_b is None else g * w_b).reshape(view)
-            xhat_v = xhat.reshape(view)
-            gx = invstd * (ghat - ghat.mean(axis=axes, keepdims=True)
-                           - xhat_v * (ghat * xhat_v).mean(axis=axes, keepdims=True))
-            gx = gx.reshape(x.shape)
+            ghat = (g.copy() if w_b is None else g * w_b).reshape(rows)
+            xhat_r = xhat.reshape(rows)
+            mean_g = ghat.mean(axis=-1, keepdims=True)
+            mean_gx = xp.einsum("...l,...l->...", ghat, xhat_r)[..., None] / length
+            ghat -= mean_g
+            ghat -= xhat_r * mean_gx
+            ghat *= invstd
+            gx = ghat.reshape(x.shape)
         if weight is not None and weight.requires_grad:
-            gw = unbroadcast(g * xhat, param_shape).reshape(weight.shape)
+            if per_channel:
+                gw = xp.einsum("ncl,ncl->c", g.reshape(param_rows), xhat.reshape(param_rows))
+            else:
+                gw = xp.einsum("if,if->f", g.reshape(param_rows), xhat.reshape(param_rows))
+            gw = gw.reshape(weight.shape)
         if bias is not None and bias.requires_grad:
-            gb = unbroadcast(g, param_shape).reshape(bias.shape)
+            gr = g.reshape(param_rows)
+            gb = (gr.sum(axis=2).sum(axis=0) if per_channel else gr.sum(axis=0))
+            gb = gb.reshape(bias.shape)
         return gx, gw, gb
 
     dummy = Tensor._wrap(xp.zeros(0, dtype=x.dtype))
     parents = (x, weight if weight is not None else dummy, bias if bias is not None else dummy)
     return Tensor._make(out, parents, backward, name), mean, var
-
-
-def _channel_shape(x):
-    return (1, x.shape[1]) + (1,) * (x.ndim - 2)
 
 
 # ---------------------------------------------------------------------- layer norm
@@ -339,7 +357,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         if p is not None and p.shape != shape:
             raise ValueError(f"layer_norm: {name} must have shape {shape}, got {p.shape}")
     lead = int(np.prod(x.shape[:-k])) if x.ndim > k else 1
-    out, _, _ = _normalize(x, (lead, -1), (1,), eps, w, b, shape, "LayerNorm")
+    out, _, _ = _normalize(x, (lead, -1), eps, w, b, False, "LayerNorm")
     return out
 
 
@@ -394,8 +412,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         )
     for name, p in (("weight", w), ("bias", b)):
         _check_param(p, c, name, "group_norm")
-    out, _, _ = _normalize(x, (n, num_groups, -1), (2,), eps, w, b, _channel_shape(x),
-                           "GroupNorm")
+    out, _, _ = _normalize(x, (n, num_groups, -1), eps, w, b, True, "GroupNorm")
     return out
 
 
@@ -463,8 +480,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     for name, p in (("weight", w), ("bias", b), ("running_mean", running_mean),
                     ("running_var", running_var)):
         _check_param(p, c, name, f"instance_norm (input shape {x.shape})")
-    out, mean, var = _normalize(x, (n, c, -1), (2,), eps, w, b, _channel_shape(x),
-                                "InstanceNorm")
+    out, mean, var = _normalize(x, (n, c, -1), eps, w, b, True, "InstanceNorm")
     if running_mean is not None:
         batch_mean = mean.reshape(n, c).mean(axis=0)
         running_mean.data = ((1 - momentum) * running_mean.data
