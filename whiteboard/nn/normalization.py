@@ -278,15 +278,10 @@ class BatchNorm3d(_BatchNorm):
 
 
 # ---------------------------------------------------------------------- shared fused op
-def _normalize(x, rows, eps, weight, bias, per_channel, name):
-    """Standardise the last axis of ``x.reshape(rows)``, then ``x̂·γ + β``.
-
-    ``per_channel``: γ, β have shape (C,) and scale axis 1 of x (GroupNorm, InstanceNorm);
-    otherwise they have the shape of x's trailing axes (LayerNorm). Few full-size temporaries
-    (in-place updates, ``einsum`` for the sums of products): allocation, not arithmetic, is what
-    costs most on large inputs. Returns (output, mean, biased variance), the statistics of shape
-    ``rows[:-1] + (1,)``.
-    """
+def _normalize_rows(x, rows, eps, weight, bias, name):
+    """Standardise the last axis of ``x.reshape(rows)``, then ``x̂·γ + β`` with γ, β of the
+    shape of x's trailing axes (LayerNorm). Few full-size temporaries (in-place updates,
+    ``einsum`` for the sums of products): allocation costs as much as arithmetic here."""
     xp = x.xp
     xr = x.data.reshape(rows)
     length = xr.shape[-1]
@@ -296,13 +291,9 @@ def _normalize(x, rows, eps, weight, bias, per_channel, name):
     invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
     xhat *= invstd
     xhat = xhat.reshape(x.shape)
-    if per_channel:
-        param_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-        param_rows = (x.shape[0], x.shape[1], -1)
-    else:
-        ref = weight if weight is not None else bias
-        param_shape = None if ref is None else ref.shape
-        param_rows = None if ref is None else (-1, ref.numel())
+    ref = weight if weight is not None else bias
+    param_shape = None if ref is None else ref.shape
+    param_rows = None if ref is None else (-1, ref.numel())
     w_b = None if weight is None else weight.data.reshape(param_shape)
     out = xhat.copy() if w_b is None else xhat * w_b
     if bias is not None:
@@ -320,20 +311,72 @@ def _normalize(x, rows, eps, weight, bias, per_channel, name):
             ghat *= invstd
             gx = ghat.reshape(x.shape)
         if weight is not None and weight.requires_grad:
-            if per_channel:
-                gw = xp.einsum("ncl,ncl->c", g.reshape(param_rows), xhat.reshape(param_rows))
-            else:
-                gw = xp.einsum("if,if->f", g.reshape(param_rows), xhat.reshape(param_rows))
+            gw = xp.einsum("if,if->f", g.reshape(param_rows), xhat.reshape(param_rows))
             gw = gw.reshape(weight.shape)
         if bias is not None and bias.requires_grad:
-            gr = g.reshape(param_rows)
-            gb = (gr.sum(axis=2).sum(axis=0) if per_channel else gr.sum(axis=0))
-            gb = gb.reshape(bias.shape)
+            gb = g.reshape(param_rows).sum(axis=0).reshape(bias.shape)
         return gx, gw, gb
 
-    dummy = Tensor._wrap(xp.zeros(0, dtype=x.dtype))
-    parents = (x, weight if weight is not None else dummy, bias if bias is not None else dummy)
-    return Tensor._make(out, parents, backward, name), mean, var
+    return Tensor._make(out, _parents(x, weight, bias), backward, name)
+
+
+def _parents(x, weight, bias):
+    dummy = Tensor._wrap(x.xp.zeros(0, dtype=x.dtype))
+    return (x, weight if weight is not None else dummy, bias if bias is not None else dummy)
+
+
+def _normalize_groups(x, num_groups, eps, weight, bias, name):
+    """Group-wise standardisation with per-channel γ, β (GroupNorm; InstanceNorm is G = C).
+
+    x is viewed as (N, C, L); group k holds channels [k·C/G, (k+1)·C/G) and M = (C/G)·L values
+    per sample. Forward y = (x − μ)·A + β with A[n, c] = γ_c/σ[n, k(c)]. The backward needs two
+    sums per (n, c), S_g = Σ_l g and S_gx̂ = Σ_l g·x̂, and is then one multiply-add per element
+    (ĝ = γ g, means over the group)::
+
+        dL/dγ_c = Σ_n S_gx̂,   dL/dβ_c = Σ_n S_g
+        m1 = mean(ĝ) = (1/M) Σ_{c∈k} γ_c S_g,   m2 = mean(ĝ x̂) = (1/M) Σ_{c∈k} γ_c S_gx̂
+        dx = (1/σ)(ĝ − m1 − x̂ m2) = A·g − (m2/σ²)·(x − μ) − m1/σ
+
+    (x − μ) is kept rather than folded into x·A + B: with |μ| ≫ σ the folded form loses
+    float32 precision. Returns (output, mean, biased variance), the statistics of shape (N, G).
+    """
+    xp = x.xp
+    n, c = x.shape[0], x.shape[1]
+    per_group = c // num_groups
+    count = x.data.size // (n * num_groups) if n else 1
+    xg = x.data.reshape(n, num_groups, -1)
+    mean = xg.mean(axis=2)
+    centered = xg - mean[:, :, None]
+    var = xp.einsum("ngl,ngl->ng", centered, centered) / count
+    invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+    centered = centered.reshape(n, c, -1)
+    inv_c = xp.repeat(invstd, per_group, axis=1)
+    gamma = weight.data if weight is not None else xp.ones(c, dtype=x.dtype)
+    scale = inv_c * gamma
+    out = centered * scale[:, :, None]
+    if bias is not None:
+        out += bias.data[None, :, None]
+    out = out.reshape(x.shape)
+
+    def backward(g):
+        g3 = g.reshape(n, c, -1)
+        sum_g = g3.sum(axis=2)
+        sum_gxhat = xp.einsum("ncl,ncl->nc", g3, centered) * inv_c
+        gx = gw = gb = None
+        if x.requires_grad:
+            m1 = (gamma * sum_g).reshape(n, num_groups, per_group).sum(axis=2) / count
+            m2 = (gamma * sum_gxhat).reshape(n, num_groups, per_group).sum(axis=2) / count
+            gx = g3 * scale[:, :, None]
+            gx -= centered * xp.repeat(m2 * invstd * invstd, per_group, axis=1)[:, :, None]
+            gx -= xp.repeat(m1 * invstd, per_group, axis=1)[:, :, None]
+            gx = gx.reshape(x.shape)
+        if weight is not None and weight.requires_grad:
+            gw = sum_gxhat.sum(axis=0)
+        if bias is not None and bias.requires_grad:
+            gb = sum_g.sum(axis=0)
+        return gx, gw, gb
+
+    return Tensor._make(out, _parents(x, weight, bias), backward, name), mean, var
 
 
 # ---------------------------------------------------------------------- layer norm
@@ -357,8 +400,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         if p is not None and p.shape != shape:
             raise ValueError(f"layer_norm: {name} must have shape {shape}, got {p.shape}")
     lead = int(np.prod(x.shape[:-k])) if x.ndim > k else 1
-    out, _, _ = _normalize(x, (lead, -1), eps, w, b, False, "LayerNorm")
-    return out
+    return _normalize_rows(x, (lead, -1), eps, w, b, "LayerNorm")
 
 
 class LayerNorm(Module):
@@ -404,7 +446,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     x, w, b = _as_tensor(input), _opt(weight), _opt(bias)
     if x.ndim < 2:
         raise ValueError(f"group_norm expected an input of shape (N, C, *), got {x.shape}")
-    n, c = x.shape[0], x.shape[1]
+    c = x.shape[1]
     if num_groups <= 0 or c % num_groups:
         raise ValueError(
             f"group_norm: num_groups={num_groups} must divide the number of channels {c} "
@@ -412,7 +454,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         )
     for name, p in (("weight", w), ("bias", b)):
         _check_param(p, c, name, "group_norm")
-    out, _, _ = _normalize(x, (n, num_groups, -1), eps, w, b, True, "GroupNorm")
+    out, _, _ = _normalize_groups(x, num_groups, eps, w, b, "GroupNorm")
     return out
 
 
@@ -480,7 +522,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     for name, p in (("weight", w), ("bias", b), ("running_mean", running_mean),
                     ("running_var", running_var)):
         _check_param(p, c, name, f"instance_norm (input shape {x.shape})")
-    out, mean, var = _normalize(x, (n, c, -1), eps, w, b, True, "InstanceNorm")
+    out, mean, var = _normalize_groups(x, c, eps, w, b, "InstanceNorm")
     if running_mean is not None:
         batch_mean = mean.reshape(n, c).mean(axis=0)
         running_mean.data = ((1 - momentum) * running_mean.data
