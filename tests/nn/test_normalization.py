@@ -268,6 +268,13 @@ def test_instancenorm_matches_torch(name, shape, affine, track, dtype):
     assert repr(wm) == repr(tm)
 
 
+def test_instancenorm_momentum_none_keeps_running_stats_as_torch():
+    """PyTorch's InstanceNorm passes momentum 0 when it is None (no cumulative average)."""
+    tm = torch.nn.InstanceNorm2d(2, momentum=None, track_running_stats=True).double()
+    wm = nn.InstanceNorm2d(2, momentum=None, track_running_stats=True)
+    compare_layer(wm, tm, [data((3, 2, 4, 4), seed=s, loc=s) for s in range(3)])
+
+
 def test_instancenorm_defaults_as_torch():
     m = nn.InstanceNorm2d(3)
     assert not m.affine and not m.track_running_stats
