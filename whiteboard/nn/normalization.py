@@ -577,7 +577,8 @@ class InstanceNorm1d(_InstanceNorm):
 class InstanceNorm2d(_InstanceNorm):
     """Instance normalisation of (N, C, H, W) or unbatched (C, H, W) input: each map
     standardised over (H, W). affine=False and track_running_stats=False by default (as
-    PyTorch); with track_running_stats, eval uses the running statistics."""
+    PyTorch); with track_running_stats, eval uses the running statistics (momentum=None leaves
+    them unchanged: PyTorch passes a factor of 0, not a cumulative average)."""
 
     _spatial = 2
 
