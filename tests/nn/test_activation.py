@@ -329,3 +329,10 @@ def test_gelu_exact_on_a_dense_grid_including_the_tails():
     np.testing.assert_allclose(F.gelu(wb.tensor(tail)).numpy(), exact, rtol=1e-12)
     with pytest.raises(ValueError, match="gelu: approximate must be 'none' or 'tanh'"):
         F.gelu(wb.tensor(x), approximate="fast")
+
+
+def test_prelu_mixed_dtypes_are_a_type_error_as_in_torch():
+    x = np.ones((2, 3))
+    with pytest.raises(TypeError, match="prelu: input, weight must have the same dtype"):
+        nn.PReLU()(wb.tensor(x))
+    check(lambda lib, x: lib.nn.PReLU()(x), x, expect_error=True)

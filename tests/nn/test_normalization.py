@@ -359,3 +359,17 @@ def test_batchnorm_state_round_trips_through_save_and_load(tmp_path):
     other.eval()
     x = wb.tensor(data((2, 3, 2, 2), seed=9))
     np.testing.assert_array_equal(m(x).numpy(), other(x).numpy())
+
+
+@pytest.mark.parametrize("name,args,shape", [
+    ("BatchNorm2d", (3,), (2, 3, 2, 2)), ("BatchNorm1d", (3,), (4, 3)),
+    ("LayerNorm", (2,), (2, 3, 2)), ("GroupNorm", (1, 3), (2, 3, 2)),
+    ("InstanceNorm2d", (3,), (2, 3, 2, 2)),
+])
+def test_mixed_dtypes_are_a_type_error_as_in_torch(name, args, shape):
+    """float64 input into a layer with float32 parameters/buffers: torch raises, so do we."""
+    kwargs = {"affine": True} if name == "InstanceNorm2d" else {}
+    x = data(shape)
+    with pytest.raises(TypeError, match="must have the same dtype, got input float64"):
+        getattr(nn, name)(*args, **kwargs)(wb.tensor(x))
+    check(lambda lib, x: getattr(lib.nn, name)(*args, **kwargs)(x), x, expect_error=True)

@@ -36,6 +36,7 @@ from .. import backend
 from ..autograd import Tensor, ops
 from ..autograd.ops import _as_tensor, _dims, _unary
 from .conv import Conv2d
+from ._validation import check_same_float_dtype
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -106,6 +107,7 @@ def prelu(input, weight):
             f"prelu: weight has {a.numel()} elements but the input of shape {x.shape} has "
             f"{channels} channels (expected 1 or {channels})"
         )
+    check_same_float_dtype("prelu", input=x, weight=a)
     xp = x.xp
     if a.numel() == 1 or x.ndim < 2:
         a_b = a.data.reshape(())

@@ -52,6 +52,7 @@ import numpy as np
 from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor
+from ._validation import check_same_float_dtype
 from .module import Module
 from .parameter import Parameter
 
@@ -129,6 +130,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if name.startswith("running") and p is not None and not isinstance(p, Tensor):
             raise TypeError(f"batch_norm: {name} must be a Tensor (it is updated in place), "
                             f"got {type(p).__name__}")
+    check_same_float_dtype("batch_norm", input=x, weight=w, bias=b, running_mean=running_mean,
+                           running_var=running_var)
     xp = x.xp
     x3 = x.data.reshape(n, c, -1)
     m = x3.shape[0] * x3.shape[2]
@@ -399,6 +402,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     for name, p in (("weight", w), ("bias", b)):
         if p is not None and p.shape != shape:
             raise ValueError(f"layer_norm: {name} must have shape {shape}, got {p.shape}")
+    check_same_float_dtype("layer_norm", input=x, weight=w, bias=b)
     lead = int(np.prod(x.shape[:-k])) if x.ndim > k else 1
     return _normalize_rows(x, (lead, -1), eps, w, b, "LayerNorm")
 
@@ -454,6 +458,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         )
     for name, p in (("weight", w), ("bias", b)):
         _check_param(p, c, name, "group_norm")
+    check_same_float_dtype("group_norm", input=x, weight=w, bias=b)
     out, _, _ = _normalize_groups(x, num_groups, eps, w, b, "GroupNorm")
     return out
 
@@ -522,6 +527,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     for name, p in (("weight", w), ("bias", b), ("running_mean", running_mean),
                     ("running_var", running_var)):
         _check_param(p, c, name, f"instance_norm (input shape {x.shape})")
+    check_same_float_dtype("instance_norm", input=x, weight=w, bias=b,
+                           running_mean=running_mean, running_var=running_var)
     out, mean, var = _normalize_groups(x, c, eps, w, b, "InstanceNorm")
     if running_mean is not None:
         batch_mean = mean.reshape(n, c).mean(axis=0)
