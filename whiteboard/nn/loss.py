@@ -137,7 +137,7 @@ def _reduce_array(loss, reduction, count):
     return total / count, 1.0 / count
 
 
-def _upstream(g, reduction, scale, shape):
+def _upstream(g, reduction, scale):
     """The upstream gradient for each element of the unreduced loss."""
     return g if reduction == "none" else g * scale
 
@@ -168,7 +168,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     value, scale = _reduce_array(loss, reduction, loss.size)
 
     def backward(g):
-        g = _upstream(g, reduction, scale, loss.shape)
+        g = _upstream(g, reduction, scale)
         gx = gy = None
         if input.requires_grad:
             gx = g * (x - y) / xp.maximum(x * (1 - x), _BCE_EPS)
@@ -225,7 +225,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     value, scale = _reduce_array(loss, reduction, loss.size)
 
     def backward(g):
-        g = _upstream(g, reduction, scale, loss.shape)
+        g = _upstream(g, reduction, scale)
         gx = gy = None
         if input.requires_grad:
             s = _stable_sigmoid(x, xp)
@@ -298,7 +298,6 @@ def _class_loss(input, target, weight, ignore_index, reduction, label_smoothing,
             q = q * (1 - label_smoothing) + label_smoothing / n_classes
         u = q if w is None else q * w
         count = q.size // n_classes
-        valid = None
     else:
         if t.dtype.kind not in "iu":
             raise TypeError(f"{name}: target must be integer class indices or float "
@@ -317,14 +316,19 @@ def _class_loss(input, target, weight, ignore_index, reduction, label_smoothing,
                 f"{n_classes} classes"
             )
         safe = xp.where(valid, t, 0)
-        onehot = (safe[..., None] == xp.arange(n_classes)).astype(x.dtype)
-        q = onehot * (1 - label_smoothing) + label_smoothing / n_classes if label_smoothing \
-            else onehot
-        u = q if w is None else q * w
-        u = u * valid[..., None]
-        count = (valid.sum() if w is None else (w[safe] * valid).sum())
-    loss = -(u * logp).sum(axis=-1)
-    loss = loss.astype(x.dtype, copy=False)
+        keep, spread = 1.0 - label_smoothing, label_smoothing / n_classes
+        # sparse form of u = w·q: (1 − ε)·w_y at the target, (ε/C)·w everywhere (no one-hot)
+        logp_y = xp.take_along_axis(logp, safe[..., None], axis=-1)[..., 0]
+        w_y = 1.0 if w is None else w[safe]
+        loss = keep * w_y * logp_y
+        if label_smoothing:
+            loss = loss + spread * (logp.sum(axis=-1) if w is None else (logp * w).sum(axis=-1))
+        loss = xp.where(valid, -loss, 0).astype(x.dtype, copy=False)
+        u_sum = keep * w_y + spread * (n_classes if w is None else w.sum())
+        count = valid.sum() if w is None else (w[safe] * valid).sum()
+    if soft:
+        loss = -(u * logp).sum(axis=-1)
+        loss = loss.astype(x.dtype, copy=False)
     if reduction == "none":
         value, scale = (loss[0] if unbatched else loss), None
     elif reduction == "sum":
@@ -334,6 +338,24 @@ def _class_loss(input, target, weight, ignore_index, reduction, label_smoothing,
             value = loss.sum() / count
             scale = 1.0 / count
 
+    def grad_input(gl):
+        if soft:
+            if from_logits:
+                return gl[..., None] * (xp.exp(logp) * u.sum(axis=-1, keepdims=True) - u)
+            return -gl[..., None] * u
+        coef = xp.where(valid, gl, 0)
+        if from_logits:
+            grad = xp.exp(logp) * (coef * u_sum)[..., None]
+            if label_smoothing:
+                grad -= coef[..., None] * (spread if w is None else spread * w)
+        else:
+            grad = xp.zeros(logp.shape, dtype=x.dtype)
+        grad = xp.ascontiguousarray(grad)  # so that the reshape below is a view
+        flat = grad.reshape(-1, n_classes)
+        flat[xp.arange(flat.shape[0]), safe.reshape(-1)] -= \
+            xp.broadcast_to(coef * keep * w_y, safe.shape).reshape(-1)
+        return grad
+
     def backward(g):
         if reduction == "none":
             gl = g[None] if unbatched else g
@@ -341,12 +363,7 @@ def _class_loss(input, target, weight, ignore_index, reduction, label_smoothing,
             gl = xp.broadcast_to(g * scale, loss.shape)
         gx = gt = None
         if input.requires_grad:
-            if from_logits:
-                p = xp.exp(logp)
-                gxm = gl[..., None] * (p * u.sum(axis=-1, keepdims=True) - u)
-            else:
-                gxm = -gl[..., None] * u
-            gx = xp.moveaxis(gxm, -1, 1).astype(x.dtype, copy=False)
+            gx = xp.moveaxis(grad_input(gl), -1, 1).astype(x.dtype, copy=False)
             gx = gx[0] if unbatched else gx
         if soft and target.requires_grad:
             coef = -(1 - label_smoothing) * logp if w is None else \

@@ -21,6 +21,8 @@ __all__ = ["Module", "RemovableHandle"]
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
+_CALL_DEPTH = [0]  # how many Module calls are executing (to find the outermost one)
+
 
 class RemovableHandle:
     """Returned by ``register_forward_hook``; ``remove()`` unregisters the hook."""
@@ -153,12 +155,35 @@ class Module:
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
-        out = self.forward(*args, **kwargs)
+        _CALL_DEPTH[0] += 1
+        try:
+            out = self.forward(*args, **kwargs)
+        except ValueError as exc:
+            raise self._locate(exc) from None
+        finally:
+            _CALL_DEPTH[0] -= 1
         for hook in list(self._forward_hooks.values()):
             result = hook(self, args, out)
             if result is not None:
                 out = result
         return out
+
+    def _locate(self, exc):
+        """Name the innermost layer that rejected its input, e.g. ``features.12 (MaxPool2d)``.
+
+        The innermost module marks the error on its way out; the outermost call (the model the
+        user called) knows every layer's path and prefixes it to the message.
+        """
+        if getattr(exc, "_wb_module", None) is None:
+            exc._wb_module = self
+        if _CALL_DEPTH[0] > 1 or exc._wb_module is self or getattr(exc, "_wb_located", False):
+            return exc
+        for name, module in self.named_modules():
+            if module is exc._wb_module:
+                located = ValueError(f"{name} ({type(module).__name__}): {exc}")
+                located._wb_module, located._wb_located = exc._wb_module, True
+                return located
+        return exc
 
     def register_forward_hook(self, hook):
         """Call ``hook(module, inputs, output)`` after every forward; returns a handle."""
