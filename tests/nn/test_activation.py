@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import whiteboard as wb
 from tests.oracles.torch_oracle import check
 from whiteboard import nn
+from whiteboard.nn import MaxoutConv2d
 from whiteboard.nn import functional as F
 from whiteboard.testing import gradcheck
 
@@ -28,17 +29,17 @@ ELEMENTWISE = [
     ("softplus", {}), ("softplus", {"beta": 2.0, "threshold": 5.0}),
     ("softplus", {"beta": 0.5, "threshold": 100.0}), ("silu", {}), ("mish", {}),
     ("hardswish", {}), ("hardsigmoid", {}), ("rrelu", {}),
-    ("rrelu", {"lower": 0.1, "upper": 0.5}),
+    ("rrelu", {"lower": 0.1, "upper": 0.5}), ("gelu", {}), ("gelu", {"approximate": "tanh"}),
 ]
 SHAPES = [(1,), (7,), (2, 5), (1, 3, 4, 5), (3, 2, 5)]
 
 
 def inputs(shape, dtype, seed=0):
-    x = np.random.default_rng(seed).standard_normal(shape) * 4
+    x = np.asarray(np.random.default_rng(seed).standard_normal(shape) * 4)
     flat = x.reshape(-1)
     k = min(flat.size, SPECIAL.size)
     flat[:k] = SPECIAL[:k]
-    return x.astype(dtype)
+    return np.asarray(x, dtype=dtype)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -67,7 +68,8 @@ MODULES = [
     ("ELU", {"alpha": 2.0}), ("ReLU6", {}), ("Hardtanh", {}), ("Softplus", {"beta": 3.0}),
     ("SiLU", {}), ("Mish", {}), ("Hardswish", {}), ("Hardsigmoid", {}), ("PReLU", {}),
     ("PReLU", {"num_parameters": 3, "init": 0.1}), ("Softmax", {"dim": 1}),
-    ("LogSoftmax", {"dim": -1}), ("Softmax", {"dim": 0}),
+    ("LogSoftmax", {"dim": -1}), ("Softmax", {"dim": 0}), ("GELU", {}),
+    ("GELU", {"approximate": "tanh"}),
 ]
 
 
@@ -98,7 +100,7 @@ def test_prelu_default_init_and_weight_gradient_per_channel():
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 @pytest.mark.parametrize("shape,dim", [((5,), 0), ((3, 4), 1), ((3, 4), 0), ((2, 3, 4), -1),
-                                       ((2, 3, 4, 5), 1), ((1, 1), 1)])
+                                       ((2, 3, 4, 5), 1), ((1, 1), 1), ((), 0)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_softmax_matches_torch(name, shape, dim, dtype):
     x = inputs(shape, dtype, seed=3)
@@ -277,7 +279,60 @@ def test_maxout_over_conv_channels_matches_torch_reshape_max():
         F.maxout(wb.tensor(x), 4)
 
 
+@pytest.mark.parametrize("k,stride,padding", [(2, 1, 0), (3, 2, 1), (1, 1, 1)])
+def test_maxout_conv2d_is_the_max_over_groups_of_conv_channels(k, stride, padding):
+    """Property (torch has no maxout): equal to torch's conv2d with the same weights followed by
+    a max over each group of k consecutive channels — values and every gradient."""
+    m = MaxoutConv2d(3, 4, 3, k, stride=stride, padding=padding).double()
+    x = np.random.default_rng(10).standard_normal((2, 3, 7, 6))
+    w, b = m.conv.weight.numpy().copy(), m.conv.bias.numpy().copy()
+
+    def torch_maxout(x, w, b):
+        y = torch.nn.functional.conv2d(x, w, b, stride=stride, padding=padding)
+        return y.reshape(y.shape[0], 4, k, *y.shape[2:]).max(dim=2).values
+
+    def fn(lib, x, w, b):
+        if lib is torch:
+            return torch_maxout(x, w, b)
+        with wb.no_grad():
+            m.conv.weight.data[...] = w.data
+            m.conv.bias.data[...] = b.data
+        m.conv.weight.grad = m.conv.bias.grad = None
+        return m(x)
+
+    check(fn, x, w, b, requires_grad=[True, False, False])
+    xt = torch.from_numpy(x)
+    wt, bt = (torch.from_numpy(a).requires_grad_() for a in (w, b))
+    g = np.random.default_rng(11).standard_normal(tuple(torch_maxout(xt, wt, bt).shape))
+    torch_maxout(xt, wt, bt).backward(torch.from_numpy(g))
+    m.conv.weight.grad = m.conv.bias.grad = None
+    m(wb.tensor(x)).backward(wb.tensor(g))
+    np.testing.assert_allclose(m.conv.weight.grad.numpy(), wt.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(m.conv.bias.grad.numpy(), bt.grad.numpy(), rtol=1e-10)
+    assert m(wb.tensor(x)).shape[1] == 4
+
+
 def test_module_reprs_match_torch():
     for name, kwargs in MODULES + [("RReLU", {}), ("ELU", {})]:
         assert repr(getattr(nn, name)(**kwargs)) == repr(getattr(torch.nn, name)(**kwargs)), name
     assert nn.Swish is nn.SiLU
+
+
+def test_gelu_exact_on_a_dense_grid_including_the_tails():
+    """Our erf (series + continued fraction) against torch's GELU from −40 to 40, and the far
+    left tail against math.erfc: torch computes 1 + erf(z), which cancels to 0 for x < −8.3,
+    so there the comparison with torch is absolute (1e-15) and the relative check uses erfc."""
+    x = np.linspace(-40, 40, 16001)
+    check(lambda lib, x: lib.nn.functional.gelu(x), x, rtol=1e-12, atol=1e-15)
+    tail = np.linspace(-37, -1, 721)
+    exact = np.array([0.5 * v * math.erfc(-v / math.sqrt(2)) for v in tail])
+    np.testing.assert_allclose(F.gelu(wb.tensor(tail)).numpy(), exact, rtol=1e-12)
+    with pytest.raises(ValueError, match="gelu: approximate must be 'none' or 'tanh'"):
+        F.gelu(wb.tensor(x), approximate="fast")
+
+
+def test_prelu_mixed_dtypes_are_a_type_error_as_in_torch():
+    x = np.ones((2, 3))
+    with pytest.raises(TypeError, match="prelu: input, weight must have the same dtype"):
+        nn.PReLU()(wb.tensor(x))
+    check(lambda lib, x: lib.nn.PReLU()(x), x, expect_error=True)

@@ -84,3 +84,15 @@ def test_wrong_feature_count_is_a_clear_error():
         nn.functional.linear(wb.randn(2, 3), layer.weight)
     check(lambda lib, x, w: lib.nn.functional.linear(x, w), np.ones((2, 3)), np.ones((4, 5)),
           expect_error=True)
+
+
+def test_mixed_dtypes_are_a_type_error_as_in_torch():
+    layer = nn.Linear(3, 2)  # float32 parameters
+    with pytest.raises(TypeError, match="Linear: input, weight, bias must have the same dtype, "
+                                        "got input float64, weight float32, bias float32"):
+        layer(wb.tensor(np.ones((4, 3))))
+    with pytest.raises(TypeError, match="linear: input, weight must have the same dtype"):
+        nn.functional.linear(wb.tensor(np.ones((4, 3))), layer.weight)
+    check(lambda lib, x, w: lib.nn.functional.linear(x, w), np.ones((2, 3)),
+          np.ones((4, 3), dtype=np.float32), expect_error=True)
+    assert layer(wb.tensor(np.ones((4, 3), dtype=np.float32))).dtype == np.float32

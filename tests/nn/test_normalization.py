@@ -268,6 +268,13 @@ def test_instancenorm_matches_torch(name, shape, affine, track, dtype):
     assert repr(wm) == repr(tm)
 
 
+def test_instancenorm_momentum_none_keeps_running_stats_as_torch():
+    """PyTorch's InstanceNorm passes momentum 0 when it is None (no cumulative average)."""
+    tm = torch.nn.InstanceNorm2d(2, momentum=None, track_running_stats=True).double()
+    wm = nn.InstanceNorm2d(2, momentum=None, track_running_stats=True)
+    compare_layer(wm, tm, [data((3, 2, 4, 4), seed=s, loc=s) for s in range(3)])
+
+
 def test_instancenorm_defaults_as_torch():
     m = nn.InstanceNorm2d(3)
     assert not m.affine and not m.track_running_stats
@@ -335,3 +342,34 @@ def test_gradcheck_every_norm():
                      (_t(x4),))
     assert gradcheck(lambda x: F.local_response_norm(x, 4, alpha=0.5, beta=0.75, k=1.0),
                      (_t(x4),))
+
+
+def test_batchnorm_state_round_trips_through_save_and_load(tmp_path):
+    m = nn.BatchNorm2d(3).double()
+    for s in range(3):
+        m(wb.tensor(data((4, 3, 2, 2), seed=s, loc=s)))
+    path = tmp_path / "bn.npz"
+    wb.save(m.state_dict(), path)
+    other = nn.BatchNorm2d(3).double()
+    other.load_state_dict(wb.load(path))
+    for (name, a), (_, b) in zip(m.state_dict().items(), other.state_dict().items()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
+    assert int(other.num_batches_tracked.item()) == 3
+    m.eval()
+    other.eval()
+    x = wb.tensor(data((2, 3, 2, 2), seed=9))
+    np.testing.assert_array_equal(m(x).numpy(), other(x).numpy())
+
+
+@pytest.mark.parametrize("name,args,shape", [
+    ("BatchNorm2d", (3,), (2, 3, 2, 2)), ("BatchNorm1d", (3,), (4, 3)),
+    ("LayerNorm", (2,), (2, 3, 2)), ("GroupNorm", (1, 3), (2, 3, 2)),
+    ("InstanceNorm2d", (3,), (2, 3, 2, 2)),
+])
+def test_mixed_dtypes_are_a_type_error_as_in_torch(name, args, shape):
+    """float64 input into a layer with float32 parameters/buffers: torch raises, so do we."""
+    kwargs = {"affine": True} if name == "InstanceNorm2d" else {}
+    x = data(shape)
+    with pytest.raises(TypeError, match="must have the same dtype, got input float64"):
+        getattr(nn, name)(*args, **kwargs)(wb.tensor(x))
+    check(lambda lib, x: getattr(lib.nn, name)(*args, **kwargs)(x), x, expect_error=True)

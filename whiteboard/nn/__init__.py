@@ -7,8 +7,8 @@ from .parameter import Parameter
 from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .linear import Linear
 from .activation import (  # noqa: F401
-    ELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Maxout, Mish, PReLU, ReLU,
-    ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softplus, Swish, Tanh,
+    ELU, GELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Maxout, MaxoutConv2d,
+    Mish, PReLU, ReLU, ReLU6, RReLU, Sigmoid, SiLU, Softmax, Softplus, Swish, Tanh,
 )
 from .loss import (  # noqa: F401
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, ExponentialLoss, FocalLoss, HingeLoss,

@@ -27,6 +27,7 @@ What the notes say, and the correct statements (see ``/work/shared/ERRATA.md``):
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -34,16 +35,18 @@ import numpy as np
 from .. import backend
 from ..autograd import Tensor, ops
 from ..autograd.ops import _as_tensor, _dims, _unary
+from .conv import Conv2d
+from ._validation import check_same_float_dtype
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
 
 __all__ = [
     "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "relu6", "hardtanh",
-    "softplus", "silu", "mish", "hardswish", "hardsigmoid", "softmax", "log_softmax", "maxout",
-    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU", "ELU", "ReLU6", "Hardtanh",
-    "Softplus", "SiLU", "Swish", "Mish", "Hardswish", "Hardsigmoid", "Softmax", "LogSoftmax",
-    "Maxout",
+    "softplus", "silu", "mish", "hardswish", "hardsigmoid", "gelu", "softmax", "log_softmax",
+    "maxout", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "RReLU", "ELU", "ReLU6",
+    "Hardtanh", "Softplus", "SiLU", "Swish", "Mish", "Hardswish", "Hardsigmoid", "GELU",
+    "Softmax", "LogSoftmax", "Maxout", "MaxoutConv2d",
 ]
 
 
@@ -71,7 +74,10 @@ def tanh(input):
 
 
 def relu(input, inplace=False):
-    """max(0, x); derivative 1 for x > 0 and 0 for x ≤ 0.
+    """max(0, x); derivative 1 for x > 0 and 0 for x ≤ 0 (PyTorch's ReLU'(0) = 0).
+
+    Non-saturating for x > 0 (gradient exactly 1), but a unit whose pre-activation is ≤ 0 for
+    every input receives zero gradient for all its weights and stays "dead".
 
     ``inplace`` is accepted for PyTorch compatibility; whiteboard always returns a new tensor
     (the autograd graph keeps the input), which gives the same values and gradients.
@@ -101,6 +107,7 @@ def prelu(input, weight):
             f"prelu: weight has {a.numel()} elements but the input of shape {x.shape} has "
             f"{channels} channels (expected 1 or {channels})"
         )
+    check_same_float_dtype("prelu", input=x, weight=a)
     xp = x.xp
     if a.numel() == 1 or x.ndim < 2:
         a_b = a.data.reshape(())
@@ -222,6 +229,55 @@ def hardsigmoid(input, inplace=False):
     return _unary(x, out, lambda: slope.astype(x.dtype, copy=False), "Hardsigmoid")
 
 
+def _normal_cdf(xp, x):
+    """Φ(x) = ½(1 + erf(x/√2)) to ~1e-13 relative, from NumPy primitives (NumPy has no erf).
+
+    For |z| < 2 (z = x/√2) the everywhere-convergent series of positive terms
+    erf z = (2/√π) e^{−z²} Σ_n z (2z²)^n / (1·3·5···(2n+1)) (50 terms); for |z| ≥ 2 the
+    continued fraction erfc z = e^{−z²}/√π · 1/(z + ½/(z + 1/(z + (3/2)/(z + ...)))) (40 levels),
+    which keeps Φ's tiny left tail accurate instead of computing 1 − (nearly 1).
+    """
+    z = x.astype(np.float64) / math.sqrt(2.0)
+    small = xp.clip(z, -2.0, 2.0)
+    term, series = small.copy(), small.copy()
+    for n in range(1, 50):
+        term = term * (2 * small * small) / (2 * n + 1)
+        series = series + term
+    erf_small = 2 / math.sqrt(math.pi) * xp.exp(-small * small) * series
+    big = xp.maximum(xp.abs(z), 2.0)
+    frac = big.copy()
+    for n in range(40, 0, -1):
+        frac = big + (n / 2) / frac
+    erfc_big = xp.exp(-big * big) / (math.sqrt(math.pi) * frac)
+    cdf = xp.where(xp.abs(z) < 2, 0.5 * (1 + erf_small),
+                   xp.where(z > 0, 1 - 0.5 * erfc_big, 0.5 * erfc_big))
+    return cdf.astype(x.dtype, copy=False)
+
+
+def gelu(input, approximate="none"):
+    """Gaussian error linear unit (Hendrycks & Gimpel 2016): x·Φ(x), Φ the standard normal CDF.
+
+    ``approximate="tanh"``: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Derivatives: Φ(x) + x·φ(x)
+    (φ the normal density) and, for the tanh form with u = √(2/π)(x + 0.044715x³), t = tanh u,
+    ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
+    """
+    x = _as_tensor(input)
+    xp = x.xp
+    if approximate == "none":
+        cdf = _normal_cdf(xp, x.data)
+        pdf = xp.exp(-0.5 * x.data * x.data) / math.sqrt(2 * math.pi)
+        return _unary(x, x.data * cdf, lambda: cdf + x.data * pdf, "Gelu")
+    if approximate == "tanh":
+        k, c = math.sqrt(2 / math.pi), 0.044715
+        t = xp.tanh(k * (x.data + c * x.data ** 3))
+        return _unary(
+            x, 0.5 * x.data * (1 + t),
+            lambda: 0.5 * (1 + t) + 0.5 * x.data * (1 - t * t) * k * (1 + 3 * c * x.data ** 2),
+            "Gelu",
+        )
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
 def _softmax_dim(dim, ndim, who):
     if dim is None:
         warnings.warn(f"Implicit dimension choice for {who} has been deprecated. Change the "
@@ -250,23 +306,19 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """log softmax(x) = x − logsumexp(x) along ``dim`` (log-sum-exp with the max subtracted).
+    """log softmax(x) = x − logsumexp(x) along ``dim``, with the autograd ``logsumexp`` op
+    (m + log Σ e^{x−m}, m the max, so nothing overflows).
 
     Never computes log(softmax): at x = (0, −1000) that would give log(0) = −inf, while
-    x − lse gives −1000 exactly. Fused backward: dL/dx = g − softmax(x)·Σ_j g_j.
+    x − lse gives −1000 exactly. The backward, through the two ops, is g − softmax(x)·Σ_j g_j.
     """
     x = _as_tensor(input)
     if dtype is not None:
         x = ops.cast(x, dtype)
     axis = _softmax_dim(dim, x.ndim, "log_softmax")
-    xp = x.xp
     if x.ndim == 0:
-        return _unary(x, xp.zeros_like(x.data), lambda: xp.zeros_like(x.data), "LogSoftmax")
-    shifted = x.data - x.data.max(axis=axis, keepdims=True)
-    out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
-    return Tensor._make(
-        out, (x,), lambda g: (g - xp.exp(out) * g.sum(axis=axis, keepdims=True),), "LogSoftmax"
-    )
+        return ops.sub(x, x)
+    return ops.sub(x, ops.logsumexp(x, axis, keepdim=True))
 
 
 def maxout(input, pool_size, dim=1):
@@ -456,6 +508,20 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
+class GELU(Module):
+    """x·Φ(x), exact (``approximate="none"``) or with the tanh approximation (see :func:`gelu`)."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):
+        return gelu(input, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
 class Softmax(Module):
     """softmax along ``dim`` (see :func:`softmax`)."""
 
@@ -489,8 +555,8 @@ class Maxout(Module):
 
     A ``Linear(in_features, out_features·pool_size)`` followed by :func:`maxout` over the last
     axis. With k ≥ 2 pieces it can represent ReLU (pieces w·x and 0), |x| (pieces x and −x) and
-    any convex piecewise-linear function with k pieces. For a convolutional maxout, apply
-    ``F.maxout(conv(x), k, dim=1)`` to a convolution with ``out_channels·k`` filters.
+    any convex piecewise-linear function with k pieces. For the convolutional form see
+    :class:`MaxoutConv2d`.
 
     Shapes: input (*, in_features) → output (*, out_features).
     """
@@ -508,4 +574,30 @@ class Maxout(Module):
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"pool_size={self.pool_size}")
+
+
+class MaxoutConv2d(Module):
+    """Convolutional maxout: a ``Conv2d(in_channels, out_channels·pool_size, ...)`` whose output
+    channels are grouped in consecutive runs of ``pool_size`` and reduced by their maximum,
+    ``h[n, i, y, x] = max_{j<k} conv(x)[n, i·k + j, y, x]`` (Goodfellow et al. 2013, §3).
+
+    Shapes: input (N, in_channels, H, W) → output (N, out_channels, H', W') with H', W' those of
+    the convolution (see :class:`whiteboard.nn.Conv2d` for stride, padding, dilation).
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, pool_size, stride=1, padding=0,
+                 dilation=1, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_channels, self.out_channels, self.pool_size = (in_channels, out_channels,
+                                                               pool_size)
+        self.conv = Conv2d(in_channels, out_channels * pool_size, kernel_size, stride=stride,
+                           padding=padding, dilation=dilation, bias=bias, device=device,
+                           dtype=dtype)
+
+    def forward(self, input):
+        return maxout(self.conv(input), self.pool_size, dim=1)
+
+    def extra_repr(self):
+        return (f"in_channels={self.in_channels}, out_channels={self.out_channels}, "
                 f"pool_size={self.pool_size}")

@@ -8,8 +8,8 @@ from ..autograd.ops import pad  # noqa: F401
 from .conv import conv1d, conv2d, conv_transpose2d  # noqa: F401
 from .linear import linear  # noqa: F401
 from .activation import (  # noqa: F401
-    elu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, maxout, mish, prelu, relu,
-    relu6, rrelu, sigmoid, silu, softmax, softplus, tanh,
+    elu, gelu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, maxout, mish, prelu,
+    relu, relu6, rrelu, sigmoid, silu, softmax, softplus, tanh,
 )
 from .loss import (  # noqa: F401
     binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, exponential_loss,

@@ -27,6 +27,7 @@ from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor
 from . import init
+from ._validation import check_same_float_dtype
 from .module import Module
 from .parameter import Parameter
 
@@ -55,6 +56,7 @@ def linear(input, weight, bias=None):
     x, w = _as_tensor(input), _as_tensor(weight)
     b = None if bias is None else _as_tensor(bias)
     _check_features(x, w, "linear")
+    check_same_float_dtype("linear", input=x, weight=w, bias=b)
     if b is not None and b.shape not in ((w.shape[0],), ()):
         raise ValueError(
             f"linear: bias must have shape ({w.shape[0]},) to match weight {w.shape}, got "
@@ -123,6 +125,7 @@ class Linear(Module):
     def forward(self, input):
         x = _as_tensor(input)
         _check_features(x, self.weight, "Linear")
+        check_same_float_dtype("Linear", input=x, weight=self.weight, bias=self.bias)
         return linear(x, self.weight, self.bias)
 
     def extra_repr(self):

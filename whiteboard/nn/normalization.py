@@ -51,7 +51,8 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Tensor
-from ..autograd.ops import _as_tensor, unbroadcast
+from ..autograd.ops import _as_tensor
+from ._validation import check_same_float_dtype
 from .module import Module
 from .parameter import Parameter
 
@@ -107,8 +108,17 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     place: running_mean ← (1−m)·running_mean + m·μ_B and running_var ← (1−m)·running_var +
     m·σ²_B·M/(M−1) (unbiased). Eval: normalise with the running statistics.
 
-    One fused graph node; backward dx = (γ/σ)(g − mean(g) − x̂·mean(g·x̂)) in training and
-    dx = γg/√(running_var+ε) in eval (derivation in the module docstring).
+    One fused graph node. Backward in training, per channel with M values, σ = √(σ²_B + ε),
+    xμ = x − μ_B, x̂ = xμ/σ and g = dL/dy (the staged derivation of note 002, collapsed)::
+
+        dL/dβ  = Σ g                 dL/dγ = Σ g x̂            dL/dx̂ = γ g
+        dL/dσ² = Σ γg·xμ · (−½)(σ²_B + ε)^{−3/2} = −(γ/(2σ³)) Σ g xμ
+        dL/dμ  = −(γ/σ) Σ g + dL/dσ² · (−2/M) Σ xμ = −(γ/σ) Σ g            (Σ xμ = 0)
+        dL/dx  = γg/σ + dL/dσ² · 2xμ/M + dL/dμ / M
+               = (γ/σ) (g − mean(g) − x̂ · mean(g x̂))
+
+    computed as three in-place passes from two per-channel sums (Σg, Σg·xμ). In eval μ and σ
+    are constants (running statistics): dL/dx = γ g / √(running_var + ε).
     """
     x, w, b = _as_tensor(input), _opt(weight), _opt(bias)
     if x.ndim < 2:
@@ -117,6 +127,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for name, p in (("weight", w), ("bias", b), ("running_mean", running_mean),
                     ("running_var", running_var)):
         _check_param(p, c, name, f"batch_norm (input shape {x.shape})")
+        if name.startswith("running") and p is not None and not isinstance(p, Tensor):
+            raise TypeError(f"batch_norm: {name} must be a Tensor (it is updated in place), "
+                            f"got {type(p).__name__}")
+    check_same_float_dtype("batch_norm", input=x, weight=w, bias=b, running_mean=running_mean,
+                           running_var=running_var)
     xp = x.xp
     x3 = x.data.reshape(n, c, -1)
     m = x3.shape[0] * x3.shape[2]
@@ -266,44 +281,105 @@ class BatchNorm3d(_BatchNorm):
 
 
 # ---------------------------------------------------------------------- shared fused op
-def _normalize(x, view, axes, eps, weight, bias, param_shape, name):
-    """Standardise ``x`` over ``axes`` of ``x.reshape(view)``, then ``x̂·γ + β`` with γ, β
-    reshaped to ``param_shape`` (broadcast against x). Returns (output, mean, biased var)."""
+def _normalize_rows(x, rows, eps, weight, bias, name):
+    """Standardise the last axis of ``x.reshape(rows)``, then ``x̂·γ + β`` with γ, β of the
+    shape of x's trailing axes (LayerNorm). Few full-size temporaries (in-place updates,
+    ``einsum`` for the sums of products): allocation costs as much as arithmetic here."""
     xp = x.xp
-    xv = x.data.reshape(view)
-    mean = xv.mean(axis=axes, keepdims=True)
-    centered = xv - mean
-    var = (centered * centered).mean(axis=axes, keepdims=True)
+    xr = x.data.reshape(rows)
+    length = xr.shape[-1]
+    mean = xr.mean(axis=-1, keepdims=True)
+    xhat = xr - mean
+    var = xp.einsum("...l,...l->...", xhat, xhat)[..., None] / length
     invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
-    xhat = (centered * invstd).reshape(x.shape)
+    xhat *= invstd
+    xhat = xhat.reshape(x.shape)
+    ref = weight if weight is not None else bias
+    param_shape = None if ref is None else ref.shape
+    param_rows = None if ref is None else (-1, ref.numel())
     w_b = None if weight is None else weight.data.reshape(param_shape)
-    out = xhat if w_b is None else xhat * w_b
+    out = xhat.copy() if w_b is None else xhat * w_b
     if bias is not None:
-        out = out + bias.data.reshape(param_shape)
-    if out is xhat:
-        out = xhat.copy()
+        out += bias.data.reshape(param_shape)
 
     def backward(g):
         gx = gw = gb = None
         if x.requires_grad:
-            ghat = (g if w_b is None else g * w_b).reshape(view)
-            xhat_v = xhat.reshape(view)
-            gx = invstd * (ghat - ghat.mean(axis=axes, keepdims=True)
-                           - xhat_v * (ghat * xhat_v).mean(axis=axes, keepdims=True))
-            gx = gx.reshape(x.shape)
+            ghat = (g.copy() if w_b is None else g * w_b).reshape(rows)
+            xhat_r = xhat.reshape(rows)
+            mean_g = ghat.mean(axis=-1, keepdims=True)
+            mean_gx = xp.einsum("...l,...l->...", ghat, xhat_r)[..., None] / length
+            ghat -= mean_g
+            ghat -= xhat_r * mean_gx
+            ghat *= invstd
+            gx = ghat.reshape(x.shape)
         if weight is not None and weight.requires_grad:
-            gw = unbroadcast(g * xhat, param_shape).reshape(weight.shape)
+            gw = xp.einsum("if,if->f", g.reshape(param_rows), xhat.reshape(param_rows))
+            gw = gw.reshape(weight.shape)
         if bias is not None and bias.requires_grad:
-            gb = unbroadcast(g, param_shape).reshape(bias.shape)
+            gb = g.reshape(param_rows).sum(axis=0).reshape(bias.shape)
         return gx, gw, gb
 
-    dummy = Tensor._wrap(xp.zeros(0, dtype=x.dtype))
-    parents = (x, weight if weight is not None else dummy, bias if bias is not None else dummy)
-    return Tensor._make(out, parents, backward, name), mean, var
+    return Tensor._make(out, _parents(x, weight, bias), backward, name)
 
 
-def _channel_shape(x):
-    return (1, x.shape[1]) + (1,) * (x.ndim - 2)
+def _parents(x, weight, bias):
+    dummy = Tensor._wrap(x.xp.zeros(0, dtype=x.dtype))
+    return (x, weight if weight is not None else dummy, bias if bias is not None else dummy)
+
+
+def _normalize_groups(x, num_groups, eps, weight, bias, name):
+    """Group-wise standardisation with per-channel γ, β (GroupNorm; InstanceNorm is G = C).
+
+    x is viewed as (N, C, L); group k holds channels [k·C/G, (k+1)·C/G) and M = (C/G)·L values
+    per sample. Forward y = (x − μ)·A + β with A[n, c] = γ_c/σ[n, k(c)]. The backward needs two
+    sums per (n, c), S_g = Σ_l g and S_gx̂ = Σ_l g·x̂, and is then one multiply-add per element
+    (ĝ = γ g, means over the group)::
+
+        dL/dγ_c = Σ_n S_gx̂,   dL/dβ_c = Σ_n S_g
+        m1 = mean(ĝ) = (1/M) Σ_{c∈k} γ_c S_g,   m2 = mean(ĝ x̂) = (1/M) Σ_{c∈k} γ_c S_gx̂
+        dx = (1/σ)(ĝ − m1 − x̂ m2) = A·g − (m2/σ²)·(x − μ) − m1/σ
+
+    (x − μ) is kept rather than folded into x·A + B: with |μ| ≫ σ the folded form loses
+    float32 precision. Returns (output, mean, biased variance), the statistics of shape (N, G).
+    """
+    xp = x.xp
+    n, c = x.shape[0], x.shape[1]
+    per_group = c // num_groups
+    count = x.data.size // (n * num_groups) if n else 1
+    xg = x.data.reshape(n, num_groups, -1)
+    mean = xg.mean(axis=2)
+    centered = xg - mean[:, :, None]
+    var = xp.einsum("ngl,ngl->ng", centered, centered) / count
+    invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+    centered = centered.reshape(n, c, -1)
+    inv_c = xp.repeat(invstd, per_group, axis=1)
+    gamma = weight.data if weight is not None else xp.ones(c, dtype=x.dtype)
+    scale = inv_c * gamma
+    out = centered * scale[:, :, None]
+    if bias is not None:
+        out += bias.data[None, :, None]
+    out = out.reshape(x.shape)
+
+    def backward(g):
+        g3 = g.reshape(n, c, -1)
+        sum_g = g3.sum(axis=2)
+        sum_gxhat = xp.einsum("ncl,ncl->nc", g3, centered) * inv_c
+        gx = gw = gb = None
+        if x.requires_grad:
+            m1 = (gamma * sum_g).reshape(n, num_groups, per_group).sum(axis=2) / count
+            m2 = (gamma * sum_gxhat).reshape(n, num_groups, per_group).sum(axis=2) / count
+            gx = g3 * scale[:, :, None]
+            gx -= centered * xp.repeat(m2 * invstd * invstd, per_group, axis=1)[:, :, None]
+            gx -= xp.repeat(m1 * invstd, per_group, axis=1)[:, :, None]
+            gx = gx.reshape(x.shape)
+        if weight is not None and weight.requires_grad:
+            gw = sum_gxhat.sum(axis=0)
+        if bias is not None and bias.requires_grad:
+            gb = sum_g.sum(axis=0)
+        return gx, gw, gb
+
+    return Tensor._make(out, _parents(x, weight, bias), backward, name), mean, var
 
 
 # ---------------------------------------------------------------------- layer norm
@@ -326,9 +402,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     for name, p in (("weight", w), ("bias", b)):
         if p is not None and p.shape != shape:
             raise ValueError(f"layer_norm: {name} must have shape {shape}, got {p.shape}")
+    check_same_float_dtype("layer_norm", input=x, weight=w, bias=b)
     lead = int(np.prod(x.shape[:-k])) if x.ndim > k else 1
-    out, _, _ = _normalize(x, (lead, -1), (1,), eps, w, b, shape, "LayerNorm")
-    return out
+    return _normalize_rows(x, (lead, -1), eps, w, b, "LayerNorm")
 
 
 class LayerNorm(Module):
@@ -374,7 +450,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     x, w, b = _as_tensor(input), _opt(weight), _opt(bias)
     if x.ndim < 2:
         raise ValueError(f"group_norm expected an input of shape (N, C, *), got {x.shape}")
-    n, c = x.shape[0], x.shape[1]
+    c = x.shape[1]
     if num_groups <= 0 or c % num_groups:
         raise ValueError(
             f"group_norm: num_groups={num_groups} must divide the number of channels {c} "
@@ -382,8 +458,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         )
     for name, p in (("weight", w), ("bias", b)):
         _check_param(p, c, name, "group_norm")
-    out, _, _ = _normalize(x, (n, num_groups, -1), (2,), eps, w, b, _channel_shape(x),
-                           "GroupNorm")
+    check_same_float_dtype("group_norm", input=x, weight=w, bias=b)
+    out, _, _ = _normalize_groups(x, num_groups, eps, w, b, "GroupNorm")
     return out
 
 
@@ -451,8 +527,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     for name, p in (("weight", w), ("bias", b), ("running_mean", running_mean),
                     ("running_var", running_var)):
         _check_param(p, c, name, f"instance_norm (input shape {x.shape})")
-    out, mean, var = _normalize(x, (n, c, -1), (2,), eps, w, b, _channel_shape(x),
-                                "InstanceNorm")
+    check_same_float_dtype("instance_norm", input=x, weight=w, bias=b,
+                           running_mean=running_mean, running_var=running_var)
+    out, mean, var = _normalize_groups(x, c, eps, w, b, "InstanceNorm")
     if running_mean is not None:
         batch_mean = mean.reshape(n, c).mean(axis=0)
         running_mean.data = ((1 - momentum) * running_mean.data
@@ -492,7 +569,7 @@ class _InstanceNorm(_BatchNorm):
                           stacklevel=2)
         use_input_stats = self.training or not self.track_running_stats
         out = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                            use_input_stats, 0.1 if self.momentum is None else self.momentum,
+                            use_input_stats, 0.0 if self.momentum is None else self.momentum,
                             self.eps)
         return out.squeeze(0) if unbatched else out
 
@@ -507,7 +584,8 @@ class InstanceNorm1d(_InstanceNorm):
 class InstanceNorm2d(_InstanceNorm):
     """Instance normalisation of (N, C, H, W) or unbatched (C, H, W) input: each map
     standardised over (H, W). affine=False and track_running_stats=False by default (as
-    PyTorch); with track_running_stats, eval uses the running statistics."""
+    PyTorch); with track_running_stats, eval uses the running statistics (momentum=None leaves
+    them unchanged: PyTorch passes a factor of 0, not a cumulative average)."""
 
     _spatial = 2
 
