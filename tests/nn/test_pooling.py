@@ -267,3 +267,14 @@ def test_pool_errors_name_the_layer():
         nn.SpatialPyramidPooling(mode="min")(wb.zeros(1, 2, 8, 8))
     with pytest.raises(ValueError, match="output_size"):
         nn.AdaptiveAvgPool2d((2, 0))(wb.zeros(1, 2, 8, 8))
+
+
+def test_max_pool_propagates_nan_like_torch():
+    """A NaN in a window wins (value NaN, index of the last NaN in scan order), as in PyTorch."""
+    x = _x((2, 2, 7, 8))
+    x[0, 0, 1, 1] = x[0, 0, 2, 2] = x[1, 1, 5, 0] = np.nan
+    ours, ours_idx = F.max_pool2d(wb.tensor(x), 3, stride=2, padding=1, return_indices=True)
+    ref, ref_idx = torch.nn.functional.max_pool2d(torch.tensor(x), 3, stride=2, padding=1,
+                                                  return_indices=True)
+    np.testing.assert_array_equal(ours.numpy(), ref.numpy())
+    np.testing.assert_array_equal(ours_idx.numpy(), ref_idx.numpy())

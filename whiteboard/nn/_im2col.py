@@ -199,21 +199,24 @@ class Geometry:
         return [self._plane(buf, p * dh * wp + q * dw, oh, wp, sh)
                 for p in range(kh) for q in range(kw)]
 
-    def im2col(self, x):
-        """Columns ``(N, C, KH, KW, OH, cols_w)`` of the input ``x`` (N, C, H, W)."""
+    def windows(self, buf):
+        """All windows of a padded buffer (from :meth:`padded`) as a read-only view
+        ``(N, C, KH, KW, OH, cols_w)`` — no copy."""
         if not self.wide:
-            return im2col(pad2d(x, self.pads), self.kernel, self.stride, self.dilation,
-                          self.out_hw)
-        xp = backend.get_array_module(x)
-        flat = self.padded(x)
-        n, c = x.shape[:2]
+            return windows(buf, self.kernel, self.stride, self.dilation, self.out_hw)
+        n, c = buf.shape[:2]
         wp = self.padded_hw[1]
-        e = flat.itemsize
-        s_n, s_c = flat.strides[:2]
+        e = buf.itemsize
+        s_n, s_c = buf.strides[:2]
         (kh, kw), (sh, _), (dh, dw), (oh, _) = self.kernel, self.stride, self.dilation, self.out_hw
-        view = _as_strided(flat, (n, c, kh, kw, oh, wp),
+        return _as_strided(buf, (n, c, kh, kw, oh, wp),
                            (s_n, s_c, dh * wp * e, dw * e, sh * wp * e, e), writeable=False)
-        return xp.ascontiguousarray(view)
+
+    def im2col(self, x):
+        """Columns ``(N, C, KH, KW, OH, cols_w)`` of the input ``x`` (N, C, H, W): the windows
+        made contiguous (a copy unless they already are, as for a 1x1 kernel with stride 1)."""
+        xp = backend.get_array_module(x)
+        return xp.ascontiguousarray(self.windows(self.padded(x)))
 
     def widen(self, g):
         """An output-shaped array ``g`` (N, O, OH, OW) in the column layout (zero junk columns);

@@ -132,20 +132,20 @@ def _conv_weight_grad(gy, saved, geo, groups, w_shape):
 
 # A depthwise convolution (G = C, weight (m·C, 1, KH, KW)) has a 1 x KH·KW "matrix" per channel:
 # an im2col GEMM would copy KH·KW times the input to do one multiply per copied element. It is
-# computed instead as KH·KW fused multiply-adds of strided views, y += w[:, p, q] · x_pad[slice],
-# with the same loop over kernel offsets in the backward pass (views only, no im2col copy).
+# computed instead from the KH·KW offset views of the padded input (no copy): the forward pass
+# accumulates w[:, p, q]·view, the input gradient adds w[:, p, q]·dY onto each view's pixels, and
+# the weight gradient is one einsum per offset.
 def _depthwise_forward(x, w, geo):
     xp = backend.get_array_module(x)
     x_pad = geo.padded(x)
     n, c = x.shape[:2]
-    m = w.shape[0] // c
-    w_r = w.reshape(c, m, -1)
-    y = xp.zeros((n, c, m, geo.out_hw[0], geo.cols_w), dtype=x.dtype)
+    w_r = w.reshape(c, w.shape[0] // c, -1)
+    y = xp.zeros((n,) + w_r.shape[:2] + (geo.out_hw[0], geo.cols_w), dtype=x.dtype)
     tmp = xp.empty_like(y)
     for k, view in enumerate(geo.offset_views(x_pad)):
         xp.multiply(view[:, :, None], w_r[:, :, k, None, None], out=tmp)
         y += tmp
-    return geo.narrow(y.reshape((n, c * m) + y.shape[3:])), x_pad
+    return geo.narrow(y.reshape((n, -1) + y.shape[3:])), x_pad
 
 
 def _depthwise_input_grad(gy, w, geo, groups):
@@ -170,9 +170,8 @@ def _depthwise_weight_grad(gy, x_pad, geo, w_shape):
     xp = backend.get_array_module(gy)
     gy = geo.widen(gy)
     n, c = gy.shape[0], x_pad.shape[1]
-    m = w_shape[0] // c
-    gy_r = gy.reshape((n, c, m) + gy.shape[2:])
-    gw = xp.empty((c, m, w_shape[2] * w_shape[3]), dtype=gy.dtype)
+    gy_r = gy.reshape((n, c, -1) + gy.shape[2:])
+    gw = xp.empty((c, gy_r.shape[2], w_shape[2] * w_shape[3]), dtype=gy.dtype)
     for k, view in enumerate(geo.offset_views(x_pad)):
         gw[:, :, k] = xp.einsum("ncmhw,nchw->cm", gy_r, view)
     return gw.reshape(w_shape)
