@@ -34,7 +34,18 @@ of im2col::
     dX_col[n, g] = W[g]ᵀ @ dY[n, g]            dX = col2im(dX_col)   (then the padding cropped)
 
 ``col2im`` adds every column back onto the pixel it was read from, looping over the ``KH·KW``
-kernel offsets only (never over pixels or samples).
+kernel offsets only (never over pixels or samples). The code fuses the last two steps per offset:
+``dX_pad[slice(p, q)] += W[:, :, p, q]ᵀ @ dY`` — the same sum, without writing and re-reading the
+``KH·KW``-times-larger ``dX_col`` (that traffic was 40% of the backward pass).
+
+Memory layout: when the horizontal stride is 1 the columns use "wide rows" (``_im2col.Geometry``):
+each window row spans the full padded width, so the im2col copy and the col2im additions move
+long contiguous runs; the few junk columns this adds are dropped from the output and receive a
+zero gradient. A depthwise convolution (``C/G = 1``) skips the GEMM altogether: its "matrix" is a
+single row per channel, so it is computed as ``KH·KW`` multiply-adds of the offset views.
+
+Speed (benchmarks/bench_nn.py, docs/benchmarks/nn.md): the three products dominate; PyTorch's
+oneDNN direct convolution never materialises the columns, which is most of the remaining gap.
 
 Transposed convolution (转置卷积)
 --------------------------------
