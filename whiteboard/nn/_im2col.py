@@ -212,20 +212,32 @@ class Geometry:
         return _as_strided(buf, (n, c, kh, kw, oh, wp),
                            (s_n, s_c, dh * wp * e, dw * e, sh * wp * e, e), writeable=False)
 
-    def im2col(self, x):
-        """Columns ``(N, C, KH, KW, OH, cols_w)`` of the input ``x`` (N, C, H, W): the windows
-        made contiguous (a copy unless they already are, as for a 1x1 kernel with stride 1)."""
+    def im2col(self, x, batch_inner=False):
+        """Columns ``(A, B, KH, KW, OH, cols_w)`` of ``x`` (A, B, H, W), usually (N, C, H, W):
+        the windows made contiguous (a copy unless they already are, as for a 1x1 kernel with
+        stride 1). With ``batch_inner`` the copy is ordered ``(A, KH, KW, B, OH, cols_w)`` — for
+        ``x`` passed channel-major as ``(C, N, H, W)`` that is the GEMM operand
+        ``(C·KH·KW, N·OH·cols_w)``."""
         xp = backend.get_array_module(x)
-        return xp.ascontiguousarray(self.windows(self.padded(x)))
+        win = self.windows(self.padded(x))
+        return xp.ascontiguousarray(win.transpose(0, 2, 3, 1, 4, 5) if batch_inner else win)
 
     def widen(self, g):
-        """An output-shaped array ``g`` (N, O, OH, OW) in the column layout (zero junk columns);
-        an array already in that layout is returned as it is."""
-        if self.cols_w == self.out_hw[1] or g.shape[-1] == self.cols_w:
+        """An output-shaped array ``g`` (N, O, OH, OW) in the column layout (zero junk columns)."""
+        if self.cols_w == self.out_hw[1]:
             return g
         xp = backend.get_array_module(g)
         out = xp.zeros(g.shape[:3] + (self.cols_w,), dtype=g.dtype)
         out[..., :self.out_hw[1]] = g
+        return out
+
+    def widen_t(self, g):
+        """``g`` (N, O, OH, OW) as a contiguous channel-major ``(O, N, OH, cols_w)`` (one pass)."""
+        xp = backend.get_array_module(g)
+        n, o, oh, ow = g.shape
+        out = (xp.empty if self.cols_w == ow else xp.zeros)((o, n, oh, self.cols_w),
+                                                           dtype=g.dtype)
+        out[..., :ow] = g.transpose(1, 0, 2, 3)
         return out
 
     def narrow(self, y):

@@ -91,54 +91,64 @@ def _depthwise(w, groups):
     return w.shape[1] == 1 and groups > 1
 
 
+def _prepare_grad(g, w, geo, groups):
+    """An output-shaped array (N, O, OH, OW) in the layout the backward products read: for a
+    depthwise convolution ``geo.widen``; otherwise channel-major ``(O, N, OH, cols_w)``."""
+    return geo.widen(g) if _depthwise(w, groups) else geo.widen_t(g)
+
+
+# The dense products run channel-major: the columns are (C·KH·KW, N·OH·cols_w) and the output
+# gradient (O, N·OH·cols_w), so each product is ONE GEMM per group over the whole batch (not N
+# small ones — which matters for BLAS threading), and the NCHW output is restored by the copy that
+# adds the bias anyway.
 def _conv_forward(x, w, geo, groups, keep_cols):
-    """``y = W @ im2col(x)`` per group; returns ``y`` (N, O, OH, OW) and what the weight
-    gradient needs (the columns, or for a depthwise convolution the padded input)."""
+    """``y = W @ im2col(x)`` per group; returns ``y`` (N, O, OH, OW) (possibly a strided view)
+    and what the weight gradient needs (the columns, or for a depthwise convolution the padded
+    input)."""
     if _depthwise(w, groups):
         return _depthwise_forward(x, w, geo)
     n = x.shape[0]
     o, cg, kh, kw = w.shape
-    oh = geo.out_hw[0]
-    cols = geo.im2col(x)
-    cols_g = cols.reshape(n, groups, cg * kh * kw, oh * geo.cols_w)
+    oh, cw = geo.out_hw[0], geo.cols_w
+    cols = geo.im2col(x.transpose(1, 0, 2, 3), batch_inner=True)   # (C, KH, KW, N, OH, cw)
+    cols_g = cols.reshape(groups, cg * kh * kw, n * oh * cw)
     w_g = w.reshape(groups, o // groups, cg * kh * kw)
-    y = (w_g @ cols_g).reshape(n, o, oh, geo.cols_w)
+    y = (w_g @ cols_g).reshape(o, n, oh, cw).transpose(1, 0, 2, 3)
     return geo.narrow(y), (cols if keep_cols else None)
 
 
-def _conv_input_grad(gy, w, geo, groups):
-    """``col2im(Wᵀ @ dY)``: the gradient with respect to the (unpadded) input.
+def _conv_input_grad(gt, w, geo, groups):
+    """``col2im(Wᵀ @ dY)``: the gradient with respect to the (unpadded) input, from the output
+    gradient prepared by :func:`_prepare_grad`.
 
     Computed one kernel offset at a time, ``W[:, :, p, q]ᵀ @ dY`` added onto the input pixels
     that offset read, so the ``KH·KW``-times-larger column matrix is never materialised (it would
     be written once and read once: the dominant memory traffic of the backward pass).
     """
     if _depthwise(w, groups):
-        return _depthwise_input_grad(gy, w, geo, groups)
-    xp = backend.get_array_module(gy)
-    gy = geo.widen(gy)
-    n, o, oh, ow = gy.shape
+        return _depthwise_input_grad(gt, w, geo, groups)
+    xp = backend.get_array_module(gt)
+    o, n, oh, cw = gt.shape
     _, cg, kh, kw = w.shape
-    gy_g = gy.reshape(n, groups, o // groups, oh * ow)
+    gt_g = gt.reshape(groups, o // groups, n * oh * cw)
     w_t = xp.ascontiguousarray(
         w.reshape(groups, o // groups, cg, kh * kw).transpose(3, 0, 2, 1))
-    buf = geo.zeros((n, groups * cg), gy.dtype, xp)
-    tmp = xp.empty((n, groups, cg, oh * ow), dtype=gy.dtype)
+    buf = geo.zeros((groups * cg, n), gt.dtype, xp)
+    tmp = xp.empty((groups, cg, n * oh * cw), dtype=gt.dtype)
     for k, view in enumerate(geo.offset_views(buf)):
-        xp.matmul(w_t[k], gy_g, out=tmp)
-        view += tmp.reshape(n, groups * cg, oh, ow)
-    return geo.unpad(buf)
+        xp.matmul(w_t[k], gt_g, out=tmp)
+        view += tmp.reshape(groups * cg, n, oh, cw)
+    return geo.unpad(buf).transpose(1, 0, 2, 3)
 
 
-def _conv_weight_grad(gy, saved, geo, groups, w_shape):
-    """``Σ_n dY[n] @ X_col[n]ᵀ`` per group, shaped like the weight."""
+def _conv_weight_grad(gt, saved, geo, groups, w_shape):
+    """``dY @ X_colᵀ`` per group (one GEMM over the whole batch), shaped like the weight."""
     if w_shape[1] == 1 and groups > 1:
-        return _depthwise_weight_grad(gy, saved, geo, w_shape)
-    gy = geo.widen(gy)
-    n, o, oh, ow = gy.shape
-    gy_g = gy.reshape(n, groups, o // groups, oh * ow)
-    cols_g = saved.reshape(n, groups, -1, oh * ow)
-    return (gy_g @ cols_g.swapaxes(-1, -2)).sum(axis=0).reshape(w_shape)
+        return _depthwise_weight_grad(gt, saved, geo, w_shape)
+    o = gt.shape[0]
+    gt_g = gt.reshape(groups, o // groups, -1)
+    cols_g = saved.reshape(groups, -1, gt_g.shape[-1])
+    return (gt_g @ cols_g.swapaxes(-1, -2)).reshape(w_shape)
 
 
 # A depthwise convolution (G = C, weight (m·C, 1, KH, KW)) has a 1 x KH·KW "matrix" per channel:
@@ -161,7 +171,6 @@ def _depthwise_forward(x, w, geo):
 
 def _depthwise_input_grad(gy, w, geo, groups):
     xp = backend.get_array_module(gy)
-    gy = geo.widen(gy)
     n, c = gy.shape[0], groups
     m = w.shape[0] // c
     w_r = w.reshape(c, m, -1)
@@ -179,7 +188,6 @@ def _depthwise_input_grad(gy, w, geo, groups):
 
 def _depthwise_weight_grad(gy, x_pad, geo, w_shape):
     xp = backend.get_array_module(gy)
-    gy = geo.widen(gy)
     n, c = gy.shape[0], x_pad.shape[1]
     gy_r = gy.reshape((n, c, -1) + gy.shape[2:])
     gw = xp.empty((c, gy_r.shape[2], w_shape[2] * w_shape[3]), dtype=gy.dtype)
@@ -350,7 +358,7 @@ def _conv2d(x, weight, bias, stride, padding, dilation, groups, layer, padding_m
         gx = gw = gb = None
         if bias is not None and bias.requires_grad:
             gb = g.sum(axis=(0, 2, 3))
-        g = geo.widen(g)  # once, for both products below
+        g = _prepare_grad(g, weight.data, geo, groups)  # once, for both products below
         if x.requires_grad:
             gx = _conv_input_grad(g, weight.data, geo, groups)
         if weight.requires_grad:
@@ -435,7 +443,8 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
         )
     # the convolution whose adjoint this is: input out_hw, padding pad, output (h, w)
     geo = Geometry(out_hw, (pad[0], pad[0], pad[1], pad[1]), kernel, stride, dilation, (h, w))
-    y = _conv_input_grad(x.data, weight.data, geo, groups)
+    x_prepared = _prepare_grad(x.data, weight.data, geo, groups)
+    y = _conv_input_grad(x_prepared, weight.data, geo, groups)
     y = y + bias.data[:, None, None] if bias is not None else x.xp.ascontiguousarray(y)
 
     def backward(g):
@@ -444,7 +453,7 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
             gx, saved = _conv_forward(g, weight.data, geo, groups,
                                       keep_cols=weight.requires_grad)
             if weight.requires_grad:
-                gw = _conv_weight_grad(x.data, saved, geo, groups, weight.shape)
+                gw = _conv_weight_grad(x_prepared, saved, geo, groups, weight.shape)
             if not x.requires_grad:
                 gx = None
         if bias is not None and bias.requires_grad:
