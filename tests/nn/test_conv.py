@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import whiteboard as wb
@@ -88,6 +88,7 @@ def conv_configs(draw, transposed=False):
     return n, groups * cg, h, w, groups * og, kh, kw, kwargs, draw(st.booleans())
 
 
+@settings(max_examples=60)
 @given(conv_configs())
 def test_conv2d_hypothesis(cfg):
     *shape, kwargs, with_bias = cfg
@@ -125,6 +126,7 @@ def test_conv_transpose2d_grid(cfg, dtype, tol):
           **tol)
 
 
+@settings(max_examples=60)
 @given(conv_configs(transposed=True))
 def test_conv_transpose2d_hypothesis(cfg):
     *shape, kwargs, with_bias = cfg

@@ -65,7 +65,7 @@ def check_input_ndim(x, spatial, layer):
         return True
     if x.ndim == spatial + 1:
         return False
-    dims = ", ".join("HW"[-spatial:] if spatial <= 2 else "DHW")
+    dims = {1: "L", 2: "H, W"}.get(spatial, "D, H, W")
     raise ValueError(
         f"{layer} expected a {spatial + 1}-D (C, {dims}) or {spatial + 2}-D (N, C, {dims}) "
         f"input, got a {x.ndim}-D input of shape {tuple(x.shape)}"

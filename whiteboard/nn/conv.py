@@ -271,10 +271,8 @@ def _conv_padding(padding, kernel, stride, dilation, layer):
 
 def _check_conv(x, weight, bias, groups, layer, transposed=False):
     if weight.ndim != 4:
-        raise ValueError(
-            f"{layer}: weight must be 4-D {'(C_in, C_out/groups, KH, KW)' if transposed else '(C_out, C_in/groups, KH, KW)'}, "  # noqa: E501
-            f"got shape {weight.shape}"
-        )
+        layout = "(C_in, C_out/groups, KH, KW)" if transposed else "(C_out, C_in/groups, KH, KW)"
+        raise ValueError(f"{layer}: weight must be 4-D {layout}, got shape {weight.shape}")
     if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
         raise ValueError(f"{layer}: groups must be a positive integer, got {groups!r}")
     c = x.shape[1]
