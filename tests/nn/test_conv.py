@@ -394,3 +394,16 @@ def test_wide_row_layout_equals_the_plain_windows(args):
     np.testing.assert_allclose((cols * u).sum(), (x * geo.col2im(u)).sum(), rtol=1e-12)
     strided = _im2col.Geometry(in_hw, pads, kernel, (1, 2), dilation, out_hw)
     assert not strided.wide
+
+
+@pytest.mark.parametrize("requires_grad", [[True, False, False], [False, True, True],
+                                           [False, False, True]])
+def test_partial_requires_grad_and_unbatched_transpose(requires_grad):
+    """Frozen weights (only the input needs a gradient) and the reverse, for both ops."""
+    x, w, b = _arrays(2, 4, 7, 6, 6, 3, 3, dict(groups=2), seed=3)
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, padding=1, groups=2), x, w, b,
+          requires_grad=requires_grad, **F64)
+    xt, wt, bt = _transpose_arrays(2, 4, 3, 4, 6, 3, 2, dict(groups=2), seed=4)
+    check(lambda lib, x, w, b: lib.nn.functional.conv_transpose2d(x[1], w, b, stride=2,
+                                                                   groups=2),
+          xt, wt, bt, requires_grad=requires_grad, **F64)
