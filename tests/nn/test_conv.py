@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import whiteboard as wb
@@ -88,6 +88,7 @@ def conv_configs(draw, transposed=False):
     return n, groups * cg, h, w, groups * og, kh, kw, kwargs, draw(st.booleans())
 
 
+@settings(max_examples=60)
 @given(conv_configs())
 def test_conv2d_hypothesis(cfg):
     *shape, kwargs, with_bias = cfg
@@ -125,6 +126,7 @@ def test_conv_transpose2d_grid(cfg, dtype, tol):
           **tol)
 
 
+@settings(max_examples=60)
 @given(conv_configs(transposed=True))
 def test_conv_transpose2d_hypothesis(cfg):
     *shape, kwargs, with_bias = cfg
@@ -368,3 +370,40 @@ def test_conv_transpose_bad_output_padding_and_output_size():
         nn.ConvTranspose2d(2, 3, 3, stride=2)(x, output_size=(20, 20))
     with pytest.raises(ValueError, match="ConvTranspose2d expected 2 input channels, got 3"):
         nn.ConvTranspose2d(2, 3, 3)(wb.zeros(1, 3, 4, 4))
+
+
+@pytest.mark.parametrize("args", [
+    ((9, 8), (1, 1, 1, 1), (3, 3), (1, 1), (1, 1)),
+    ((9, 8), (0, 1, 2, 1), (3, 2), (2, 1), (2, 3)),   # vertical stride and dilations
+    ((7, 11), (1, 0, 0, 2), (2, 2), (3, 1), (1, 2)),
+])
+def test_wide_row_layout_equals_the_plain_windows(args):
+    """With horizontal stride 1 the columns span the padded width; their real part equals the
+    ordinary im2col, and the layout's col2im is still the adjoint of its im2col."""
+    in_hw, pads, kernel, stride, dilation = args
+    out_hw = tuple(_im2col.conv_out_size(n, k, s, p, d) for n, k, s, p, d in
+                   zip(in_hw, kernel, stride, (pads[0] + pads[1], pads[2] + pads[3]), dilation))
+    geo = _im2col.Geometry(in_hw, pads, kernel, stride, dilation, out_hw)
+    assert geo.wide and geo.cols_w == in_hw[1] + pads[2] + pads[3]
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3) + in_hw)
+    cols = geo.im2col(x)
+    plain = _im2col.im2col(_im2col.pad2d(x, pads), kernel, stride, dilation, out_hw)
+    np.testing.assert_array_equal(cols[..., :out_hw[1]], plain)
+    u = rng.standard_normal(cols.shape)
+    np.testing.assert_allclose((cols * u).sum(), (x * geo.col2im(u)).sum(), rtol=1e-12)
+    strided = _im2col.Geometry(in_hw, pads, kernel, (1, 2), dilation, out_hw)
+    assert not strided.wide
+
+
+@pytest.mark.parametrize("requires_grad", [[True, False, False], [False, True, True],
+                                           [False, False, True]])
+def test_partial_requires_grad_and_unbatched_transpose(requires_grad):
+    """Frozen weights (only the input needs a gradient) and the reverse, for both ops."""
+    x, w, b = _arrays(2, 4, 7, 6, 6, 3, 3, dict(groups=2), seed=3)
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, padding=1, groups=2), x, w, b,
+          requires_grad=requires_grad, **F64)
+    xt, wt, bt = _transpose_arrays(2, 4, 3, 4, 6, 3, 2, dict(groups=2), seed=4)
+    check(lambda lib, x, w, b: lib.nn.functional.conv_transpose2d(x[1], w, b, stride=2,
+                                                                   groups=2),
+          xt, wt, bt, requires_grad=requires_grad, **F64)

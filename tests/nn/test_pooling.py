@@ -5,7 +5,7 @@ gradcheck on every functional op; spatial pyramid pooling's properties; errors."
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import whiteboard as wb
@@ -87,6 +87,7 @@ def pool_configs(draw, with_dilation):
     return (draw(st.integers(1, 3)), draw(st.integers(1, 3)), h, w), kwargs
 
 
+@settings(max_examples=60)
 @given(pool_configs(with_dilation=True), st.booleans())
 def test_max_pool2d_hypothesis(cfg, ties):
     shape, kwargs = cfg
@@ -97,12 +98,14 @@ def test_max_pool2d_hypothesis(cfg, ties):
           **F64)
 
 
+@settings(max_examples=60)
 @given(pool_configs(with_dilation=False))
 def test_avg_pool2d_hypothesis(cfg):
     shape, kwargs = cfg
     check(lambda lib, x: lib.nn.functional.avg_pool2d(x, **kwargs), _x(shape), **F64)
 
 
+@settings(max_examples=60)
 @given(st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 12), st.integers(1, 12)),
        st.integers(1, 7), st.integers(1, 7), st.booleans())
 def test_adaptive_pools_hypothesis(shape, oh, ow, ties):
@@ -267,3 +270,14 @@ def test_pool_errors_name_the_layer():
         nn.SpatialPyramidPooling(mode="min")(wb.zeros(1, 2, 8, 8))
     with pytest.raises(ValueError, match="output_size"):
         nn.AdaptiveAvgPool2d((2, 0))(wb.zeros(1, 2, 8, 8))
+
+
+def test_max_pool_propagates_nan_like_torch():
+    """A NaN in a window wins (value NaN, index of the last NaN in scan order), as in PyTorch."""
+    x = _x((2, 2, 7, 8))
+    x[0, 0, 1, 1] = x[0, 0, 2, 2] = x[1, 1, 5, 0] = np.nan
+    ours, ours_idx = F.max_pool2d(wb.tensor(x), 3, stride=2, padding=1, return_indices=True)
+    ref, ref_idx = torch.nn.functional.max_pool2d(torch.tensor(x), 3, stride=2, padding=1,
+                                                  return_indices=True)
+    np.testing.assert_array_equal(ours.numpy(), ref.numpy())
+    np.testing.assert_array_equal(ours_idx.numpy(), ref_idx.numpy())

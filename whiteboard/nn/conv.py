@@ -22,19 +22,32 @@ with bias (the notes' ``F·F·D·K`` omits the bias — ERRATA E20).
 im2col + GEMM
 -------------
 The windows ``x_pad[n, c, i·S + p·D, j·S + q·D]`` form a strided view of shape
-``(N, C, KH, KW, OH, OW)`` (``_im2col.windows``). Made contiguous it is, per sample and group, a
-``(C/G·KH·KW, OH·OW)`` matrix, and the convolution is one batched matrix product::
+``(N, C, KH, KW, OH, OW)`` (``_im2col.windows``). Copied channel-major it is, per group, one
+``(C/G·KH·KW, N·OH·OW)`` matrix, and the convolution is one matrix product per group over the
+whole batch::
 
-    Y[n, g] = W[g] @ X_col[n, g]      W[g]: (O/G, C/G·KH·KW)       Y[n, g]: (O/G, OH·OW)
+    Y[g] = W[g] @ X_col[g]      W[g]: (O/G, C/G·KH·KW)       Y[g]: (O/G, N·OH·OW)
 
-whose result is already in NCHW order. The backward pass is two more products and the adjoint
-of im2col::
+(reordered to NCHW by the copy that adds the bias). The backward pass is two more products and
+the adjoint of im2col::
 
-    dW[g]        = Σ_n dY[n, g] @ X_col[n, g]ᵀ
-    dX_col[n, g] = W[g]ᵀ @ dY[n, g]            dX = col2im(dX_col)   (then the padding cropped)
+    dW[g]     = dY[g] @ X_col[g]ᵀ
+    dX_col[g] = W[g]ᵀ @ dY[g]            dX = col2im(dX_col)   (then the padding cropped)
 
 ``col2im`` adds every column back onto the pixel it was read from, looping over the ``KH·KW``
-kernel offsets only (never over pixels or samples).
+kernel offsets only (never over pixels or samples). The code fuses the last two steps per offset:
+``dX_pad[slice(p, q)] += W[:, :, p, q]ᵀ @ dY`` — the same sum, without writing and re-reading the
+``KH·KW``-times-larger ``dX_col`` (that traffic was 40% of the backward pass).
+
+Memory layout: when the horizontal stride is 1 the columns use "wide rows" (``_im2col.Geometry``):
+each window row spans the full padded width, so the im2col copy and the col2im additions move
+long contiguous runs; the few junk columns this adds are dropped from the output and receive a
+zero gradient. A depthwise convolution (``C/G = 1``) skips the GEMM altogether: its "matrix" is a
+single row per channel, so it is computed as ``KH·KW`` multiply-adds of the offset views.
+
+Speed (benchmarks/bench_nn.py, docs/benchmarks/nn.md): the three GEMMs dominate the time; about
+2.5x PyTorch's oneDNN direct convolution (AVX-512, no column matrix) on the benchmark machine, and
+slightly faster than PyTorch's own im2col + GEMM path.
 
 Transposed convolution (转置卷积)
 --------------------------------
@@ -63,9 +76,7 @@ from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor, squeeze, unsqueeze
 from . import init
-from ._im2col import (
-    check_input_ndim, col2im, conv_out_size, expand, im2col, pad2d,
-)
+from ._im2col import Geometry, check_input_ndim, conv_out_size, expand
 from .module import Module
 from .parameter import Parameter
 
@@ -77,34 +88,114 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 # ---------------------------------------------------------------------- array kernels
-def _conv_forward(x_pad, w, stride, dilation, groups, out_hw, keep_cols):
-    """``y = W @ im2col(x_pad)`` per group; returns ``y`` (N, O, OH, OW) and the columns."""
-    n, c = x_pad.shape[:2]
+def _depthwise(w, groups):
+    """One input channel per output channel (``C/G == 1``), where a GEMM has nothing to share."""
+    return w.shape[1] == 1 and groups > 1
+
+
+def _prepare_grad(g, w, geo, groups):
+    """An output-shaped array (N, O, OH, OW) in the layout the backward products read: for a
+    depthwise convolution ``geo.widen``; otherwise channel-major ``(O, N, OH, cols_w)``."""
+    return geo.widen(g) if _depthwise(w, groups) else geo.widen_t(g)
+
+
+# The dense products run channel-major: the columns are (C·KH·KW, N·OH·cols_w) and the output
+# gradient (O, N·OH·cols_w), so each product is ONE GEMM per group over the whole batch (not N
+# small ones — which matters for BLAS threading), and the NCHW output is restored by the copy that
+# adds the bias anyway.
+def _conv_forward(x, w, geo, groups, keep_cols):
+    """``y = W @ im2col(x)`` per group; returns ``y`` (N, O, OH, OW) (possibly a strided view)
+    and what the weight gradient needs (the columns, or for a depthwise convolution the padded
+    input)."""
+    if _depthwise(w, groups):
+        return _depthwise_forward(x, w, geo)
+    n = x.shape[0]
     o, cg, kh, kw = w.shape
-    oh, ow = out_hw
-    cols = im2col(x_pad, (kh, kw), stride, dilation, out_hw)
-    cols_g = cols.reshape(n, groups, cg * kh * kw, oh * ow)
+    oh, cw = geo.out_hw[0], geo.cols_w
+    cols = geo.im2col(x.transpose(1, 0, 2, 3), batch_inner=True)   # (C, KH, KW, N, OH, cw)
+    cols_g = cols.reshape(groups, cg * kh * kw, n * oh * cw)
     w_g = w.reshape(groups, o // groups, cg * kh * kw)
-    y = (w_g @ cols_g).reshape(n, o, oh, ow)
-    return y, (cols if keep_cols else None)
+    y = (w_g @ cols_g).reshape(o, n, oh, cw).transpose(1, 0, 2, 3)
+    return geo.narrow(y), (cols if keep_cols else None)
 
 
-def _conv_input_grad(gy, w, stride, dilation, groups, padded_shape):
-    """``col2im(Wᵀ @ dY)``: the gradient with respect to the padded input (N, C, Hp, Wp)."""
-    n, o, oh, ow = gy.shape
+def _conv_input_grad(gt, w, geo, groups):
+    """``col2im(Wᵀ @ dY)``: the gradient with respect to the (unpadded) input, from the output
+    gradient prepared by :func:`_prepare_grad`.
+
+    Computed one kernel offset at a time, ``W[:, :, p, q]ᵀ @ dY`` added onto the input pixels
+    that offset read, so the ``KH·KW``-times-larger column matrix is never materialised (it would
+    be written once and read once: the dominant memory traffic of the backward pass).
+    """
+    if _depthwise(w, groups):
+        return _depthwise_input_grad(gt, w, geo, groups)
+    xp = backend.get_array_module(gt)
+    o, n, oh, cw = gt.shape
     _, cg, kh, kw = w.shape
-    gy_g = gy.reshape(n, groups, o // groups, oh * ow)
-    w_g = w.reshape(groups, o // groups, cg * kh * kw)
-    dcols = (w_g.swapaxes(-1, -2) @ gy_g).reshape(n, groups * cg, kh, kw, oh, ow)
-    return col2im(dcols, padded_shape, stride, dilation)
+    gt_g = gt.reshape(groups, o // groups, n * oh * cw)
+    w_t = xp.ascontiguousarray(
+        w.reshape(groups, o // groups, cg, kh * kw).transpose(3, 0, 2, 1))
+    buf = geo.zeros((groups * cg, n), gt.dtype, xp)
+    tmp = xp.empty((groups, cg, n * oh * cw), dtype=gt.dtype)
+    for k, view in enumerate(geo.offset_views(buf)):
+        xp.matmul(w_t[k], gt_g, out=tmp)
+        view += tmp.reshape(groups * cg, n, oh, cw)
+    return geo.unpad(buf).transpose(1, 0, 2, 3)
 
 
-def _conv_weight_grad(gy, cols, groups, w_shape):
-    """``Σ_n dY[n] @ X_col[n]ᵀ`` per group, shaped like the weight."""
-    n, o, oh, ow = gy.shape
-    gy_g = gy.reshape(n, groups, o // groups, oh * ow)
-    cols_g = cols.reshape(n, groups, -1, oh * ow)
-    return (gy_g @ cols_g.swapaxes(-1, -2)).sum(axis=0).reshape(w_shape)
+def _conv_weight_grad(gt, saved, geo, groups, w_shape):
+    """``dY @ X_colᵀ`` per group (one GEMM over the whole batch), shaped like the weight."""
+    if w_shape[1] == 1 and groups > 1:
+        return _depthwise_weight_grad(gt, saved, geo, w_shape)
+    o = gt.shape[0]
+    gt_g = gt.reshape(groups, o // groups, -1)
+    cols_g = saved.reshape(groups, -1, gt_g.shape[-1])
+    return (gt_g @ cols_g.swapaxes(-1, -2)).reshape(w_shape)
+
+
+# A depthwise convolution (G = C, weight (m·C, 1, KH, KW)) has a 1 x KH·KW "matrix" per channel:
+# an im2col GEMM would copy KH·KW times the input to do one multiply per copied element. It is
+# computed instead from the KH·KW offset views of the padded input (no copy): the forward pass
+# accumulates w[:, p, q]·view, the input gradient adds w[:, p, q]·dY onto each view's pixels, and
+# the weight gradient is one einsum per offset.
+def _depthwise_forward(x, w, geo):
+    xp = backend.get_array_module(x)
+    x_pad = geo.padded(x)
+    n, c = x.shape[:2]
+    w_r = w.reshape(c, w.shape[0] // c, -1)
+    y = xp.zeros((n,) + w_r.shape[:2] + (geo.out_hw[0], geo.cols_w), dtype=x.dtype)
+    tmp = xp.empty_like(y)
+    for k, view in enumerate(geo.offset_views(x_pad)):
+        xp.multiply(view[:, :, None], w_r[:, :, k, None, None], out=tmp)
+        y += tmp
+    return geo.narrow(y.reshape((n, -1) + y.shape[3:])), x_pad
+
+
+def _depthwise_input_grad(gy, w, geo, groups):
+    xp = backend.get_array_module(gy)
+    n, c = gy.shape[0], groups
+    m = w.shape[0] // c
+    w_r = w.reshape(c, m, -1)
+    gy_r = gy.reshape((n, c, m) + gy.shape[2:])
+    buf = geo.zeros((n, c), gy.dtype, xp)
+    tmp = xp.empty((n, c) + gy.shape[2:], dtype=gy.dtype)
+    for k, view in enumerate(geo.offset_views(buf)):
+        if m == 1:
+            xp.multiply(gy_r[:, :, 0], w_r[:, 0, k, None, None], out=tmp)
+        else:
+            tmp[...] = xp.einsum("ncmhw,cm->nchw", gy_r, w_r[:, :, k])
+        view += tmp
+    return geo.unpad(buf)
+
+
+def _depthwise_weight_grad(gy, x_pad, geo, w_shape):
+    xp = backend.get_array_module(gy)
+    n, c = gy.shape[0], x_pad.shape[1]
+    gy_r = gy.reshape((n, c, -1) + gy.shape[2:])
+    gw = xp.empty((c, gy_r.shape[2], w_shape[2] * w_shape[3]), dtype=gy.dtype)
+    for k, view in enumerate(geo.offset_views(x_pad)):
+        gw[:, :, k] = xp.einsum("ncmhw,nchw->cm", gy_r, view)
+    return gw.reshape(w_shape)
 
 
 # ---------------------------------------------------------------------- padding modes
@@ -182,10 +273,8 @@ def _conv_padding(padding, kernel, stride, dilation, layer):
 
 def _check_conv(x, weight, bias, groups, layer, transposed=False):
     if weight.ndim != 4:
-        raise ValueError(
-            f"{layer}: weight must be 4-D {'(C_in, C_out/groups, KH, KW)' if transposed else '(C_out, C_in/groups, KH, KW)'}, "  # noqa: E501
-            f"got shape {weight.shape}"
-        )
+        layout = "(C_in, C_out/groups, KH, KW)" if transposed else "(C_out, C_in/groups, KH, KW)"
+        raise ValueError(f"{layer}: weight must be 4-D {layout}, got shape {weight.shape}")
     if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
         raise ValueError(f"{layer}: groups must be a positive integer, got {groups!r}")
     c = x.shape[1]
@@ -260,21 +349,20 @@ def _conv2d(x, weight, bias, stride, padding, dilation, groups, layer, padding_m
     oh = conv_out_size(h, kernel[0], stride[0], pads[0] + pads[1], dilation[0])
     ow = conv_out_size(w, kernel[1], stride[1], pads[2] + pads[3], dilation[1])
 
-    x_pad = pad2d(x.data, pads)
-    y, cols = _conv_forward(x_pad, weight.data, stride, dilation, groups, (oh, ow),
-                            keep_cols=weight.requires_grad)
-    if bias is not None:
-        y += bias.data[:, None, None]
+    geo = Geometry((h, w), pads, kernel, stride, dilation, (oh, ow))
+    y, saved = _conv_forward(x.data, weight.data, geo, groups, keep_cols=weight.requires_grad)
+    # one pass either way: the bias add or the copy makes the output contiguous
+    y = y + bias.data[:, None, None] if bias is not None else x.xp.ascontiguousarray(y)
 
     def backward(g):
         gx = gw = gb = None
-        if x.requires_grad:
-            gx_pad = _conv_input_grad(g, weight.data, stride, dilation, groups, x_pad.shape)
-            gx = gx_pad[:, :, pads[0]:pads[0] + h, pads[2]:pads[2] + w]
-        if weight.requires_grad:
-            gw = _conv_weight_grad(g, cols, groups, weight.shape)
         if bias is not None and bias.requires_grad:
             gb = g.sum(axis=(0, 2, 3))
+        g = _prepare_grad(g, weight.data, geo, groups)  # once, for both products below
+        if x.requires_grad:
+            gx = _conv_input_grad(g, weight.data, geo, groups)
+        if weight.requires_grad:
+            gw = _conv_weight_grad(g, saved, geo, groups, weight.shape)
         return (gx, gw) if bias is None else (gx, gw, gb)
 
     parents = (x, weight) if bias is None else (x, weight, bias)
@@ -353,22 +441,19 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
             f"{layer}: output size {out_hw} is too small (input shape {x.shape}, kernel "
             f"{kernel}, stride {stride}, padding {pad}, dilation {dilation})"
         )
-    c_out = weight.shape[1] * groups
-    full_shape = (n, c_out) + full
-    y_full = _conv_input_grad(x.data, weight.data, stride, dilation, groups, full_shape)
-    y = y_full[:, :, pad[0]:pad[0] + out_hw[0], pad[1]:pad[1] + out_hw[1]]
-    if bias is not None:
-        y = y + bias.data[:, None, None]
+    # the convolution whose adjoint this is: input out_hw, padding pad, output (h, w)
+    geo = Geometry(out_hw, (pad[0], pad[0], pad[1], pad[1]), kernel, stride, dilation, (h, w))
+    x_prepared = _prepare_grad(x.data, weight.data, geo, groups)
+    y = _conv_input_grad(x_prepared, weight.data, geo, groups)
+    y = y + bias.data[:, None, None] if bias is not None else x.xp.ascontiguousarray(y)
 
     def backward(g):
         gx = gw = gb = None
-        g_full = pad2d(g, (pad[0], full[0] - pad[0] - out_hw[0],
-                           pad[1], full[1] - pad[1] - out_hw[1]))
         if x.requires_grad or weight.requires_grad:
-            gx, cols = _conv_forward(g_full, weight.data, stride, dilation, groups, (h, w),
-                                     keep_cols=weight.requires_grad)
+            gx, saved = _conv_forward(g, weight.data, geo, groups,
+                                      keep_cols=weight.requires_grad)
             if weight.requires_grad:
-                gw = _conv_weight_grad(x.data, cols, groups, weight.shape)
+                gw = _conv_weight_grad(x_prepared, saved, geo, groups, weight.shape)
             if not x.requires_grad:
                 gx = None
         if bias is not None and bias.requires_grad:
