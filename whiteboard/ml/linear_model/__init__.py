@@ -2,5 +2,7 @@
 
 from ._coordinate_descent import ElasticNet, Lasso, enet_coordinate_descent
 from ._least_squares import LinearRegression, Ridge
+from ._logistic import LogisticRegression
 
-__all__ = ["ElasticNet", "Lasso", "LinearRegression", "Ridge", "enet_coordinate_descent"]
+__all__ = ["ElasticNet", "Lasso", "LinearRegression", "LogisticRegression", "Ridge",
+           "enet_coordinate_descent"]

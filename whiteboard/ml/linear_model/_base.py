@@ -104,3 +104,38 @@ class LinearPredictorMixin:
         """Predictions X wᵀ + b: shape (n,) or (n, n_targets)."""
         X = validate_predict_input(self, X)
         return X @ self.coef_.T + self.intercept_
+
+
+def compute_class_weight(class_weight, classes, y_encoded, sample_weight=None):
+    """Weight per class: ones (None), n/(K·nₖ) ('balanced'; weighted counts when sample
+    weights are given, as scikit-learn), or a dict {label: weight} (missing labels get 1)."""
+    K = len(classes)
+    if class_weight is None:
+        return np.ones(K)
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ValueError(f"class_weight must be None, 'balanced' or a dict, got "
+                             f"{class_weight!r}")
+        counts = np.bincount(y_encoded, weights=sample_weight, minlength=K)
+        return counts.sum() / (K * counts)
+    if isinstance(class_weight, dict):
+        weight = np.ones(K)
+        lookup = {(c.item() if hasattr(c, "item") else c): i for i, c in enumerate(classes)}
+        for label, value in class_weight.items():
+            if label not in lookup:
+                raise ValueError(f"class_weight has label {label!r}, which is not among the "
+                                 f"classes {list(classes)!r}")
+            weight[lookup[label]] = float(value)
+        return weight
+    raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {class_weight!r}")
+
+
+def check_classifier_fit_inputs(estimator, X, y, sample_weight):
+    """Validated ``X``, ``classes_``, encoded ``y`` (indices into ``classes_``), weights."""
+    from ..base import check_X_y, encode_labels
+
+    X = check_array(X, estimator=estimator)
+    X, y = check_X_y(X, y, estimator=estimator)
+    classes, y_enc = encode_labels(y, min_classes=2, estimator=estimator)
+    sw = check_weights(sample_weight, X.shape[0])
+    return X, classes, y_enc, sw
