@@ -16,7 +16,8 @@ sparsity comes from the MAP estimate, not from Laplace-distributed weights being
 Stopping (as scikit-learn's ``cd_fast``): after a sweep in which no coordinate moved by more
 than tol·max|w|, compute the duality gap G(w) = P(w) − D(θ) with the dual point θ = s·r,
 s = min(1, λ₁/‖Xᵀr − λ₂w‖∞) (max instead of ‖·‖∞ when ``positive``); stop when G < tol·‖y‖². G ≥ P(w) − P(w*), so the objective is
-certified within that margin.
+certified within that margin. With α·ρ = 0 (no L1 term) the bound degenerates and the
+coordinate test alone stops the sweeps.
 
 When N > d the sweep works on the Gram matrix XᵀX (O(d) per coordinate update instead of O(N)).
 """
@@ -94,6 +95,11 @@ def enet_coordinate_descent(X, y, l1, l2, w0=None, max_iter=1000, tol=1e-4, posi
             d_w_max = max(d_w_max, abs(new - wj))
             w_max = max(w_max, abs(new))
         if w_max == 0.0 or d_w_max / w_max <= tol or it == max_iter:
+            if l1 == 0.0:
+                # without the L1 term the gap bound below degenerates (θ = 0); the coordinate
+                # test alone decides, as for ridge
+                gap = 0.0 if it < max_iter or d_w_max <= tol * w_max else np.inf
+                break
             rr = y - X @ w
             gap = _duality_gap(X, y, w, rr, l1, l2, positive)
             if gap <= tol_scaled:
