@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy.optimize import minimize as scipy_minimize
 from scipy.optimize import rosen, rosen_der, rosen_hess
@@ -71,6 +73,21 @@ METHODS = ["gd", "newton", "bfgs", "lbfgs", "cg-fr", "cg-pr+"]
 SCIPY_METHODS = {"bfgs": "BFGS", "lbfgs": "L-BFGS-B", "cg-pr+": "CG", "newton": "trust-exact"}
 
 
+@functools.cache
+def run_method(name, method, gtol):
+    """whiteboard's minimiser on a named problem (cached: the tests and the table share runs)."""
+    from whiteboard.optim import minimize
+
+    prob = PROBLEMS[name]
+    return minimize(prob.fun, prob.x0, method=method, hess=prob.hess, gtol=gtol,
+                    max_iter=200000)
+
+
+@functools.cache
+def scipy_run(name, method, gtol):
+    return scipy_reference(PROBLEMS[name], method, gtol)
+
+
 def scipy_reference(problem, method="BFGS", gtol=1e-9):
     """SciPy's minimiser on the same problem with a tight tolerance."""
     options = {"maxiter": 100000}
@@ -85,19 +102,16 @@ def scipy_reference(problem, method="BFGS", gtol=1e-9):
 
 def iteration_table(gtol=1e-9):
     """Markdown table: iterations (function evaluations) per method, whiteboard vs SciPy."""
-    from whiteboard.optim import minimize
-
     head = "| problem | " + " | ".join(METHODS) + " |"
     lines = [head, "|" + "---|" * (len(METHODS) + 1)]
-    for prob in PROBLEMS.values():
+    for name in PROBLEMS:
         cells = []
         for m in METHODS:
-            r = minimize(prob.fun, prob.x0, method=m, hess=prob.hess, gtol=gtol,
-                         max_iter=200000)
+            r = run_method(name, m, gtol)
             cell = f"{r.nit} ({r.nfev})"
             if m in SCIPY_METHODS:
-                s = scipy_reference(prob, SCIPY_METHODS[m], gtol)
+                s = scipy_run(name, SCIPY_METHODS[m], gtol)
                 cell += f" / {SCIPY_METHODS[m]} {s.nit} ({s.nfev})"
             cells.append(cell)
-        lines.append(f"| {prob.name} | " + " | ".join(cells) + " |")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from scipy.optimize import rosen, rosen_der, rosen_hess
 
 from whiteboard.optim import OptimizeResult, line_search_wolfe, minimize
 
-from .problems import METHODS, PROBLEMS, iteration_table, quadratic, scipy_reference
+from .problems import METHODS, PROBLEMS, iteration_table, quadratic, run_method, scipy_run
 
 # the package re-exports the function ``minimize`` under the module's name
 mz = importlib.import_module("whiteboard.optim.minimize")
@@ -20,17 +20,16 @@ GTOL = 1e-9
 
 @pytest.fixture(scope="module")
 def references():
-    return {name: scipy_reference(p, "BFGS" if "rosen" in name else "trust-exact", GTOL)
-            for name, p in PROBLEMS.items()}
+    return {name: scipy_run(name, "BFGS" if "rosen" in name else "trust-exact", GTOL)
+            for name in PROBLEMS}
 
 
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("name", list(PROBLEMS))
 def test_minimum_agrees_with_scipy(name, method, references):
-    prob = PROBLEMS[name]
     ref = references[name]
     assert ref.success
-    r = minimize(prob.fun, prob.x0, method=method, hess=prob.hess, gtol=GTOL, max_iter=200000)
+    r = run_method(name, method, GTOL)
     assert isinstance(r, OptimizeResult)
     assert r.success, r.message
     assert r.grad_norm <= GTOL
