@@ -45,7 +45,15 @@ from ..base import (
 
 __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
 
-_CHUNK = 1 << 15
+# Rows per chunk: the (k × rows × d) GEMM of a chunk is kept under ~2e5 multiply-adds, below
+# OpenBLAS's multithreading threshold (2.6e5), so each call runs on one thread: threading such
+# small products costs more in synchronisation than it saves (8× slower on a busy 2-core box),
+# and the chunk stays in cache for its second use (the one-hot sums).
+_GEMM_BUDGET = 200_000
+
+
+def _chunk_rows(k, d):
+    return int(min(4096, max(64, _GEMM_BUDGET // max(k * d, 1))))
 
 
 class ConvergenceWarning(UserWarning):
@@ -87,45 +95,83 @@ def _fit_weights(sample_weight, n):
     return w
 
 
-def _assign(X, centers, x_sq=None, return_inertia=False, sample_weight=None):
-    """Nearest-centre labels (ties to the lower index) and optionally the weighted inertia."""
-    c_sq = (centers * centers).sum(axis=1)
-    n = X.shape[0]
-    labels = np.empty(n, dtype=np.int32)
+def _chunks(n, rows):
+    for start in range(0, n, rows):
+        yield start, min(start + rows, n)
+
+
+def _assign(X, centers, return_inertia=False, sample_weight=None):
+    """Nearest-centre labels (ties to the lower index) and optionally the weighted inertia.
+
+    Per chunk of rows: D = (−2C) Xᵀ + ‖c‖² (k × chunk, one GEMM; ‖x‖² is the same for every
+    centre so it is left out of the argmin).
+    """
+    k = centers.shape[0]
+    m2c = -2.0 * centers
+    c_sq = np.einsum("ij,ij->i", centers, centers)[:, None]
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    rows = _chunk_rows(k, X.shape[1])
+    buf = np.empty((k, rows))
     inertia = 0.0
-    for start in range(0, n, _CHUNK):
-        stop = min(start + _CHUNK, n)
+    for start, stop in _chunks(X.shape[0], rows):
         Xc = X[start:stop]
-        d = Xc @ centers.T
-        d *= -2.0
-        d += c_sq
-        lab = np.argmin(d, axis=1)
+        D = buf[:, :stop - start]
+        np.matmul(m2c, Xc.T, out=D)
+        D += c_sq
+        lab = D.argmin(axis=0)
         labels[start:stop] = lab
         if return_inertia:
             diff = Xc - centers[lab]
-            sq = np.einsum("ij,ij->i", diff, diff)
-            inertia += float(sq @ sample_weight[start:stop])
+            inertia += float(np.einsum("ij,ij->i", diff, diff) @ sample_weight[start:stop])
     return (labels, inertia) if return_inertia else labels
 
 
 def _inertia(X, sample_weight, centers, labels):
     total = 0.0
-    for start in range(0, X.shape[0], _CHUNK):
-        stop = min(start + _CHUNK, X.shape[0])
+    for start, stop in _chunks(X.shape[0], 4096):
         diff = X[start:stop] - centers[labels[start:stop]]
         total += float(np.einsum("ij,ij->i", diff, diff) @ sample_weight[start:stop])
     return total
 
 
-def _weighted_sums(X, sample_weight, labels, k):
-    """Per-cluster Σ w_i x_i (k, d) and Σ w_i (k,), via a one-hot GEMM."""
-    sums = np.zeros((k, X.shape[1]))
-    for start in range(0, X.shape[0], _CHUNK):
-        stop = min(start + _CHUNK, X.shape[0])
-        onehot = np.zeros((stop - start, k))
-        onehot[np.arange(stop - start), labels[start:stop]] = sample_weight[start:stop]
-        sums += onehot.T @ X[start:stop]
-    return sums, np.bincount(labels, weights=sample_weight, minlength=k)
+def augment(X):
+    """``[X, 1]``: (n, d + 1). With it one GEMM gives −2 c·x + ‖c‖² and one gives Σ w x, Σ w."""
+    Xa = np.empty((X.shape[0], X.shape[1] + 1))
+    Xa[:, :-1] = X
+    Xa[:, -1] = 1.0
+    return Xa
+
+
+def _assign_and_sum(Xa, sample_weight, centers):
+    """One pass over the augmented data ``Xa = [X, 1]``: labels, per-cluster Σ w_i x_i (k, d)
+    and Σ w_i (k,).
+
+    Each chunk is used twice while it is in cache: D = [−2C, ‖c‖²] Xaᵀ (one GEMM, k × chunk)
+    and its argmin give the labels; a (k × chunk) one-hot matrix of weights times the chunk
+    gives the weighted sums and, in the last column, the weights.
+    """
+    k = centers.shape[0]
+    ca = np.empty((k, Xa.shape[1]))
+    ca[:, :-1] = -2.0 * centers
+    ca[:, -1] = np.einsum("ij,ij->i", centers, centers)
+    labels = np.empty(Xa.shape[0], dtype=np.int32)
+    sums = np.zeros((k, Xa.shape[1]))
+    rows = _chunk_rows(k, Xa.shape[1])
+    dist_buf = np.empty((k, rows))
+    onehot_buf = np.zeros((k, rows))
+    cols = np.arange(rows)
+    for start, stop in _chunks(Xa.shape[0], rows):
+        m = stop - start
+        Xc = Xa[start:stop]
+        D = dist_buf[:, :m]
+        np.matmul(ca, Xc.T, out=D)
+        lab = D.argmin(axis=0)
+        labels[start:stop] = lab
+        onehot = onehot_buf[:, :m]
+        onehot.fill(0.0)
+        onehot[lab, cols[:m]] = sample_weight[start:stop]
+        sums += onehot @ Xc
+    return labels, sums[:, :-1], sums[:, -1].copy()
 
 
 def _relocate_empty(X, sample_weight, centers_old, sums, weights, labels):
@@ -147,11 +193,9 @@ def _relocate_empty(X, sample_weight, centers_old, sums, weights, labels):
         weights[old_id] -= w
 
 
-def _lloyd_step(X, sample_weight, centers):
-    """One assignment + update: labels, new centres and the per-centre shift."""
-    k = centers.shape[0]
-    labels = _assign(X, centers)
-    sums, weights = _weighted_sums(X, sample_weight, labels, k)
+def _lloyd_step(X, Xa, sample_weight, centers):
+    """One assignment + update: labels and the new centres."""
+    labels, sums, weights = _assign_and_sum(Xa, sample_weight, centers)
     _relocate_empty(X, sample_weight, centers, sums, weights, labels)
     new = np.empty_like(centers)
     filled = weights > 0
@@ -161,18 +205,20 @@ def _lloyd_step(X, sample_weight, centers):
     return labels, new
 
 
-def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None):
+def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None, X_aug=None):
     """Lloyd iterations from ``centers_init``; returns labels, inertia, centres, n_iter.
 
     ``tol`` is absolute (already scaled). ``callback(iteration, centers, labels)`` is called
-    after every update (used to record the inertia trajectory).
+    after every update (used to record the inertia trajectory). ``X_aug`` = ``augment(X)``
+    when the caller already has it.
     """
+    Xa = augment(X) if X_aug is None else X_aug
     centers = np.array(centers_init, dtype=np.float64)
     labels_old = np.full(X.shape[0], -1, dtype=np.int32)
     strict = False
     i = 0
     for i in range(max_iter):
-        labels, new = _lloyd_step(X, sample_weight, centers)
+        labels, new = _lloyd_step(X, Xa, sample_weight, centers)
         shift = float(((new - centers) ** 2).sum())
         centers = new
         if callback is not None:
@@ -360,14 +406,17 @@ class KMeans(_BaseKMeans):
         w = _fit_weights(sample_weight, X.shape[0])
         rng = check_random_state(self.random_state)
         mean = X.mean(axis=0)
-        Xc = X - mean
+        Xa = augment(X)
+        Xa[:, :-1] -= mean
+        Xc = Xa[:, :-1]
         if not isinstance(init, str) and not callable(init):
             init = init - mean
         x_sq = np.einsum("ij,ij->i", Xc, Xc)
         best = None
         for _ in range(self._n_init):
             centers = self._init_centroids(Xc, x_sq, init, rng, w)
-            labels, inertia, centers, n_iter = lloyd(Xc, w, centers, self.max_iter, self._tol)
+            labels, inertia, centers, n_iter = lloyd(Xc, w, centers, self.max_iter, self._tol,
+                                                     X_aug=Xa)
             if best is None or inertia < best[1]:
                 best = (labels, inertia, centers, n_iter)
         labels, inertia, centers, n_iter = best
@@ -451,9 +500,9 @@ class MiniBatchKMeans(_BaseKMeans):
         for step in range(n_steps):
             idx = rng.choice(n, batch, replace=True, p=p)
             Xb = X[idx]
-            labels, batch_inertia = _assign(Xb, centers, return_inertia=True,
-                                            sample_weight=np.ones(batch))
-            sums, bw = _weighted_sums(Xb, np.ones(batch), labels, k)
+            ones = np.ones(batch)
+            labels, sums, bw = _assign_and_sum(augment(Xb), ones, centers)
+            batch_inertia = _inertia(Xb, ones, centers, labels)
             new = centers.copy()
             hit = bw > 0
             new[hit] = (centers[hit] * counts[hit, None] + sums[hit]) / (counts[hit] + bw[hit])[:, None]
