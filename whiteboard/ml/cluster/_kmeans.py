@@ -13,6 +13,14 @@ definition of ``tol``) — a fixed point is a partial optimum, usually but not a
 minimum (the interview note 002 says both steps *decrease* WCSS and that it "must converge to a
 (local) optimum"; both steps only do not *increase* it, Selim & Ismail 1984).
 
+The iterations are exactly Lloyd's, but work is skipped with Hamerly's (2010) bounds: a point
+whose upper bound on the distance to its centre is below a lower bound on the distance to
+every other centre keeps its label without computing any distance (see ``_LloydState``), and
+the per-cluster sums are updated only for the points that changed cluster. With the same
+initial centres the labels, centres and inertia equal scikit-learn's Lloyd to rounding; only an
+exact distance tie (e.g. duplicated points equidistant from two centres) can be decided
+differently, by the rounding of each library's BLAS.
+
 Empty clusters: a centre that receives no point is moved onto the point farthest from its own
 centre (the largest ‖x_i − c_{label_i}‖²; several empty centres take the farthest points in
 turn) and that point's weight is moved with it — scikit-learn's strategy, so that with the
@@ -175,14 +183,17 @@ def _assign_and_sum(Xa, sample_weight, centers):
 
 
 def _relocate_empty(X, sample_weight, centers_old, sums, weights, labels):
-    """Move empty clusters onto the points farthest from their centres (scikit-learn's rule)."""
+    """Move empty clusters onto the points farthest from their centres (scikit-learn's rule).
+
+    Returns whether anything was moved (the sums then no longer follow from the labels).
+    """
     empty = np.flatnonzero(weights == 0)
     if empty.size == 0:
-        return
+        return False
     diff = X - centers_old[labels]
     dist = np.einsum("ij,ij->i", diff, diff)
     if dist.max() == 0:
-        return
+        return False
     far = np.argpartition(dist, -empty.size)[:-empty.size - 1:-1]
     for new_id, idx in zip(empty, far):
         w = sample_weight[idx]
@@ -191,18 +202,138 @@ def _relocate_empty(X, sample_weight, centers_old, sums, weights, labels):
         sums[new_id] = X[idx] * w
         weights[new_id] = w
         weights[old_id] -= w
+    return True
 
 
-def _lloyd_step(X, Xa, sample_weight, centers):
-    """One assignment + update: labels and the new centres."""
-    labels, sums, weights = _assign_and_sum(Xa, sample_weight, centers)
-    _relocate_empty(X, sample_weight, centers, sums, weights, labels)
-    new = np.empty_like(centers)
-    filled = weights > 0
-    new[filled] = sums[filled] / weights[filled, None]
-    # an empty cluster that could not be relocated sits on the heaviest one (as scikit-learn)
-    new[~filled] = new[np.argmax(weights)]
-    return labels, new
+def _augmented_centers(centers):
+    ca = np.empty((centers.shape[0], centers.shape[1] + 1))
+    ca[:, :-1] = -2.0 * centers
+    ca[:, -1] = np.einsum("ij,ij->i", centers, centers)
+    return ca
+
+
+def _labels_and_bounds(Xa, x_sq, centers):
+    """Labels (chunked GEMM + argmin), distance to the own centre and to the second nearest."""
+    k = centers.shape[0]
+    ca = _augmented_centers(centers)
+    n = Xa.shape[0]
+    labels = np.empty(n, dtype=np.int32)
+    upper = np.empty(n)
+    lower = np.empty(n)
+    rows = _chunk_rows(k, Xa.shape[1])
+    buf = np.empty((k, rows))
+    cols = np.arange(rows)
+    for start, stop in _chunks(n, rows):
+        m = stop - start
+        D = buf[:, :m]
+        np.matmul(ca, Xa[start:stop].T, out=D)
+        lab = D.argmin(axis=0)
+        labels[start:stop] = lab
+        upper[start:stop] = D[lab, cols[:m]]
+        D[lab, cols[:m]] = np.inf
+        lower[start:stop] = D.min(axis=0)
+    upper += x_sq
+    lower += x_sq
+    np.sqrt(np.maximum(upper, 0.0, out=upper), out=upper)
+    np.sqrt(np.maximum(lower, 0.0, out=lower), out=lower)
+    return labels, upper, lower
+
+
+def _sums(Xa, sample_weight, labels, k):
+    """Per-cluster Σ w x (k, d) and Σ w (k,) from labels, by one-hot GEMMs over chunks."""
+    sums = np.zeros((k, Xa.shape[1]))
+    rows = _chunk_rows(k, Xa.shape[1])
+    onehot_buf = np.zeros((k, rows))
+    cols = np.arange(rows)
+    for start, stop in _chunks(Xa.shape[0], rows):
+        m = stop - start
+        onehot = onehot_buf[:, :m]
+        onehot.fill(0.0)
+        onehot[labels[start:stop], cols[:m]] = sample_weight[start:stop]
+        sums += onehot @ Xa[start:stop]
+    return sums[:, :-1], sums[:, -1].copy()
+
+
+# relative slack on the bound test: points this close to a tie are recomputed with the same
+# GEMM + argmin as a plain Lloyd pass, so rounding never decides a label differently
+_BOUND_SLACK = 1e-9
+
+
+class _LloydState:
+    """Lloyd's algorithm with Hamerly's (2010) bounds and incrementally updated sums.
+
+    The labels are exactly those of plain Lloyd iterations; the bounds only skip work:
+    each point keeps an upper bound u ≥ ‖x − c_a‖ on the distance to its centre and a lower
+    bound l ≤ min_{j≠a} ‖x − c_j‖. When centres move by δ_j, u += δ_a and l −= max_{j≠a} δ_j
+    (triangle inequality); a point whose u ≤ max(l, s_a), s_a = ½ min_{j≠a} ‖c_a − c_j‖, cannot
+    change label and is skipped. The others get u recomputed, and those still undecided get
+    all k distances (the chunked GEMM). Sums Σ w x per cluster follow the labels: points whose
+    label changed are moved between clusters (Σ of the old one minus, of the new one plus); a
+    full one-hot recomputation is done at the start, when more than n/8 labels change, when a
+    cluster becomes empty and after an empty-cluster relocation.
+    """
+
+    def __init__(self, X, Xa, sample_weight, k):
+        self.X, self.Xa, self.w, self.k = X, Xa, sample_weight, k
+        self.x_sq = np.einsum("ij,ij->i", X, X)
+        self.labels = None
+        self.sums = None
+
+    def _assign(self, centers):
+        if self.labels is None:
+            self.labels, self.upper, self.lower = _labels_and_bounds(self.Xa, self.x_sq, centers)
+            return self.labels.copy()
+        labels = self.labels.copy()
+        shift = np.sqrt(((centers - self.centers) ** 2).sum(axis=1))
+        self.upper += shift[labels]
+        if self.k > 1:
+            order = np.argsort(shift)
+            top, second = shift[order[-1]], shift[order[-2]]
+            self.lower -= np.where(labels == order[-1], second, top)
+            cc = np.sqrt(((centers[:, None, :] - centers[None, :, :]) ** 2).sum(-1))
+            np.fill_diagonal(cc, np.inf)
+            half = 0.5 * cc.min(axis=1)
+        else:
+            half = np.full(1, np.inf)
+        bound = np.maximum(half[labels], self.lower) * (1 - _BOUND_SLACK)
+        cand = np.flatnonzero(self.upper > bound)
+        if cand.size:
+            diff = self.X[cand] - centers[labels[cand]]
+            self.upper[cand] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+            cand = cand[self.upper[cand] > bound[cand]]
+        if cand.size:
+            lab, up, lo = _labels_and_bounds(self.Xa[cand], self.x_sq[cand], centers)
+            labels[cand], self.upper[cand], self.lower[cand] = lab, up, lo
+        return labels
+
+    def step(self, centers):
+        previous = self.labels
+        labels = self._assign(centers)
+        self.centers = centers
+        counts = np.bincount(labels, minlength=self.k)
+        if self.sums is None or (counts == 0).any():
+            sums, weights = _sums(self.Xa, self.w, labels, self.k)
+        else:
+            changed = np.flatnonzero(labels != previous)
+            if changed.size * 8 > labels.size:
+                sums, weights = _sums(self.Xa, self.w, labels, self.k)
+            else:
+                sums, weights = self.sums, self.weights
+                if changed.size:
+                    moved = self.X[changed] * self.w[changed, None]
+                    np.add.at(sums, labels[changed], moved)
+                    np.subtract.at(sums, previous[changed], moved)
+                    weights = np.bincount(labels, weights=self.w, minlength=self.k)
+        self.labels, self.sums, self.weights = labels, sums, weights
+        sums_now, weights_now = sums.copy(), weights.copy()
+        if _relocate_empty(self.X, self.w, centers, sums_now, weights_now, labels):
+            self.sums = None
+        new = np.empty_like(centers)
+        filled = weights_now > 0
+        new[filled] = sums_now[filled] / weights_now[filled, None]
+        # an empty cluster that could not be relocated sits on the heaviest one (as sklearn)
+        new[~filled] = new[np.argmax(weights_now)]
+        return labels, new
 
 
 def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None, X_aug=None):
@@ -214,11 +345,12 @@ def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None, 
     """
     Xa = augment(X) if X_aug is None else X_aug
     centers = np.array(centers_init, dtype=np.float64)
+    state = _LloydState(X, Xa, sample_weight, centers.shape[0])
     labels_old = np.full(X.shape[0], -1, dtype=np.int32)
     strict = False
     i = 0
     for i in range(max_iter):
-        labels, new = _lloyd_step(X, Xa, sample_weight, centers)
+        labels, new = state.step(centers)
         shift = float(((new - centers) ** 2).sum())
         centers = new
         if callback is not None:
