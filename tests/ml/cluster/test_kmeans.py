@@ -54,6 +54,18 @@ def test_same_init_equals_sklearn_random(n, d, k, seed, weighted, tol, max_iter)
     _same_as_sklearn(X, init, w, tol=tol, max_iter=max_iter)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_same_init_equals_sklearn_many_iterations(seed):
+    # thousands of points and many iterations: most labels are settled by the Hamerly bounds
+    # and the sums are updated incrementally; the result must still be plain Lloyd's
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(4000, 6)) * rng.uniform(0.5, 3, 6)
+    init = X[rng.choice(4000, 12, replace=False)]
+    w = rng.uniform(0.1, 3, 4000) if seed == 1 else None
+    ours, _ = _same_as_sklearn(X, init, w, tol=0.0)
+    assert ours.n_iter_ > 20
+
+
 @pytest.mark.parametrize("name,k", [("iris", 3), ("wine", 4), ("breast_cancer", 5),
                                     ("digits", 10)])
 def test_same_init_equals_sklearn_datasets(name, k):

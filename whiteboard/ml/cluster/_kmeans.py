@@ -257,6 +257,7 @@ def _sums(Xa, sample_weight, labels, k):
 # relative slack on the bound test: points this close to a tie are recomputed with the same
 # GEMM + argmin as a plain Lloyd pass, so rounding never decides a label differently
 _BOUND_SLACK = 1e-9
+_GATHER = 16384
 
 
 class _LloydState:
@@ -297,13 +298,19 @@ class _LloydState:
             half = np.full(1, np.inf)
         bound = np.maximum(half[labels], self.lower) * (1 - _BOUND_SLACK)
         cand = np.flatnonzero(self.upper > bound)
-        if cand.size:
-            diff = self.X[cand] - centers[labels[cand]]
-            self.upper[cand] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-            cand = cand[self.upper[cand] > bound[cand]]
-        if cand.size:
-            lab, up, lo = _labels_and_bounds(self.Xa[cand], self.x_sq[cand], centers)
-            labels[cand], self.upper[cand], self.lower[cand] = lab, up, lo
+        if cand.size * 4 > labels.size:
+            # most points undecided (early iterations): one plain pass, no gathered copies
+            labels, self.upper, self.lower = _labels_and_bounds(self.Xa, self.x_sq, centers)
+            return labels
+        # gathered in blocks so that the copies of candidate rows stay small
+        for start in range(0, cand.size, _GATHER):
+            idx = cand[start:start + _GATHER]
+            diff = self.X[idx] - centers[labels[idx]]
+            self.upper[idx] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+            idx = idx[self.upper[idx] > bound[idx]]
+            if idx.size:
+                lab, up, lo = _labels_and_bounds(self.Xa[idx], self.x_sq[idx], centers)
+                labels[idx], self.upper[idx], self.lower[idx] = lab, up, lo
         return labels
 
     def step(self, centers):
