@@ -226,3 +226,17 @@ def test_sklearn_interoperability():
     est = clone(KMeans(3, random_state=0))
     pipe = make_pipeline(StandardScaler(), est).fit(X)
     assert pipe.predict(X).shape == (200,)
+
+
+def test_callable_init_and_compute_labels_false():
+    X, _ = make_blobs(300, centers=3, random_state=0)
+
+    def first_rows(X, k, random_state):
+        return X[:k]
+
+    ours = KMeans(3, init=first_rows, n_init=1).fit(X)
+    ref = SkKMeans(3, init=X[:3], n_init=1).fit(X)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    mb = MiniBatchKMeans(3, compute_labels=False, random_state=0, batch_size=64).fit(X)
+    assert not hasattr(mb, "labels_") and mb.inertia_ > 0
+    np.testing.assert_array_equal(mb.predict(X), np.argmin(mb.transform(X), axis=1))

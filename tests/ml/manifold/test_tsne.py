@@ -136,3 +136,16 @@ def test_errors():
         TSNE(init=np.zeros((3, 2)), perplexity=5).fit(X)
     with pytest.raises(ValueError, match='init="pca" cannot be used'):
         TSNE(metric="precomputed", perplexity=5).fit(pairwise_distances(X))
+
+
+def test_precomputed_distances_and_random_init():
+    X, y = load("iris", scale=True)
+    D = pairwise_distances(X)
+    a = TSNE(metric="precomputed", init="random", random_state=0, perplexity=20.0,
+             max_iter=300).fit(D)
+    # the same squared distances internally, so the affinities equal those from X
+    np.testing.assert_allclose(joint_probabilities(D ** 2, 20.0),
+                               joint_probabilities(pairwise_distances(X, squared=True), 20.0),
+                               rtol=1e-9, atol=1e-15)
+    assert a.embedding_.shape == (150, 2) and np.isfinite(a.kl_divergence_)
+    assert _one_nn_accuracy(a.embedding_, y) > 0.85
