@@ -219,13 +219,19 @@ def test_check_estimator(est):
 
 def test_sklearn_interoperability():
     from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV, cross_val_score
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     X, _ = make_blobs(200, centers=3, random_state=0)
     est = clone(KMeans(3, random_state=0))
     pipe = make_pipeline(StandardScaler(), est).fit(X)
-    assert pipe.predict(X).shape == (200,)
+    np.testing.assert_array_equal(pipe.predict(X), pipe[-1].labels_)
+    # score = −inertia, so the search prefers more clusters; it must run and pick the largest
+    search = GridSearchCV(KMeans(random_state=0), {"n_clusters": [2, 3, 4]}, cv=3).fit(X)
+    assert search.best_params_ == {"n_clusters": 4}
+    scores = cross_val_score(KMeans(3, random_state=0), X, cv=3)
+    assert scores.shape == (3,) and np.all(scores < 0)
 
 
 def test_callable_init_and_compute_labels_false():
