@@ -54,6 +54,18 @@ def test_same_init_equals_sklearn_random(n, d, k, seed, weighted, tol, max_iter)
     _same_as_sklearn(X, init, w, tol=tol, max_iter=max_iter)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_same_init_equals_sklearn_many_iterations(seed):
+    # thousands of points and many iterations: most labels are settled by the Hamerly bounds
+    # and the sums are updated incrementally; the result must still be plain Lloyd's
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(4000, 6)) * rng.uniform(0.5, 3, 6)
+    init = X[rng.choice(4000, 12, replace=False)]
+    w = rng.uniform(0.1, 3, 4000) if seed == 1 else None
+    ours, _ = _same_as_sklearn(X, init, w, tol=0.0)
+    assert ours.n_iter_ > 20
+
+
 @pytest.mark.parametrize("name,k", [("iris", 3), ("wine", 4), ("breast_cancer", 5),
                                     ("digits", 10)])
 def test_same_init_equals_sklearn_datasets(name, k):
@@ -207,10 +219,30 @@ def test_check_estimator(est):
 
 def test_sklearn_interoperability():
     from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV, cross_val_score
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     X, _ = make_blobs(200, centers=3, random_state=0)
     est = clone(KMeans(3, random_state=0))
     pipe = make_pipeline(StandardScaler(), est).fit(X)
-    assert pipe.predict(X).shape == (200,)
+    np.testing.assert_array_equal(pipe.predict(X), pipe[-1].labels_)
+    # score = −inertia, so the search prefers more clusters; it must run and pick the largest
+    search = GridSearchCV(KMeans(random_state=0), {"n_clusters": [2, 3, 4]}, cv=3).fit(X)
+    assert search.best_params_ == {"n_clusters": 4}
+    scores = cross_val_score(KMeans(3, random_state=0), X, cv=3)
+    assert scores.shape == (3,) and np.all(scores < 0)
+
+
+def test_callable_init_and_compute_labels_false():
+    X, _ = make_blobs(300, centers=3, random_state=0)
+
+    def first_rows(X, k, random_state):
+        return X[:k]
+
+    ours = KMeans(3, init=first_rows, n_init=1).fit(X)
+    ref = SkKMeans(3, init=X[:3], n_init=1).fit(X)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    mb = MiniBatchKMeans(3, compute_labels=False, random_state=0, batch_size=64).fit(X)
+    assert not hasattr(mb, "labels_") and mb.inertia_ > 0
+    np.testing.assert_array_equal(mb.predict(X), np.argmin(mb.transform(X), axis=1))

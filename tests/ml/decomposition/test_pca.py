@@ -94,3 +94,15 @@ def test_check_estimator():
             "whiteboard.ml.base.NotFittedError (shared base, numpy-only) is not a subclass of "
             "sklearn.exceptions.NotFittedError; transform does raise it before fit",
     })
+
+
+def test_pipeline_and_grid_search():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    X, y = load("digits")
+    pipe = make_pipeline(PCA(whiten=True), LogisticRegression(max_iter=1000))
+    search = GridSearchCV(pipe, {"pca__n_components": [5, 20]}, cv=3).fit(X[:600], y[:600])
+    assert search.best_params_["pca__n_components"] == 20
+    assert search.best_score_ > 0.85

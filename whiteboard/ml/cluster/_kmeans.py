@@ -13,6 +13,14 @@ definition of ``tol``) — a fixed point is a partial optimum, usually but not a
 minimum (the interview note 002 says both steps *decrease* WCSS and that it "must converge to a
 (local) optimum"; both steps only do not *increase* it, Selim & Ismail 1984).
 
+The iterations are exactly Lloyd's, but work is skipped with Hamerly's (2010) bounds: a point
+whose upper bound on the distance to its centre is below a lower bound on the distance to
+every other centre keeps its label without computing any distance (see ``_LloydState``), and
+the per-cluster sums are updated only for the points that changed cluster. With the same
+initial centres the labels, centres and inertia equal scikit-learn's Lloyd to rounding; only an
+exact distance tie (e.g. duplicated points equidistant from two centres) can be decided
+differently, by the rounding of each library's BLAS.
+
 Empty clusters: a centre that receives no point is moved onto the point farthest from its own
 centre (the largest ‖x_i − c_{label_i}‖²; several empty centres take the farthest points in
 turn) and that point's weight is moved with it — scikit-learn's strategy, so that with the
@@ -45,7 +53,15 @@ from ..base import (
 
 __all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
 
-_CHUNK = 1 << 15
+# Rows per chunk: the (k × rows × d) GEMM of a chunk is kept under ~2e5 multiply-adds, below
+# OpenBLAS's multithreading threshold (2.6e5), so each call runs on one thread: threading such
+# small products costs more in synchronisation than it saves (8× slower on a busy 2-core box),
+# and the chunk stays in cache for its second use (the one-hot sums).
+_GEMM_BUDGET = 200_000
+
+
+def _chunk_rows(k, d):
+    return int(min(4096, max(64, _GEMM_BUDGET // max(k * d, 1))))
 
 
 class ConvergenceWarning(UserWarning):
@@ -87,56 +103,97 @@ def _fit_weights(sample_weight, n):
     return w
 
 
-def _assign(X, centers, x_sq=None, return_inertia=False, sample_weight=None):
-    """Nearest-centre labels (ties to the lower index) and optionally the weighted inertia."""
-    c_sq = (centers * centers).sum(axis=1)
-    n = X.shape[0]
-    labels = np.empty(n, dtype=np.int32)
+def _chunks(n, rows):
+    for start in range(0, n, rows):
+        yield start, min(start + rows, n)
+
+
+def _assign(X, centers, return_inertia=False, sample_weight=None):
+    """Nearest-centre labels (ties to the lower index) and optionally the weighted inertia.
+
+    Per chunk of rows: D = (−2C) Xᵀ + ‖c‖² (k × chunk, one GEMM; ‖x‖² is the same for every
+    centre so it is left out of the argmin).
+    """
+    k = centers.shape[0]
+    m2c = -2.0 * centers
+    c_sq = np.einsum("ij,ij->i", centers, centers)[:, None]
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    rows = _chunk_rows(k, X.shape[1])
+    buf = np.empty((k, rows))
     inertia = 0.0
-    for start in range(0, n, _CHUNK):
-        stop = min(start + _CHUNK, n)
+    for start, stop in _chunks(X.shape[0], rows):
         Xc = X[start:stop]
-        d = Xc @ centers.T
-        d *= -2.0
-        d += c_sq
-        lab = np.argmin(d, axis=1)
+        D = buf[:, :stop - start]
+        np.matmul(m2c, Xc.T, out=D)
+        D += c_sq
+        lab = D.argmin(axis=0)
         labels[start:stop] = lab
         if return_inertia:
             diff = Xc - centers[lab]
-            sq = np.einsum("ij,ij->i", diff, diff)
-            inertia += float(sq @ sample_weight[start:stop])
+            inertia += float(np.einsum("ij,ij->i", diff, diff) @ sample_weight[start:stop])
     return (labels, inertia) if return_inertia else labels
 
 
 def _inertia(X, sample_weight, centers, labels):
     total = 0.0
-    for start in range(0, X.shape[0], _CHUNK):
-        stop = min(start + _CHUNK, X.shape[0])
+    for start, stop in _chunks(X.shape[0], 4096):
         diff = X[start:stop] - centers[labels[start:stop]]
         total += float(np.einsum("ij,ij->i", diff, diff) @ sample_weight[start:stop])
     return total
 
 
-def _weighted_sums(X, sample_weight, labels, k):
-    """Per-cluster Σ w_i x_i (k, d) and Σ w_i (k,), via a one-hot GEMM."""
-    sums = np.zeros((k, X.shape[1]))
-    for start in range(0, X.shape[0], _CHUNK):
-        stop = min(start + _CHUNK, X.shape[0])
-        onehot = np.zeros((stop - start, k))
-        onehot[np.arange(stop - start), labels[start:stop]] = sample_weight[start:stop]
-        sums += onehot.T @ X[start:stop]
-    return sums, np.bincount(labels, weights=sample_weight, minlength=k)
+def augment(X):
+    """``[X, 1]``: (n, d + 1). With it one GEMM gives −2 c·x + ‖c‖² and one gives Σ w x, Σ w."""
+    Xa = np.empty((X.shape[0], X.shape[1] + 1))
+    Xa[:, :-1] = X
+    Xa[:, -1] = 1.0
+    return Xa
+
+
+def _assign_and_sum(Xa, sample_weight, centers):
+    """One pass over the augmented data ``Xa = [X, 1]``: labels, per-cluster Σ w_i x_i (k, d)
+    and Σ w_i (k,).
+
+    Each chunk is used twice while it is in cache: D = [−2C, ‖c‖²] Xaᵀ (one GEMM, k × chunk)
+    and its argmin give the labels; a (k × chunk) one-hot matrix of weights times the chunk
+    gives the weighted sums and, in the last column, the weights.
+    """
+    k = centers.shape[0]
+    ca = np.empty((k, Xa.shape[1]))
+    ca[:, :-1] = -2.0 * centers
+    ca[:, -1] = np.einsum("ij,ij->i", centers, centers)
+    labels = np.empty(Xa.shape[0], dtype=np.int32)
+    sums = np.zeros((k, Xa.shape[1]))
+    rows = _chunk_rows(k, Xa.shape[1])
+    dist_buf = np.empty((k, rows))
+    onehot_buf = np.zeros((k, rows))
+    cols = np.arange(rows)
+    for start, stop in _chunks(Xa.shape[0], rows):
+        m = stop - start
+        Xc = Xa[start:stop]
+        D = dist_buf[:, :m]
+        np.matmul(ca, Xc.T, out=D)
+        lab = D.argmin(axis=0)
+        labels[start:stop] = lab
+        onehot = onehot_buf[:, :m]
+        onehot.fill(0.0)
+        onehot[lab, cols[:m]] = sample_weight[start:stop]
+        sums += onehot @ Xc
+    return labels, sums[:, :-1], sums[:, -1].copy()
 
 
 def _relocate_empty(X, sample_weight, centers_old, sums, weights, labels):
-    """Move empty clusters onto the points farthest from their centres (scikit-learn's rule)."""
+    """Move empty clusters onto the points farthest from their centres (scikit-learn's rule).
+
+    Returns whether anything was moved (the sums then no longer follow from the labels).
+    """
     empty = np.flatnonzero(weights == 0)
     if empty.size == 0:
-        return
+        return False
     diff = X - centers_old[labels]
     dist = np.einsum("ij,ij->i", diff, diff)
     if dist.max() == 0:
-        return
+        return False
     far = np.argpartition(dist, -empty.size)[:-empty.size - 1:-1]
     for new_id, idx in zip(empty, far):
         w = sample_weight[idx]
@@ -145,34 +202,162 @@ def _relocate_empty(X, sample_weight, centers_old, sums, weights, labels):
         sums[new_id] = X[idx] * w
         weights[new_id] = w
         weights[old_id] -= w
+    return True
 
 
-def _lloyd_step(X, sample_weight, centers):
-    """One assignment + update: labels, new centres and the per-centre shift."""
+def _augmented_centers(centers):
+    ca = np.empty((centers.shape[0], centers.shape[1] + 1))
+    ca[:, :-1] = -2.0 * centers
+    ca[:, -1] = np.einsum("ij,ij->i", centers, centers)
+    return ca
+
+
+def _labels_and_bounds(Xa, x_sq, centers):
+    """Labels (chunked GEMM + argmin), distance to the own centre and to the second nearest."""
     k = centers.shape[0]
-    labels = _assign(X, centers)
-    sums, weights = _weighted_sums(X, sample_weight, labels, k)
-    _relocate_empty(X, sample_weight, centers, sums, weights, labels)
-    new = np.empty_like(centers)
-    filled = weights > 0
-    new[filled] = sums[filled] / weights[filled, None]
-    # an empty cluster that could not be relocated sits on the heaviest one (as scikit-learn)
-    new[~filled] = new[np.argmax(weights)]
-    return labels, new
+    ca = _augmented_centers(centers)
+    n = Xa.shape[0]
+    labels = np.empty(n, dtype=np.int32)
+    upper = np.empty(n)
+    lower = np.empty(n)
+    rows = _chunk_rows(k, Xa.shape[1])
+    buf = np.empty((k, rows))
+    cols = np.arange(rows)
+    for start, stop in _chunks(n, rows):
+        m = stop - start
+        D = buf[:, :m]
+        np.matmul(ca, Xa[start:stop].T, out=D)
+        lab = D.argmin(axis=0)
+        labels[start:stop] = lab
+        upper[start:stop] = D[lab, cols[:m]]
+        D[lab, cols[:m]] = np.inf
+        lower[start:stop] = D.min(axis=0)
+    upper += x_sq
+    lower += x_sq
+    np.sqrt(np.maximum(upper, 0.0, out=upper), out=upper)
+    np.sqrt(np.maximum(lower, 0.0, out=lower), out=lower)
+    return labels, upper, lower
 
 
-def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None):
+def _sums(Xa, sample_weight, labels, k):
+    """Per-cluster Σ w x (k, d) and Σ w (k,) from labels, by one-hot GEMMs over chunks."""
+    sums = np.zeros((k, Xa.shape[1]))
+    rows = _chunk_rows(k, Xa.shape[1])
+    onehot_buf = np.zeros((k, rows))
+    cols = np.arange(rows)
+    for start, stop in _chunks(Xa.shape[0], rows):
+        m = stop - start
+        onehot = onehot_buf[:, :m]
+        onehot.fill(0.0)
+        onehot[labels[start:stop], cols[:m]] = sample_weight[start:stop]
+        sums += onehot @ Xa[start:stop]
+    return sums[:, :-1], sums[:, -1].copy()
+
+
+# relative slack on the bound test: points this close to a tie are recomputed with the same
+# GEMM + argmin as a plain Lloyd pass, so rounding never decides a label differently
+_BOUND_SLACK = 1e-9
+_GATHER = 16384
+
+
+class _LloydState:
+    """Lloyd's algorithm with Hamerly's (2010) bounds and incrementally updated sums.
+
+    The labels are exactly those of plain Lloyd iterations; the bounds only skip work:
+    each point keeps an upper bound u ≥ ‖x − c_a‖ on the distance to its centre and a lower
+    bound l ≤ min_{j≠a} ‖x − c_j‖. When centres move by δ_j, u += δ_a and l −= max_{j≠a} δ_j
+    (triangle inequality); a point whose u ≤ max(l, s_a), s_a = ½ min_{j≠a} ‖c_a − c_j‖, cannot
+    change label and is skipped. The others get u recomputed, and those still undecided get
+    all k distances (the chunked GEMM). Sums Σ w x per cluster follow the labels: points whose
+    label changed are moved between clusters (Σ of the old one minus, of the new one plus); a
+    full one-hot recomputation is done at the start, when more than n/8 labels change, when a
+    cluster becomes empty and after an empty-cluster relocation.
+    """
+
+    def __init__(self, X, Xa, sample_weight, k):
+        self.X, self.Xa, self.w, self.k = X, Xa, sample_weight, k
+        self.x_sq = np.einsum("ij,ij->i", X, X)
+        self.labels = None
+        self.sums = None
+
+    def _assign(self, centers):
+        if self.labels is None:
+            self.labels, self.upper, self.lower = _labels_and_bounds(self.Xa, self.x_sq, centers)
+            return self.labels.copy()
+        labels = self.labels.copy()
+        shift = np.sqrt(((centers - self.centers) ** 2).sum(axis=1))
+        self.upper += shift[labels]
+        if self.k > 1:
+            order = np.argsort(shift)
+            top, second = shift[order[-1]], shift[order[-2]]
+            self.lower -= np.where(labels == order[-1], second, top)
+            cc = np.sqrt(((centers[:, None, :] - centers[None, :, :]) ** 2).sum(-1))
+            np.fill_diagonal(cc, np.inf)
+            half = 0.5 * cc.min(axis=1)
+        else:
+            half = np.full(1, np.inf)
+        bound = np.maximum(half[labels], self.lower) * (1 - _BOUND_SLACK)
+        cand = np.flatnonzero(self.upper > bound)
+        if cand.size * 4 > labels.size:
+            # most points undecided (early iterations): one plain pass, no gathered copies
+            labels, self.upper, self.lower = _labels_and_bounds(self.Xa, self.x_sq, centers)
+            return labels
+        # gathered in blocks so that the copies of candidate rows stay small
+        for start in range(0, cand.size, _GATHER):
+            idx = cand[start:start + _GATHER]
+            diff = self.X[idx] - centers[labels[idx]]
+            self.upper[idx] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+            idx = idx[self.upper[idx] > bound[idx]]
+            if idx.size:
+                lab, up, lo = _labels_and_bounds(self.Xa[idx], self.x_sq[idx], centers)
+                labels[idx], self.upper[idx], self.lower[idx] = lab, up, lo
+        return labels
+
+    def step(self, centers):
+        previous = self.labels
+        labels = self._assign(centers)
+        self.centers = centers
+        counts = np.bincount(labels, minlength=self.k)
+        if self.sums is None or (counts == 0).any():
+            sums, weights = _sums(self.Xa, self.w, labels, self.k)
+        else:
+            changed = np.flatnonzero(labels != previous)
+            if changed.size * 8 > labels.size:
+                sums, weights = _sums(self.Xa, self.w, labels, self.k)
+            else:
+                sums, weights = self.sums, self.weights
+                if changed.size:
+                    moved = self.X[changed] * self.w[changed, None]
+                    np.add.at(sums, labels[changed], moved)
+                    np.subtract.at(sums, previous[changed], moved)
+                    weights = np.bincount(labels, weights=self.w, minlength=self.k)
+        self.labels, self.sums, self.weights = labels, sums, weights
+        sums_now, weights_now = sums.copy(), weights.copy()
+        if _relocate_empty(self.X, self.w, centers, sums_now, weights_now, labels):
+            self.sums = None
+        new = np.empty_like(centers)
+        filled = weights_now > 0
+        new[filled] = sums_now[filled] / weights_now[filled, None]
+        # an empty cluster that could not be relocated sits on the heaviest one (as sklearn)
+        new[~filled] = new[np.argmax(weights_now)]
+        return labels, new
+
+
+def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None, X_aug=None):
     """Lloyd iterations from ``centers_init``; returns labels, inertia, centres, n_iter.
 
     ``tol`` is absolute (already scaled). ``callback(iteration, centers, labels)`` is called
-    after every update (used to record the inertia trajectory).
+    after every update (used to record the inertia trajectory). ``X_aug`` = ``augment(X)``
+    when the caller already has it.
     """
+    Xa = augment(X) if X_aug is None else X_aug
     centers = np.array(centers_init, dtype=np.float64)
+    state = _LloydState(X, Xa, sample_weight, centers.shape[0])
     labels_old = np.full(X.shape[0], -1, dtype=np.int32)
     strict = False
     i = 0
     for i in range(max_iter):
-        labels, new = _lloyd_step(X, sample_weight, centers)
+        labels, new = state.step(centers)
         shift = float(((new - centers) ** 2).sum())
         centers = new
         if callback is not None:
@@ -360,14 +545,17 @@ class KMeans(_BaseKMeans):
         w = _fit_weights(sample_weight, X.shape[0])
         rng = check_random_state(self.random_state)
         mean = X.mean(axis=0)
-        Xc = X - mean
+        Xa = augment(X)
+        Xa[:, :-1] -= mean
+        Xc = Xa[:, :-1]
         if not isinstance(init, str) and not callable(init):
             init = init - mean
         x_sq = np.einsum("ij,ij->i", Xc, Xc)
         best = None
         for _ in range(self._n_init):
             centers = self._init_centroids(Xc, x_sq, init, rng, w)
-            labels, inertia, centers, n_iter = lloyd(Xc, w, centers, self.max_iter, self._tol)
+            labels, inertia, centers, n_iter = lloyd(Xc, w, centers, self.max_iter, self._tol,
+                                                     X_aug=Xa)
             if best is None or inertia < best[1]:
                 best = (labels, inertia, centers, n_iter)
         labels, inertia, centers, n_iter = best
@@ -451,9 +639,9 @@ class MiniBatchKMeans(_BaseKMeans):
         for step in range(n_steps):
             idx = rng.choice(n, batch, replace=True, p=p)
             Xb = X[idx]
-            labels, batch_inertia = _assign(Xb, centers, return_inertia=True,
-                                            sample_weight=np.ones(batch))
-            sums, bw = _weighted_sums(Xb, np.ones(batch), labels, k)
+            ones = np.ones(batch)
+            labels, sums, bw = _assign_and_sum(augment(Xb), ones, centers)
+            batch_inertia = _inertia(Xb, ones, centers, labels)
             new = centers.copy()
             hit = bw > 0
             new[hit] = (centers[hit] * counts[hit, None] + sums[hit]) / (counts[hit] + bw[hit])[:, None]
