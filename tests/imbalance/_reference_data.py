@@ -25,6 +25,7 @@ def dataset(n_samples, weights, random_state):
     """The shared data: make_classification, every third row held out for testing."""
     X, y = make_classification(
         n_samples=n_samples, n_features=10, n_informative=5, n_redundant=2, weights=weights,
+        n_classes=len(weights),
         flip_y=0.01, class_sep=1.0, random_state=random_state,
     )
     test = np.arange(len(y)) % 3 == 0

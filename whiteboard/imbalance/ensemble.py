@@ -80,14 +80,17 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
     replacement : bool, default=False
         Draw each subset with replacement.
     n_jobs : int or None
-        Members fitted in parallel with joblib.
+        Members fitted in parallel with joblib (threads: NumPy and tree fitting release the GIL,
+        and no process start-up or pickling is paid).
     random_state : int, Generator or None
 
     Attributes
     ----------
     classes_, n_classes_, n_features_in_
     estimators_ : list of fitted members
-    estimators_samples_ : list of ndarray — rows of X each member was fitted on
+    estimators_samples_ : list of ndarray — rows of X each member was fitted on (the balanced
+        subset; imbalanced-learn's attribute lists the bag before its under-sampling step, i.e.
+        every row)
     """
 
     def __init__(self, n_estimators=10, estimator=None, *, sampling_strategy="auto",
@@ -114,7 +117,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
                 random_state=int(rng.integers(np.iinfo(np.int32).max)),
             )
             jobs.append((seeded(clone_estimator(base), rng), sampler))
-        fitted = Parallel(n_jobs=self.n_jobs)(
+        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fit_member)(est, X, y, sampler) for est, sampler in jobs
         )
         self.estimators_ = [est for est, _ in fitted]
@@ -231,19 +234,25 @@ class BalanceCascadeClassifier(ClassifierMixin, BaseEstimator):
         self.pool_sizes_ = np.array(pool_sizes)
         return self
 
-    def decision_function(self, X):
-        """Σ_i (F_i(x) − θ_i), shape (n,); positive means the minority class."""
+    def _cascade_score(self, X):
         check_is_fitted(self, "estimators_")
         X = validate_X(X, self)
         check_n_features(self, X)
         total = np.zeros(X.shape[0])
         for est, theta in zip(self.estimators_, self.thresholds_):
             total += ensemble_score(est, X, self.minority_class_) - theta
+        return total
+
+    def decision_function(self, X):
+        """Σ_i (F_i(x) − θ_i), shape (n,), oriented as scikit-learn's: positive = ``classes_[1]``."""
+        total = self._cascade_score(X)
         return total if self.minority_class_ == self.classes_[1] else -total
 
     def predict(self, X):
-        """H(x) = sgn(Σ_i (F_i(x) − θ_i)) as labels of ``classes_``."""
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        """H(x) = sgn(Σ_i (F_i(x) − θ_i)): the minority class where the sum is > 0."""
+        minority = self._cascade_score(X) > 0
+        majority_class = self.classes_[self.classes_ != self.minority_class_][0]
+        return np.where(minority, self.minority_class_, majority_class)
 
     def _update_sklearn_tags(self, tags):
         tags.classifier_tags.multi_class = False
