@@ -122,3 +122,28 @@ def test_bad_steps():
         make_pipeline(LogisticRegression()).fit(X, y, sample_weight=np.ones(len(y)))
     weights = np.ones(len(y))
     make_pipeline(LogisticRegression()).fit(X, y, logisticregression__sample_weight=weights)
+
+
+def test_ensembles_in_grid_search_and_cross_val_score():
+    from sklearn.tree import DecisionTreeClassifier
+
+    from whiteboard.imbalance import (
+        AdaCostClassifier,
+        BalanceCascadeClassifier,
+        EasyEnsembleClassifier,
+    )
+
+    X, y, _, _ = dataset(n_samples=600, weights=[0.85, 0.15], random_state=2)
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    for model, grid in [
+        (EasyEnsembleClassifier(3, DecisionTreeClassifier(), random_state=0),
+         {"estimator__max_depth": [1, 3], "replacement": [False, True]}),
+        (BalanceCascadeClassifier(DecisionTreeClassifier(), n_estimators=3, random_state=0),
+         {"estimator__max_depth": [1, 3]}),
+        (AdaCostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=5, random_state=0),
+         {"cost": [None, {0: 0.05, 1: 0.3}]}),
+    ]:
+        search = GridSearchCV(model, grid, cv=cv, scoring="roc_auc").fit(X, y)
+        assert search.best_score_ > 0.7, type(model).__name__
+        scores = cross_val_score(clone(model), X, y, cv=cv, scoring="balanced_accuracy")
+        assert scores.mean() > 0.6, type(model).__name__

@@ -67,7 +67,7 @@ def test_counts_equal_imblearn_for_every_form(name, sizes, data):
 @given(sizes=class_sizes, data=st.data())
 def test_borderline_counts_equal_imblearn(sizes, data):
     X, y = _data(sizes, list(range(len(sizes))), seed=data.draw(st.integers(0, 9)))
-    for form in ["auto", "minority", "not minority", "all"]:
+    for form in _forms(sizes, data):
         for kind in ("borderline-1", "borderline-2"):
             params = {"sampling_strategy": form, "k_neighbors": 3, "m_neighbors": 5,
                       "kind": kind, "random_state": 0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 
 import numpy as np
 
@@ -40,10 +41,15 @@ def default_estimator(kind):
     Importing inside ``fit`` keeps ``whiteboard.imbalance`` importable without ``whiteboard.ml``'s
     tree and ensemble modules.
     """
-    if kind == "adaboost":
-        from ..ml.ensemble import AdaBoostClassifier
-
-        return AdaBoostClassifier()
-    from ..ml.tree import DecisionTreeClassifier
-
-    return DecisionTreeClassifier(max_depth=1)
+    module, name, params = {
+        "adaboost": ("whiteboard.ml.ensemble", "AdaBoostClassifier", {}),
+        "stump": ("whiteboard.ml.tree", "DecisionTreeClassifier", {"max_depth": 1}),
+    }[kind]
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise ImportError(
+            f"estimator=None uses {module}.{name}, which cannot be imported ({exc}); pass an "
+            "estimator explicitly"
+        ) from exc
+    return cls(**params)

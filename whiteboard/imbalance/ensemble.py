@@ -29,6 +29,14 @@ kept). F_i(x) = Σ_j α_ij h_ij(x) with h ∈ {−1, +1} (+1 = minority) for an 
 (``estimators_`` and ``estimator_weights_``); otherwise its ``decision_function`` (or
 ``predict_proba`` of the minority class − 0.5), oriented so that positive means minority.
 With T = 1 or |P| = |N| there is nothing to cascade: θ_i = 0 and nothing is removed.
+
+Every θ_i is tuned for a high false-positive rate f (0.72 for |P|/|N| = 1/19, T = 10), so at
+the sign threshold the sum favours the minority: high minority recall, low majority recall. The
+ranking Σ_i (F_i − θ_i) is what the paper's AUC compares, and it matches imbalanced-ensemble's
+(see tests/imbalance/test_ensemble.py); move the threshold of ``decision_function`` for a given
+operating point. imbalanced-learn removed its BalanceCascade (ERRATA E89); the oracle is
+imbalanced-ensemble's, whose pool schedule equals this one for n_estimators = T − 1 but which
+drops samples by averaged probabilities and votes by averaged probabilities.
 """
 
 from __future__ import annotations
