@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import sys
 
 import numpy as np
 
@@ -36,6 +37,25 @@ __all__ = [
 
 class NotFittedError(ValueError, AttributeError):
     """Raised when ``predict``/``transform`` is called before ``fit`` (as scikit-learn's)."""
+
+
+_SKLEARN_NOT_FITTED = {}
+
+
+def _not_fitted_error():
+    """``NotFittedError``, also an instance of scikit-learn's when scikit-learn is loaded.
+
+    scikit-learn is never imported here; but when the user's program has loaded it (a Pipeline,
+    GridSearchCV, check_estimator), its tools recognise the error by its own class.
+    """
+    sk = sys.modules.get("sklearn.exceptions")
+    if sk is None:
+        return NotFittedError
+    if "cls" not in _SKLEARN_NOT_FITTED:
+        _SKLEARN_NOT_FITTED["cls"] = type(
+            "NotFittedError", (NotFittedError, sk.NotFittedError), {"__module__": __name__}
+        )
+    return _SKLEARN_NOT_FITTED["cls"]
 
 
 class BaseEstimator:
@@ -179,12 +199,21 @@ def check_array(X, name="X", ensure_2d=True, allow_nan=False, dtype=np.float64, 
                 estimator=None):
     """``X`` as a float array, rejecting NaN/inf, wrong dimensionality, strings and empty input."""
     who = f" in {type(estimator).__name__}" if estimator is not None else ""
+    if hasattr(X, "tocsr") or hasattr(X, "toarray"):
+        raise TypeError(
+            f"Sparse input {name}{who} is not supported: pass a dense array (X.toarray())."
+        )
     if hasattr(X, "numpy") and not isinstance(X, np.ndarray):
         X = X.numpy()
+    raw = np.asarray(X)
+    if raw.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported for {name}{who}: {raw.dtype}")
     try:
-        arr = np.asarray(X, dtype=dtype) if dtype is not None else np.asarray(X)
-    except (TypeError, ValueError) as exc:
+        arr = raw.astype(dtype, copy=False) if dtype is not None else raw
+    except ValueError as exc:  # e.g. strings: NumPy says "could not convert string to float"
         raise ValueError(f"{name}{who} must be numeric: {exc}") from None
+    except TypeError as exc:
+        raise TypeError(f"{name}{who} must be numeric, got dtype {raw.dtype}: {exc}") from None
     if ensure_2d:
         if arr.ndim == 1:
             raise ValueError(
@@ -195,8 +224,10 @@ def check_array(X, name="X", ensure_2d=True, allow_nan=False, dtype=np.float64, 
         if arr.ndim != 2:
             raise ValueError(f"Expected 2D array for {name}{who}, got shape {arr.shape}")
         if arr.shape[1] == 0:
-            raise ValueError(f"{name}{who} has 0 feature(s) (shape={arr.shape}), a minimum of 1 "
-                             "is required.")
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
+                f"required{who}."
+            )
     if arr.ndim and arr.shape[0] < min_samples:
         raise ValueError(
             f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) while a minimum of "
@@ -245,7 +276,7 @@ def check_is_fitted(estimator, attributes=None):
         names = [attributes] if isinstance(attributes, str) else attributes
         fitted = [a for a in names if hasattr(estimator, a)]
     if not fitted:
-        raise NotFittedError(
+        raise _not_fitted_error()(
             f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with "
             "appropriate arguments before using this estimator."
         )
