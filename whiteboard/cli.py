@@ -2,6 +2,9 @@
 
     whiteboard --version
     whiteboard train mlp --dataset digits --epochs 20 --optimizer adam --lr 1e-3
+    whiteboard summary resnet50 --input 3x224x224
+    whiteboard receptive-field alexnet
+    whiteboard receptive-field --layers "11,4,0 3,2,0 5,1,2 3,2,0 3,1,1"
 """
 
 from __future__ import annotations
@@ -81,6 +84,67 @@ def cmd_train(args):
     return 0
 
 
+def _parse_shape(text):
+    try:
+        shape = tuple(int(v) for v in text.lower().replace(",", "x").split("x"))
+    except ValueError:
+        raise ValueError(f"--input must look like 3x224x224, got {text!r}") from None
+    if not shape or any(v < 1 for v in shape):
+        raise ValueError(f"--input must be positive sizes like 3x224x224, got {text!r}")
+    return shape
+
+
+_DEFAULT_INPUT = {"alexnet": "3x227x227", "lenet5": "1x32x32", "lenet": "1x8x8",
+                  "mlp": "64", "inception_v3_small": "3x32x32"}
+
+
+def cmd_summary(args):
+    """Per-layer output shapes, parameters, MACs and FLOPs of a model."""
+    from . import models
+    from .inspect import summary
+
+    shape = _parse_shape(args.input or _DEFAULT_INPUT.get(args.model, "3x224x224"))
+    kwargs = {"num_classes": args.num_classes} if args.num_classes else {}
+    if models.needs_images(args.model):
+        kwargs["in_channels"] = shape[0]
+    model = models.get(args.model, **kwargs)
+    result = summary(model, shape)
+    if args.json:
+        import json
+
+        print(json.dumps(result.to_dict(), indent=1))
+    else:
+        print(result)
+    return 0
+
+
+def cmd_receptive_field(args):
+    """Receptive field per layer, from a layer list or a model's module graph."""
+    from .inspect import model_receptive_field, parse_layers, receptive_field
+
+    if args.layers:
+        size = args.input_size
+        rows = receptive_field(parse_layers(args.layers), input_size=size)
+    else:
+        if not args.model:
+            raise ValueError("give a model name or --layers 'k,s,p[,d] k,s,p ...'")
+        from . import models
+
+        shape = _parse_shape(args.input or _DEFAULT_INPUT.get(args.model, "3x224x224"))
+        model = models.get(args.model, in_channels=shape[0])
+        rows = model_receptive_field(model, shape)
+        if not args.all:
+            rows = [r for r in rows if r.kernel is not None]
+    print(f"{'layer':<28} {'k':>3} {'s':>3} {'p':>3} {'d':>3} {'out':>5} {'RF':>6} {'jump':>6} "
+          f"{'start':>7}")
+    for r in rows:
+        cells = [("-" if v is None else str(v)) for v in (r.kernel, r.stride, r.padding,
+                                                           r.dilation, r.output_size)]
+        print(f"{r.name:<28} {cells[0]:>3} {cells[1]:>3} {cells[2]:>3} {cells[3]:>3} "
+              f"{cells[4]:>5} {r.rf:>6g} {r.jump:>6g} {r.start:>7g}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="whiteboard",
@@ -107,6 +171,27 @@ def build_parser():
                        help="write the best checkpoint (model+optimizer+RNG) to this .npz path")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(func=cmd_train)
+
+    summ = sub.add_parser("summary", help="per-layer table: output shape, parameters, MACs, "
+                                           "FLOPs (FLOPs = 2 x MACs)")
+    summ.add_argument("model")
+    summ.add_argument("--input", default=None, help="input shape CxHxW, e.g. 3x224x224")
+    summ.add_argument("--num-classes", type=int, default=None)
+    summ.add_argument("--json", action="store_true", help="print the table as JSON")
+    summ.set_defaults(func=cmd_summary)
+
+    rf = sub.add_parser("receptive-field",
+                        help="receptive field per layer of a model or of a layer list")
+    rf.add_argument("model", nargs="?", default=None)
+    rf.add_argument("--layers", default=None,
+                    help='layers as "kernel,stride,padding[,dilation]" separated by spaces, '
+                         'e.g. "11,4,0 3,2,0 5,1,2 3,2,0 3,1,1"')
+    rf.add_argument("--input", default=None, help="model input shape CxHxW")
+    rf.add_argument("--input-size", type=int, default=None,
+                    help="with --layers: input size, to print each layer's output size")
+    rf.add_argument("--all", action="store_true",
+                    help="list every layer, not only convolutions and pooling")
+    rf.set_defaults(func=cmd_receptive_field)
 
     models_cmd = sub.add_parser("models", help="list the model names")
     models_cmd.set_defaults(func=cmd_models)
