@@ -26,7 +26,7 @@ test-slow: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q -m slow tests; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m benchmarks
 
 lint: $(STAMP)
 	$(BIN)/ruff check whiteboard tests benchmarks
