@@ -9,6 +9,13 @@ import whiteboard.nn.functional as F
 from tests.oracles.torch_oracle import check
 
 RNG = np.random.default_rng(1234)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Each test draws the same numbers whatever ran before it (xdist reorders tests)."""
+    global RNG
+    RNG = np.random.default_rng(1234)
 REDUCTIONS = ["mean", "sum", "none"]
 TOL = dict(rtol=1e-10, atol=1e-12)
 

@@ -12,6 +12,13 @@ import whiteboard.optim as optim
 RNG = np.random.default_rng(3)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Each test draws the same numbers whatever ran before it (xdist reorders tests)."""
+    global RNG
+    RNG = np.random.default_rng(3)
+
+
 def _pair(grads):
     wb_params, th_params = [], []
     for g in grads:

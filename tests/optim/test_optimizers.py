@@ -16,6 +16,13 @@ import whiteboard.optim as optim
 
 STEPS = 200
 RNG = np.random.default_rng(7)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rng():
+    """Each test draws the same numbers whatever ran before it (xdist reorders tests)."""
+    global RNG
+    RNG = np.random.default_rng(7)
 W0 = RNG.uniform(-1.5, 1.5, size=(3, 4))
 V0 = RNG.uniform(-1.0, 1.0, size=(5,))
 A = RNG.standard_normal((4, 4))
