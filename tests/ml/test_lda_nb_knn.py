@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn import discriminant_analysis as sda
 from sklearn import naive_bayes as snb
 from sklearn import neighbors as snn
@@ -209,3 +211,29 @@ def test_meta_estimators():
     assert gs.best_params_ == ref.best_params_
     np.testing.assert_allclose(cross_val_score(GaussianNB(), X, y, cv=5),
                                cross_val_score(snb.GaussianNB(), X, y, cv=5))
+
+
+@given(n=st.integers(4, 40), d=st.integers(1, 6), k=st.integers(2, 4), nn=st.integers(1, 4),
+       seed=st.integers(0, 10_000), integer_grid=st.booleans())
+def test_random_shapes_nb_knn_equal_sklearn(n, d, k, nn, seed, integer_grid):
+    """Random shapes; integer grids create many exact distance ties for k-NN."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 3, (n, d)).astype(float) if integer_grid else rng.normal(size=(n, d))
+    y = np.arange(n) % k
+    rng.shuffle(y)
+    Q = rng.integers(0, 3, (7, d)).astype(float) if integer_grid else rng.normal(size=(7, d))
+    if not integer_grid:
+        # (on the grid a class often has zero variance: σ² = ε ≈ 1e-9, log-likelihoods ~1e9,
+        # and any two summation orders differ by ~1e-7 in the posterior)
+        ours = GaussianNB().fit(X, y)
+        ref = snb.GaussianNB().fit(X, y)
+        np.testing.assert_allclose(ours.predict_proba(Q), ref.predict_proba(Q), atol=1e-8)
+    nn = min(nn, n)
+    for w in ("uniform", "distance"):
+        a = KNeighborsClassifier(nn, weights=w).fit(X, y)
+        b = snn.KNeighborsClassifier(nn, weights=w, algorithm="brute").fit(X, y)
+        np.testing.assert_allclose(a.predict_proba(Q), b.predict_proba(Q), atol=1e-12)
+        np.testing.assert_array_equal(a.predict(Q), b.predict(Q))
+        r = KNeighborsRegressor(nn, weights=w).fit(X, y * 0.5)
+        s = snn.KNeighborsRegressor(nn, weights=w, algorithm="brute").fit(X, y * 0.5)
+        np.testing.assert_allclose(r.predict(Q), s.predict(Q), atol=1e-12)

@@ -280,3 +280,21 @@ def test_sklearn_meta_estimators():
     assert gs.best_params_ == ref.best_params_
     np.testing.assert_allclose(cross_val_score(Ridge(), X, y, cv=4),
                                cross_val_score(skl.Ridge(), X, y, cv=4), atol=1e-10)
+
+
+@given(n=st.integers(1, 30), d=st.integers(1, 12), k=st.sampled_from([None, 2]),
+       fit_intercept=st.booleans(), alpha=st.floats(1e-3, 10.0), seed=st.integers(0, 10_000))
+def test_random_shapes_equal_sklearn(n, d, k, fit_intercept, alpha, seed):
+    """Random shapes incl. one sample, more features than samples and 2-D targets."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) * rng.uniform(0.1, 10, d)
+    y = rng.standard_normal(n if k is None else (n, k))
+    for ours, ref in ((LinearRegression(fit_intercept=fit_intercept),
+                       skl.LinearRegression(fit_intercept=fit_intercept)),
+                      (Ridge(alpha=alpha, fit_intercept=fit_intercept),
+                       skl.Ridge(alpha=alpha, fit_intercept=fit_intercept))):
+        ours.fit(X, y)
+        ref.fit(X, y)
+        np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-8)
+        if isinstance(ours, Ridge):
+            assert_coef_close(ours.coef_, ref.coef_, 1e-8)

@@ -95,10 +95,11 @@ class GaussianNB(_BaseNB):
         return self
 
     def _joint_log_likelihood(self, X):
-        # Σⱼ (x − θ)²/σ² for all (sample, class) pairs without an (n, K, d) temporary
-        inv = 1.0 / self.var_
-        quad = (X * X) @ inv.T - 2.0 * X @ (self.theta_ * inv).T + \
-            np.sum(self.theta_ ** 2 * inv, axis=1)
+        # Σⱼ (x − θ)²/σ², one class at a time: no (n, K, d) temporary, and no expansion
+        # x² − 2xθ + θ², which cancels catastrophically when σ² is tiny (constant features)
+        quad = np.empty((X.shape[0], len(self.classes_)))
+        for k in range(len(self.classes_)):
+            quad[:, k] = np.sum((X - self.theta_[k]) ** 2 / self.var_[k], axis=1)
         norm = -0.5 * np.sum(np.log(2.0 * np.pi * self.var_), axis=1)
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
