@@ -42,8 +42,11 @@ def same_subspace(A, B):
 @pytest.mark.parametrize("kw", [{"solver": "svd"}, {"solver": "lsqr"},
                                 {"solver": "lsqr", "shrinkage": 0.3},
                                 {"solver": "eigen", "shrinkage": 0.1},
+                                {"solver": "lsqr", "shrinkage": "auto"},
+                                {"solver": "eigen", "shrinkage": "auto"},
                                 {"solver": "svd", "priors": "uniform"}],
-                         ids=["svd", "lsqr", "lsqr-shrunk", "eigen-shrunk", "svd-priors"])
+                         ids=["svd", "lsqr", "lsqr-shrunk", "eigen-shrunk", "lsqr-ledoit-wolf",
+                              "eigen-ledoit-wolf", "svd-priors"])
 def test_lda_equals_sklearn(name, kw):
     X, y = generated_classes() if name == "generated" else load(name)
     kw = dict(kw)

@@ -79,7 +79,10 @@ class LinearRegression(RegressorMixin, LinearPredictorMixin, BaseEstimator):
     learning rate ``learning_rate``, at most ``max_iter`` epochs, mini-batches of
     ``batch_size``, stopping when an epoch changes no weight by more than ``tol`` (relative).
     They run on centred X (the intercept is b = ȳ − x̄ᵀw at the optimum either way), which is
-    better conditioned than appending a column of ones.
+    better conditioned than appending a column of ones. Batch GD converges for
+    η < 2/λ_max((1/N)XᵀX); SGD and mini-batch with a *constant* η only hover around the
+    minimiser (at a distance growing with η and the residual noise) unless the residuals vanish
+    — they converge when η is decreased slowly (Ση = ∞, Ση² < ∞; errata E98).
 
     Shapes: X (n, d); y (n,) or (n, k); ``coef_`` (d,) or (k, d); ``intercept_`` float or (k,).
     """
