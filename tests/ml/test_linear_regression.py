@@ -298,3 +298,29 @@ def test_random_shapes_equal_sklearn(n, d, k, fit_intercept, alpha, seed):
         np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-8)
         if isinstance(ours, Ridge):
             assert_coef_close(ours.coef_, ref.coef_, 1e-8)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_positive_least_squares_equals_sklearn(name):
+    X, y = regression_data(name)
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, len(y))
+    ours = LinearRegression(positive=True).fit(X, y, sample_weight=sw)
+    ref = skl.LinearRegression(positive=True).fit(X, y, sample_weight=sw)
+    assert (ours.coef_ >= 0).all()
+    assert_coef_close(ours.coef_, ref.coef_, 1e-8)
+    assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-8)
+
+
+@given(m=st.integers(1, 25), n=st.integers(1, 12), seed=st.integers(0, 10_000))
+def test_nnls_equals_scipy(m, n, seed):
+    from scipy.optimize import nnls as scipy_nnls
+
+    from whiteboard.ml.linear_model import nnls
+
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((m, n))
+    b = rng.standard_normal(m)
+    w, _ = nnls(A, b)
+    np.testing.assert_allclose(w, scipy_nnls(A, b)[0], atol=1e-9)
+    g = A.T @ (b - A @ w)  # KKT: g ≤ 0 everywhere, g = 0 on the support
+    assert np.all(g <= 1e-9) and np.all(np.abs(g[w > 0]) <= 1e-9)

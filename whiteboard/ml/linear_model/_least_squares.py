@@ -22,7 +22,7 @@ from ...optim import minimize
 from ..base import BaseEstimator, RegressorMixin, check_random_state
 from ._base import LinearPredictorMixin, preprocess_data, set_intercept, validate_fit_inputs
 
-__all__ = ["LinearRegression", "Ridge"]
+__all__ = ["LinearRegression", "Ridge", "nnls"]
 
 
 def _weighted(Xc, yc, sw):
@@ -70,6 +70,43 @@ def _gradient_descent_ls(X, Y, sw, solver, learning_rate, max_iter, batch_size, 
     return W, epoch
 
 
+def nnls(A, b, max_iter=None, tol=None):
+    """Non-negative least squares min ‖Aw − b‖² s.t. w ≥ 0 (Lawson & Hanson's active set).
+
+    KKT conditions: w ≥ 0, g = Aᵀ(b − Aw) ≤ 0 where w = 0, g = 0 where w > 0. Start with every
+    coordinate held at 0; repeatedly free the coordinate with the largest positive g, solve the
+    unconstrained least squares on the free set, and, while that solution has non-positive
+    entries, step from w towards it as far as feasibility allows and return the coordinates that
+    hit 0. Terminates in finitely many steps at the exact solution. Returns (w, iterations).
+    """
+    m, n = A.shape
+    max_iter = 3 * n if max_iter is None else max_iter
+    tol = 10 * max(m, n) * np.finfo(np.float64).eps * np.linalg.norm(A, 1) if tol is None \
+        else tol
+    w = np.zeros(n)
+    free = np.zeros(n, dtype=bool)
+    g = A.T @ b
+    it = 0
+    while (~free).any() and np.max(np.where(free, -np.inf, g)) > tol:
+        free[np.argmax(np.where(free, -np.inf, g))] = True
+        while True:
+            it += 1
+            if it > max_iter:
+                raise ValueError(f"nnls did not converge in {max_iter} iterations")
+            s = np.zeros(n)
+            s[free] = np.linalg.lstsq(A[:, free], b, rcond=None)[0]
+            if np.all(s[free] > 0):
+                break
+            blocked = free & (s <= 0)
+            alpha = np.min(w[blocked] / (w[blocked] - s[blocked]))
+            w = w + alpha * (s - w)
+            free &= w > tol
+            w[~free] = 0.0
+        w = s
+        g = A.T @ (b - A @ w)
+    return w, it
+
+
 class LinearRegression(RegressorMixin, LinearPredictorMixin, BaseEstimator):
     """Ordinary least squares: minimise ½Σ sᵢ(yᵢ − xᵢᵀw − b)².
 
@@ -84,16 +121,20 @@ class LinearRegression(RegressorMixin, LinearPredictorMixin, BaseEstimator):
     minimiser (at a distance growing with η and the residual noise) unless the residuals vanish
     — they converge when η is decreased slowly (Ση = ∞, Ση² < ∞; errata E98).
 
+    ``positive=True`` constrains w ≥ 0 (non-negative least squares, Lawson–Hanson active set;
+    see :func:`nnls`).
+
     Shapes: X (n, d); y (n,) or (n, k); ``coef_`` (d,) or (k, d); ``intercept_`` float or (k,).
     """
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None,
-                 solver="lstsq", learning_rate=0.01, max_iter=1000, batch_size=32,
-                 random_state=None):
+                 positive=False, solver="lstsq", learning_rate=0.01, max_iter=1000,
+                 batch_size=32, random_state=None):
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
         self.tol = tol
         self.n_jobs = n_jobs
+        self.positive = positive
         self.solver = solver
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -108,7 +149,14 @@ class LinearRegression(RegressorMixin, LinearPredictorMixin, BaseEstimator):
         X, y, sw = validate_fit_inputs(self, X, y, sample_weight)
         Xc, yc, X_offset, y_offset = preprocess_data(X, y, self.fit_intercept, sw)
         Y = yc.reshape(len(yc), -1)
-        if self.solver == "lstsq":
+        if self.positive:
+            if self.solver != "lstsq":
+                raise ValueError(f"positive=True needs solver='lstsq', got {self.solver!r}")
+            Xw, Yw = _weighted(Xc, Y, sw)
+            fits = [nnls(Xw, Yw[:, t]) for t in range(Y.shape[1])]
+            W = np.stack([f[0] for f in fits])
+            self.n_iter_ = None
+        elif self.solver == "lstsq":
             Xw, Yw = _weighted(Xc, Y, sw)
             W, _, self.rank_, self.singular_ = np.linalg.lstsq(Xw, Yw, rcond=None)
             W = W.T
