@@ -324,3 +324,21 @@ def test_nnls_equals_scipy(m, n, seed):
     np.testing.assert_allclose(w, scipy_nnls(A, b)[0], atol=1e-9)
     g = A.T @ (b - A @ w)  # KKT: g ≤ 0 everywhere, g = 0 on the support
     assert np.all(g <= 1e-9) and np.all(np.abs(g[w > 0]) <= 1e-9)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_positive_ridge_equals_sklearn(name):
+    X, y = regression_data(name)
+    ours = Ridge(alpha=0.5, positive=True).fit(X, y)
+    ref = skl.Ridge(alpha=0.5, positive=True, tol=1e-12, max_iter=100000).fit(X, y)
+    assert (ours.coef_ >= 0).all()
+
+    def objective(m):
+        r = y - m.predict(X)
+        return r @ r + 0.5 * m.coef_ @ m.coef_
+
+    # the NNLS solution is exact; SciPy's L-BFGS-B behind sklearn can only be as good
+    assert objective(ours) <= objective(ref) * (1 + 1e-12)
+    if name != "digits":  # on digits (condition ~1e17) L-BFGS-B stops ~3e-3 away in w
+        assert_coef_close(ours.coef_, ref.coef_, 1e-6)
+        assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-6)

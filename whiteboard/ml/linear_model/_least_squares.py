@@ -211,6 +211,8 @@ class Ridge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
     ``whiteboard.optim.minimize``; stops at ‖∇‖∞ ≤ tol), 'gd'/'sgd'/'minibatch' (gradient
     descent on the mean objective (1/2N)(‖ỹ − X̃w‖² + α‖w‖²), same minimiser, with
     ``learning_rate`` and ``max_iter`` epochs). ``alpha`` may be an array, one per target.
+    ``positive=True`` (solver 'auto'/'lbfgs') constrains w ≥ 0, solved exactly as non-negative
+    least squares on the augmented system [X̃; √α I] w ≈ [ỹ; 0].
 
     Shapes as :class:`LinearRegression`.
     """
@@ -234,9 +236,9 @@ class Ridge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
         solvers = ("auto", "cholesky", "svd", "lbfgs", "gd", "sgd", "minibatch")
         if self.solver not in solvers:
             raise ValueError(f"solver must be one of {solvers}, got {self.solver!r}")
-        if self.positive:
-            raise ValueError("positive=True is not supported by this Ridge; use Lasso/ElasticNet "
-                             "with positive=True for non-negative coefficients")
+        if self.positive and self.solver not in ("auto", "lbfgs"):
+            raise ValueError(f"positive=True is only supported by solver 'auto' or 'lbfgs' "
+                             f"(as scikit-learn), got solver={self.solver!r}")
         X, y, sw = validate_fit_inputs(self, X, y, sample_weight)
         Y = y.reshape(len(y), -1)
         alpha = np.asarray(self.alpha, dtype=np.float64).reshape(-1)
@@ -249,7 +251,15 @@ class Ridge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
             raise ValueError(f"alpha must be finite and >= 0, got {self.alpha!r}")
         Xc, Yc, X_offset, y_offset = preprocess_data(X, Y, self.fit_intercept, sw)
         Xw, Yw = _weighted(Xc, Yc, sw)
-        if self.solver in ("auto", "cholesky", "svd"):
+        if self.positive:
+            # min ‖X̃w − ỹ‖² + α‖w‖², w ≥ 0  ==  NNLS on [X̃; √α I] w ≈ [ỹ; 0] (exact)
+            d = X.shape[1]
+            W = np.stack([
+                nnls(np.vstack([Xw, np.sqrt(a) * np.eye(d)]),
+                     np.concatenate([Yw[:, j], np.zeros(d)]))[0]
+                for j, a in enumerate(alpha)])
+            self.n_iter_ = None
+        elif self.solver in ("auto", "cholesky", "svd"):
             W = _ridge_closed_form(Xw, Yw, alpha, self.solver)
             self.n_iter_ = None
         elif self.solver == "lbfgs":
