@@ -160,9 +160,11 @@ def test_knn_edge_cases_ties_duplicates_and_multioutput():
     np.testing.assert_allclose(dist, rdist)
 
 
-@pytest.mark.parametrize("est", [LinearDiscriminantAnalysis(), GaussianNB(), MultinomialNB(),
+@pytest.mark.parametrize("est", [LinearDiscriminantAnalysis(),
+                                 LinearDiscriminantAnalysis(solver="eigen", shrinkage="auto"),
+                                 GaussianNB(), MultinomialNB(),
                                  KNeighborsClassifier(), KNeighborsRegressor()],
-                         ids=lambda e: type(e).__name__)
+                         ids=repr)
 def test_check_estimator(est):
     expected = {"check_estimators_unfitted": UNFITTED}
     if not isinstance(est, KNeighborsRegressor):
