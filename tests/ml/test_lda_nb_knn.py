@@ -242,3 +242,32 @@ def test_random_shapes_nb_knn_equal_sklearn(n, d, k, nn, seed, integer_grid):
         r = KNeighborsRegressor(nn, weights=w).fit(X, y * 0.5)
         s = snn.KNeighborsRegressor(nn, weights=w, algorithm="brute").fit(X, y * 0.5)
         np.testing.assert_allclose(r.predict(Q), s.predict(Q), atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "digits"])
+@pytest.mark.parametrize("cls, sk_cls", [(GaussianNB, snb.GaussianNB),
+                                         (MultinomialNB, snb.MultinomialNB)])
+def test_partial_fit_equals_sklearn_batch_for_batch(name, cls, sk_cls):
+    X, y = load(name)
+    labels = np.array([f"c{k}" for k in range(10)], dtype=object)[y]
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    order = np.random.default_rng(1).permutation(len(y))
+    ours, ref = cls(), sk_cls()
+    for part in np.array_split(order, 4):
+        ours.partial_fit(X[part], labels[part], classes=np.unique(labels), sample_weight=sw[part])
+        ref.partial_fit(X[part], labels[part], classes=np.unique(labels), sample_weight=sw[part])
+        np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-8)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+    full = cls().fit(X, labels, sample_weight=sw)
+    if cls is MultinomialNB:
+        np.testing.assert_allclose(full.feature_log_prob_, ours.feature_log_prob_, rtol=1e-12)
+    else:  # means merge exactly; variances differ from one fit by the ε bookkeeping
+        np.testing.assert_allclose(full.theta_, ours.theta_, rtol=1e-12, atol=1e-12)
+        eps = max(full.epsilon_, ours.epsilon_)
+        np.testing.assert_allclose(full.var_, ours.var_, rtol=0, atol=2 * eps)
+    with pytest.raises(ValueError, match="classes must be passed"):
+        cls().partial_fit(X, labels)
+    with pytest.raises(ValueError, match="do not exist in the initial classes"):
+        ours.partial_fit(X[:3], np.array(["zz", "c0", "c0"], dtype=object))
+    with pytest.raises(ValueError, match="X has 3 features"):
+        ours.partial_fit(X[:3, :3], labels[:3])
