@@ -355,3 +355,15 @@ def test_ridge_stochastic_solvers_hover_near_the_closed_form(solver, lr, epochs)
                  random_state=0).fit(X, y)
     assert_coef_close(ours.coef_, closed.coef_, 2e-2)
     assert ours.n_iter_[0] == epochs
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer", "diabetes"])
+def test_normal_equation_solver(name):
+    X, y = regression_data(name)
+    sw = np.random.default_rng(5).uniform(0.5, 2.0, len(y))
+    ours = LinearRegression(solver="normal").fit(X, y, sample_weight=sw)
+    ref = skl.LinearRegression().fit(X, y, sample_weight=sw)
+    assert_coef_close(ours.coef_, ref.coef_, 1e-8)
+    X_rank_deficient = np.hstack([X, X[:, :1]])
+    with pytest.raises(ValueError, match="rank-deficient; use solver='lstsq'"):
+        LinearRegression(solver="normal").fit(X_rank_deficient, y)
