@@ -273,6 +273,8 @@ def test_bad_input():
         LogisticRegression(C=0).fit(X, y)
     with pytest.raises(ValueError, match="solver must be one of"):
         LogisticRegression(solver="liblinear").fit(X, y)
+    with pytest.raises(ValueError, match="dual=True"):
+        LogisticRegression(dual=True).fit(X, y)
     with pytest.raises(ValueError, match="class_weight has label 7"):
         LogisticRegression(class_weight={7: 1.0}).fit(X, y)
 
