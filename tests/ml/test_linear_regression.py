@@ -367,3 +367,19 @@ def test_normal_equation_solver(name):
     X_rank_deficient = np.hstack([X, X[:, :1]])
     with pytest.raises(ValueError, match="rank-deficient; use solver='lstsq'"):
         LinearRegression(solver="normal").fit(X_rank_deficient, y)
+
+
+@pytest.mark.parametrize("cls", [PolynomialFeatures, StandardScaler])
+def test_transformers_bad_input(cls):
+    X = np.random.default_rng(0).normal(size=(10, 3))
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        cls().transform(X)
+    m = cls().fit(X)
+    with pytest.raises(ValueError, match="X has 2 features, but .* expecting 3"):
+        m.transform(X[:, :2])
+    bad = X.copy()
+    bad[1, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        cls().fit(bad)
+    with pytest.raises(ValueError, match="NaN"):
+        m.transform(bad)
