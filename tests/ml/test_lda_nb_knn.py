@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn import discriminant_analysis as sda
 from sklearn import naive_bayes as snb
 from sklearn import neighbors as snn
@@ -40,8 +42,11 @@ def same_subspace(A, B):
 @pytest.mark.parametrize("kw", [{"solver": "svd"}, {"solver": "lsqr"},
                                 {"solver": "lsqr", "shrinkage": 0.3},
                                 {"solver": "eigen", "shrinkage": 0.1},
+                                {"solver": "lsqr", "shrinkage": "auto"},
+                                {"solver": "eigen", "shrinkage": "auto"},
                                 {"solver": "svd", "priors": "uniform"}],
-                         ids=["svd", "lsqr", "lsqr-shrunk", "eigen-shrunk", "svd-priors"])
+                         ids=["svd", "lsqr", "lsqr-shrunk", "eigen-shrunk", "lsqr-ledoit-wolf",
+                              "eigen-ledoit-wolf", "svd-priors"])
 def test_lda_equals_sklearn(name, kw):
     X, y = generated_classes() if name == "generated" else load(name)
     kw = dict(kw)
@@ -155,9 +160,11 @@ def test_knn_edge_cases_ties_duplicates_and_multioutput():
     np.testing.assert_allclose(dist, rdist)
 
 
-@pytest.mark.parametrize("est", [LinearDiscriminantAnalysis(), GaussianNB(), MultinomialNB(),
+@pytest.mark.parametrize("est", [LinearDiscriminantAnalysis(),
+                                 LinearDiscriminantAnalysis(solver="eigen", shrinkage="auto"),
+                                 GaussianNB(), MultinomialNB(),
                                  KNeighborsClassifier(), KNeighborsRegressor()],
-                         ids=lambda e: type(e).__name__)
+                         ids=repr)
 def test_check_estimator(est):
     expected = {"check_estimators_unfitted": UNFITTED}
     if not isinstance(est, KNeighborsRegressor):
@@ -209,3 +216,58 @@ def test_meta_estimators():
     assert gs.best_params_ == ref.best_params_
     np.testing.assert_allclose(cross_val_score(GaussianNB(), X, y, cv=5),
                                cross_val_score(snb.GaussianNB(), X, y, cv=5))
+
+
+@given(n=st.integers(4, 40), d=st.integers(1, 6), k=st.integers(2, 4), nn=st.integers(1, 4),
+       seed=st.integers(0, 10_000), integer_grid=st.booleans())
+def test_random_shapes_nb_knn_equal_sklearn(n, d, k, nn, seed, integer_grid):
+    """Random shapes; integer grids create many exact distance ties for k-NN."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 3, (n, d)).astype(float) if integer_grid else rng.normal(size=(n, d))
+    y = np.arange(n) % k
+    rng.shuffle(y)
+    Q = rng.integers(0, 3, (7, d)).astype(float) if integer_grid else rng.normal(size=(7, d))
+    if not integer_grid:
+        # (on the grid a class often has zero variance: σ² = ε ≈ 1e-9, log-likelihoods ~1e9,
+        # and any two summation orders differ by ~1e-7 in the posterior)
+        ours = GaussianNB().fit(X, y)
+        ref = snb.GaussianNB().fit(X, y)
+        np.testing.assert_allclose(ours.predict_proba(Q), ref.predict_proba(Q), atol=1e-8)
+    nn = min(nn, n)
+    for w in ("uniform", "distance"):
+        a = KNeighborsClassifier(nn, weights=w).fit(X, y)
+        b = snn.KNeighborsClassifier(nn, weights=w, algorithm="brute").fit(X, y)
+        np.testing.assert_allclose(a.predict_proba(Q), b.predict_proba(Q), atol=1e-12)
+        np.testing.assert_array_equal(a.predict(Q), b.predict(Q))
+        r = KNeighborsRegressor(nn, weights=w).fit(X, y * 0.5)
+        s = snn.KNeighborsRegressor(nn, weights=w, algorithm="brute").fit(X, y * 0.5)
+        np.testing.assert_allclose(r.predict(Q), s.predict(Q), atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "digits"])
+@pytest.mark.parametrize("cls, sk_cls", [(GaussianNB, snb.GaussianNB),
+                                         (MultinomialNB, snb.MultinomialNB)])
+def test_partial_fit_equals_sklearn_batch_for_batch(name, cls, sk_cls):
+    X, y = load(name)
+    labels = np.array([f"c{k}" for k in range(10)], dtype=object)[y]
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    order = np.random.default_rng(1).permutation(len(y))
+    ours, ref = cls(), sk_cls()
+    for part in np.array_split(order, 4):
+        ours.partial_fit(X[part], labels[part], classes=np.unique(labels), sample_weight=sw[part])
+        ref.partial_fit(X[part], labels[part], classes=np.unique(labels), sample_weight=sw[part])
+        np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-8)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+    full = cls().fit(X, labels, sample_weight=sw)
+    if cls is MultinomialNB:
+        np.testing.assert_allclose(full.feature_log_prob_, ours.feature_log_prob_, rtol=1e-12)
+    else:  # means merge exactly; variances differ from one fit by the ε bookkeeping
+        np.testing.assert_allclose(full.theta_, ours.theta_, rtol=1e-12, atol=1e-12)
+        eps = max(full.epsilon_, ours.epsilon_)
+        np.testing.assert_allclose(full.var_, ours.var_, rtol=0, atol=2 * eps)
+    with pytest.raises(ValueError, match="classes must be passed"):
+        cls().partial_fit(X, labels)
+    with pytest.raises(ValueError, match="do not exist in the initial classes"):
+        ours.partial_fit(X[:3], np.array(["zz", "c0", "c0"], dtype=object))
+    with pytest.raises(ValueError, match="X has 3 features"):
+        ours.partial_fit(X[:3, :3], labels[:3])

@@ -280,3 +280,106 @@ def test_sklearn_meta_estimators():
     assert gs.best_params_ == ref.best_params_
     np.testing.assert_allclose(cross_val_score(Ridge(), X, y, cv=4),
                                cross_val_score(skl.Ridge(), X, y, cv=4), atol=1e-10)
+
+
+@given(n=st.integers(1, 30), d=st.integers(1, 12), k=st.sampled_from([None, 2]),
+       fit_intercept=st.booleans(), alpha=st.floats(1e-3, 10.0), seed=st.integers(0, 10_000))
+def test_random_shapes_equal_sklearn(n, d, k, fit_intercept, alpha, seed):
+    """Random shapes incl. one sample, more features than samples and 2-D targets."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) * rng.uniform(0.1, 10, d)
+    y = rng.standard_normal(n if k is None else (n, k))
+    for ours, ref in ((LinearRegression(fit_intercept=fit_intercept),
+                       skl.LinearRegression(fit_intercept=fit_intercept)),
+                      (Ridge(alpha=alpha, fit_intercept=fit_intercept),
+                       skl.Ridge(alpha=alpha, fit_intercept=fit_intercept))):
+        ours.fit(X, y)
+        ref.fit(X, y)
+        np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-8)
+        if isinstance(ours, Ridge):
+            assert_coef_close(ours.coef_, ref.coef_, 1e-8)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_positive_least_squares_equals_sklearn(name):
+    X, y = regression_data(name)
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, len(y))
+    ours = LinearRegression(positive=True).fit(X, y, sample_weight=sw)
+    ref = skl.LinearRegression(positive=True).fit(X, y, sample_weight=sw)
+    assert (ours.coef_ >= 0).all()
+    assert_coef_close(ours.coef_, ref.coef_, 1e-8)
+    assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-8)
+
+
+@given(m=st.integers(1, 25), n=st.integers(1, 12), seed=st.integers(0, 10_000))
+def test_nnls_equals_scipy(m, n, seed):
+    from scipy.optimize import nnls as scipy_nnls
+
+    from whiteboard.ml.linear_model import nnls
+
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((m, n))
+    b = rng.standard_normal(m)
+    w, _ = nnls(A, b)
+    np.testing.assert_allclose(w, scipy_nnls(A, b)[0], atol=1e-9)
+    g = A.T @ (b - A @ w)  # KKT: g ≤ 0 everywhere, g = 0 on the support
+    assert np.all(g <= 1e-9) and np.all(np.abs(g[w > 0]) <= 1e-9)
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_positive_ridge_equals_sklearn(name):
+    X, y = regression_data(name)
+    ours = Ridge(alpha=0.5, positive=True).fit(X, y)
+    ref = skl.Ridge(alpha=0.5, positive=True, tol=1e-12, max_iter=100000).fit(X, y)
+    assert (ours.coef_ >= 0).all()
+
+    def objective(m):
+        r = y - m.predict(X)
+        return r @ r + 0.5 * m.coef_ @ m.coef_
+
+    # the NNLS solution is exact; SciPy's L-BFGS-B behind sklearn can only be as good
+    assert objective(ours) <= objective(ref) * (1 + 1e-12)
+    if name != "digits":  # on digits (condition ~1e17) L-BFGS-B stops ~3e-3 away in w
+        assert_coef_close(ours.coef_, ref.coef_, 1e-6)
+        assert ours.intercept_ == pytest.approx(ref.intercept_, abs=1e-6)
+
+
+@pytest.mark.parametrize("solver, lr, epochs", [("sgd", 0.002, 200), ("minibatch", 0.01, 400)])
+def test_ridge_stochastic_solvers_hover_near_the_closed_form(solver, lr, epochs):
+    """Constant-step SGD does not converge exactly with a penalty (its gradient noise stays
+    non-zero at the optimum); with a small step it settles within ~η of the minimiser."""
+    X, y = generated(n=300, d=5, noise=0.3, seed=6)
+    X = (X - X.mean(0)) / X.std(0)
+    closed = skl.Ridge(alpha=5.0).fit(X, y)
+    ours = Ridge(alpha=5.0, solver=solver, learning_rate=lr, max_iter=epochs, tol=0,
+                 random_state=0).fit(X, y)
+    assert_coef_close(ours.coef_, closed.coef_, 2e-2)
+    assert ours.n_iter_[0] == epochs
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer", "diabetes"])
+def test_normal_equation_solver(name):
+    X, y = regression_data(name)
+    sw = np.random.default_rng(5).uniform(0.5, 2.0, len(y))
+    ours = LinearRegression(solver="normal").fit(X, y, sample_weight=sw)
+    ref = skl.LinearRegression().fit(X, y, sample_weight=sw)
+    assert_coef_close(ours.coef_, ref.coef_, 1e-8)
+    X_rank_deficient = np.hstack([X, X[:, :1]])
+    with pytest.raises(ValueError, match="rank-deficient; use solver='lstsq'"):
+        LinearRegression(solver="normal").fit(X_rank_deficient, y)
+
+
+@pytest.mark.parametrize("cls", [PolynomialFeatures, StandardScaler])
+def test_transformers_bad_input(cls):
+    X = np.random.default_rng(0).normal(size=(10, 3))
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        cls().transform(X)
+    m = cls().fit(X)
+    with pytest.raises(ValueError, match="X has 2 features, but .* expecting 3"):
+        m.transform(X[:, :2])
+    bad = X.copy()
+    bad[1, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        cls().fit(bad)
+    with pytest.raises(ValueError, match="NaN"):
+        m.transform(bad)

@@ -11,9 +11,11 @@ from whiteboard.ml.linear_model import Perceptron
 
 @pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer", "digits"])
 @pytest.mark.parametrize("kw", [{}, {"penalty": "l2", "alpha": 1e-3},
+                                {"penalty": "l1", "alpha": 1e-3},
+                                {"penalty": "elasticnet", "alpha": 1e-3, "l1_ratio": 0.4},
                                 {"class_weight": "balanced", "eta0": 0.5},
                                 {"fit_intercept": False, "tol": None, "max_iter": 7}],
-                         ids=["plain", "l2", "balanced", "no-intercept"])
+                         ids=["plain", "l2", "l1", "elasticnet", "balanced", "no-intercept"])
 def test_equals_sklearn_without_shuffling(name, kw):
     X, y = load(name, scale=True)
     if name == "digits":
@@ -67,5 +69,5 @@ def test_bad_input():
     m = Perceptron().fit(X, y)
     with pytest.raises(ValueError, match="X has 2 features"):
         m.predict(X[:, :2])
-    with pytest.raises(ValueError, match="penalty must be None or 'l2'"):
-        Perceptron(penalty="l1").fit(X, y)
+    with pytest.raises(ValueError, match="penalty must be None, 'l2', 'l1' or 'elasticnet'"):
+        Perceptron(penalty="l3").fit(X, y)

@@ -25,6 +25,31 @@ def _class_means(X, y, K):
     return sums / counts[:, None]
 
 
+def _ledoit_wolf_covariance(X):
+    """Ledoit–Wolf shrunk covariance of X, computed on standardised features (as scikit-learn's
+    LDA with ``shrinkage='auto'``) and scaled back.
+
+    On standardised Z (n × p) with sample covariance S = ZᵀZ/n and μ = tr S / p, the estimator
+    is (1 − γ)S + γμI with the asymptotically optimal γ = min(β̂, δ̂)/δ̂, where
+    δ̂ = ‖S − μI‖²_F / p and β̂ = (1/(p n²)) Σᵢ ‖zᵢzᵢᵀ − S‖²_F (Ledoit & Wolf 2004).
+    """
+    n, p = X.shape
+    std = X.std(axis=0)
+    std[std == 0] = 1.0
+    Z = (X - X.mean(axis=0)) / std
+    Z2 = Z * Z
+    trace = Z2.sum(axis=0) / n
+    mu = trace.sum() / p
+    S = Z.T @ Z / n
+    delta_ = np.sum(S * S)
+    beta = (np.sum(Z2.T @ Z2) / n - delta_) / (p * n)
+    delta = (delta_ - 2.0 * mu * trace.sum() + p * mu * mu) / p
+    beta = min(beta, delta)
+    gamma = 0.0 if beta == 0 else beta / delta
+    shrunk = (1.0 - gamma) * S + gamma * mu * np.eye(p)
+    return std[:, None] * shrunk * std[None, :]
+
+
 class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimator):
     """Linear discriminant analysis (scikit-learn's solvers and conventions).
 
@@ -44,8 +69,8 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
         vectors are the discriminant directions (``scalings_``), ordered by their share of the
         between-class variance (``explained_variance_ratio_``).
       - 'lsqr': solves Σ coefᵀ = μᵀ by least squares, Σ = Σₖ πₖ Σₖ (biased class covariances),
-        optionally shrunk Σ ← (1 − γ)Σ + γ·(tr Σ/d)·I with ``shrinkage`` = γ ∈ [0, 1]. No
-        ``transform``.
+        optionally shrunk Σ ← (1 − γ)Σ + γ·(tr Σ/d)·I with ``shrinkage`` = γ ∈ [0, 1], or
+        γ chosen by the Ledoit–Wolf formula (``shrinkage='auto'``). No ``transform``.
       - 'eigen': the generalised symmetric eigenproblem S_b v = λ S_w v (via the Cholesky
         factor of S_w), S_w shrunk as for 'lsqr'.
 
@@ -65,8 +90,10 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
         self.covariance_estimator = covariance_estimator
 
     def _shrunk_cov(self, Xk):
-        C = np.cov(Xk, rowvar=False, bias=True).reshape(Xk.shape[1], Xk.shape[1])
         g = self.shrinkage
+        if isinstance(g, str):
+            return _ledoit_wolf_covariance(Xk)
+        C = np.cov(Xk, rowvar=False, bias=True).reshape(Xk.shape[1], Xk.shape[1])
         if g is None:
             return C
         mu = np.trace(C) / C.shape[0]
@@ -80,8 +107,9 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
         if self.shrinkage is not None:
             if self.solver == "svd":
                 raise ValueError("shrinkage is not supported by the 'svd' solver")
-            if not (isinstance(self.shrinkage, numbers.Real) and 0 <= self.shrinkage <= 1):
-                raise ValueError(f"shrinkage must be None or a float in [0, 1], got "
+            if not (self.shrinkage == "auto" or (
+                    isinstance(self.shrinkage, numbers.Real) and 0 <= self.shrinkage <= 1)):
+                raise ValueError(f"shrinkage must be None, 'auto' or a float in [0, 1], got "
                                  f"{self.shrinkage!r}")
         max_components = min(K - 1, n_features)
         if self.n_components is not None and not (

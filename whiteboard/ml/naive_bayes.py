@@ -78,27 +78,95 @@ class GaussianNB(_BaseNB):
         self.theta_ = theta
         self.var_ = var + self.epsilon_
         self.class_count_ = counts
-        if self.priors is None:
-            self.class_prior_ = counts / counts.sum()
-        else:
-            priors = np.asarray(self.priors, dtype=np.float64)
-            if priors.shape != (K,):
-                raise ValueError(f"Number of priors must match number of classes: got "
-                                 f"{priors.shape[0] if priors.ndim else 1}, expected {K}")
-            if not np.isclose(priors.sum(), 1.0):
-                raise ValueError(f"The sum of the priors should be 1, got {priors.sum()}")
-            if (priors < 0).any():
-                raise ValueError("Priors must be non-negative.")
-            self.class_prior_ = priors
         self.classes_ = classes
         self.n_features_in_ = d
+        self._set_priors()
+        return self
+
+    def _set_priors(self):
+        K = len(self.classes_)
+        if self.priors is None:
+            self.class_prior_ = self.class_count_ / self.class_count_.sum()
+            return
+        priors = np.asarray(self.priors, dtype=np.float64)
+        if priors.shape != (K,):
+            raise ValueError(f"Number of priors must match number of classes: got "
+                             f"{priors.shape[0] if priors.ndim else 1}, expected {K}")
+        if not np.isclose(priors.sum(), 1.0):
+            raise ValueError(f"The sum of the priors should be 1, got {priors.sum()}")
+        if (priors < 0).any():
+            raise ValueError("Priors must be non-negative.")
+        self.class_prior_ = priors
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Update the model with one more batch (``classes`` required on the first call).
+
+        Per class, the batch's weighted count m, mean μ_B and variance σ²_B are merged with the
+        running n, μ, σ² by Chan et al.'s pairwise formulas:
+            μ' = (nμ + mμ_B)/(n + m),
+            σ²' = [nσ² + mσ²_B + (nm/(n + m))(μ − μ_B)²] / (n + m),
+        so a sequence of batches gives the same means as one ``fit`` on their union, and the
+        same variances up to ε: ε = var_smoothing·max Var is taken from the latest batch and
+        swapped in for the previous one approximately, exactly as scikit-learn does.
+        """
+        from .base import check_X_y
+        from .linear_model._base import check_array, check_weights
+
+        first = not hasattr(self, "classes_")
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        X = check_array(X, estimator=self)
+        X, y = check_X_y(X, y, estimator=self)
+        sw = check_weights(sample_weight, X.shape[0])
+        if first:
+            self.classes_ = np.unique(np.asarray(classes))
+            K, d = len(self.classes_), X.shape[1]
+            self.theta_ = np.zeros((K, d))
+            self.var_ = np.zeros((K, d))
+            self.class_count_ = np.zeros(K)
+            self.n_features_in_ = d
+            self.epsilon_ = 0.0
+        elif X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but GaussianNB is expecting "
+                             f"{self.n_features_in_} features as input.")
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(f"classes={classes!r} is not the same as on the first call to "
+                             f"partial_fit: {self.classes_!r}")
+        unknown = np.setdiff1d(np.unique(y), self.classes_)
+        if unknown.size:
+            raise ValueError(f"The target label(s) {unknown!r} in y do not exist in the initial "
+                             f"classes {self.classes_!r}")
+        idx = np.searchsorted(self.classes_, y)
+        # scikit-learn's order: ε of *this* batch is computed first and then subtracted from
+        # variances that hold the previous batch's ε; the mismatch (of order var_smoothing)
+        # is kept so that the two libraries agree batch for batch
+        self.epsilon_ = self.var_smoothing * np.var(X, axis=0).max()
+        if not first:
+            self.var_ -= self.epsilon_
+        w = np.ones(len(y)) if sw is None else sw
+        for k in np.unique(idx):
+            rows = idx == k
+            m = w[rows].sum()
+            if m <= 0:
+                continue
+            mu_b = np.average(X[rows], axis=0, weights=w[rows])
+            var_b = np.average((X[rows] - mu_b) ** 2, axis=0, weights=w[rows])
+            n = self.class_count_[k]
+            total = n + m
+            delta = self.theta_[k] - mu_b
+            self.var_[k] = (n * self.var_[k] + m * var_b + (n * m / total) * delta ** 2) / total
+            self.theta_[k] = (n * self.theta_[k] + m * mu_b) / total
+            self.class_count_[k] = total
+        self.var_ += self.epsilon_
+        self._set_priors()
         return self
 
     def _joint_log_likelihood(self, X):
-        # Σⱼ (x − θ)²/σ² for all (sample, class) pairs without an (n, K, d) temporary
-        inv = 1.0 / self.var_
-        quad = (X * X) @ inv.T - 2.0 * X @ (self.theta_ * inv).T + \
-            np.sum(self.theta_ ** 2 * inv, axis=1)
+        # Σⱼ (x − θ)²/σ², one class at a time: no (n, K, d) temporary, and no expansion
+        # x² − 2xθ + θ², which cancels catastrophically when σ² is tiny (constant features)
+        quad = np.empty((X.shape[0], len(self.classes_)))
+        for k in range(len(self.classes_)):
+            quad[:, k] = np.sum((X - self.theta_[k]) ** 2 / self.var_[k], axis=1)
         norm = -0.5 * np.sum(np.log(2.0 * np.pi * self.var_), axis=1)
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
@@ -132,6 +200,39 @@ class MultinomialNB(_BaseNB):
     def fit(self, X, y, sample_weight=None):
         """Accumulate smoothed per-class feature counts; optional sample weights (n,)."""
         X, classes, y_enc, sw = check_classifier_fit_inputs(self, X, y, sample_weight)
+        self.classes_ = classes
+        self.n_features_in_ = X.shape[1]
+        self.feature_count_ = np.zeros((len(classes), X.shape[1]))
+        self.class_count_ = np.zeros(len(classes))
+        return self._accumulate(X, y_enc, sw)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Add one batch of counts (``classes`` required on the first call)."""
+        from .base import check_X_y
+        from .linear_model._base import check_array, check_weights
+
+        first = not hasattr(self, "classes_")
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        X = check_array(X, estimator=self)
+        X, y = check_X_y(X, y, estimator=self)
+        sw = check_weights(sample_weight, X.shape[0])
+        if first:
+            self.classes_ = np.unique(np.asarray(classes))
+            self.n_features_in_ = X.shape[1]
+            self.feature_count_ = np.zeros((len(self.classes_), X.shape[1]))
+            self.class_count_ = np.zeros(len(self.classes_))
+        elif X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but MultinomialNB is expecting "
+                             f"{self.n_features_in_} features as input.")
+        unknown = np.setdiff1d(np.unique(y), self.classes_)
+        if unknown.size:
+            raise ValueError(f"The target label(s) {unknown!r} in y do not exist in the initial "
+                             f"classes {self.classes_!r}")
+        return self._accumulate(X, np.searchsorted(self.classes_, y), sw)
+
+    def _accumulate(self, X, y_enc, sw):
+        """Add the batch's (weighted) counts, then recompute log-probabilities and priors."""
         if (X < 0).any():
             raise ValueError("Negative values in data passed to MultinomialNB (input X)")
         alpha = np.asarray(self.alpha, dtype=np.float64)
@@ -142,12 +243,12 @@ class MultinomialNB(_BaseNB):
                              f"{X.shape[1]}, got shape {alpha.shape}")
         if not self.force_alpha:
             alpha = np.maximum(alpha, 1e-10)
-        K = len(classes)
+        K = len(self.classes_)
         w = np.ones(len(y_enc)) if sw is None else sw
-        fc = np.zeros((K, X.shape[1]))
-        np.add.at(fc, y_enc, X * w[:, None])
-        counts = np.bincount(y_enc, weights=w, minlength=K)
-        smoothed = fc + alpha
+        np.add.at(self.feature_count_, y_enc, X * w[:, None])
+        self.class_count_ += np.bincount(y_enc, weights=w, minlength=K)
+        smoothed = self.feature_count_ + alpha
+        counts = self.class_count_
         with np.errstate(divide="ignore"):
             self.feature_log_prob_ = np.log(smoothed) - np.log(smoothed.sum(axis=1,
                                                                              keepdims=True))
@@ -161,10 +262,6 @@ class MultinomialNB(_BaseNB):
                 self.class_log_prior_ = np.log(counts) - np.log(counts.sum())
             else:
                 self.class_log_prior_ = np.full(K, -np.log(K))
-        self.feature_count_ = fc
-        self.class_count_ = counts
-        self.classes_ = classes
-        self.n_features_in_ = X.shape[1]
         return self
 
     def _joint_log_likelihood(self, X):

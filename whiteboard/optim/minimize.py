@@ -18,7 +18,10 @@ Line searches (φ(α) = f(x + αp), 0 < c₁ < c₂ < 1)
 Backtracking shrinks α by ρ until Armijo holds (gradient descent, Newton). The strong-Wolfe
 search brackets an acceptable step by expanding α, then "zooms" with safeguarded cubic
 interpolation (Nocedal & Wright, *Numerical Optimization*, Alg. 3.5/3.6). The curvature
-condition guarantees yᵀs > 0, which keeps the BFGS matrices positive definite.
+condition guarantees yᵀs > 0, which keeps the BFGS matrices positive definite. Near a
+minimiser, where f(x + αp) − f(x) is below float64 resolution (|Δf| ≤ 10⁻¹⁰|f|), sufficient
+decrease is tested on derivatives instead, φ'(α) ≤ (2c₁ − 1)φ'(0) (Hager & Zhang's
+"approximate Wolfe" conditions), so tight gradient tolerances stay reachable.
 
 Quasi-Newton (E91 of the errata: the second-order Taylor model gives *Newton's* step; quasi-Newton
 methods replace the Hessian by a secant approximation and need no second derivatives). With

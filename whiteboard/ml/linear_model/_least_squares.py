@@ -22,7 +22,7 @@ from ...optim import minimize
 from ..base import BaseEstimator, RegressorMixin, check_random_state
 from ._base import LinearPredictorMixin, preprocess_data, set_intercept, validate_fit_inputs
 
-__all__ = ["LinearRegression", "Ridge"]
+__all__ = ["LinearRegression", "Ridge", "nnls"]
 
 
 def _weighted(Xc, yc, sw):
@@ -70,27 +70,74 @@ def _gradient_descent_ls(X, Y, sw, solver, learning_rate, max_iter, batch_size, 
     return W, epoch
 
 
+def nnls(A, b, max_iter=None, tol=None):
+    """Non-negative least squares min ‖Aw − b‖² s.t. w ≥ 0 (Lawson & Hanson's active set).
+
+    KKT conditions: w ≥ 0, g = Aᵀ(b − Aw) ≤ 0 where w = 0, g = 0 where w > 0. Start with every
+    coordinate held at 0; repeatedly free the coordinate with the largest positive g, solve the
+    unconstrained least squares on the free set, and, while that solution has non-positive
+    entries, step from w towards it as far as feasibility allows and return the coordinates that
+    hit 0. Terminates in finitely many steps at the exact solution. Returns (w, iterations).
+    """
+    m, n = A.shape
+    max_iter = 3 * n if max_iter is None else max_iter
+    tol = 10 * max(m, n) * np.finfo(np.float64).eps * np.linalg.norm(A, 1) if tol is None \
+        else tol
+    w = np.zeros(n)
+    free = np.zeros(n, dtype=bool)
+    g = A.T @ b
+    it = 0
+    while (~free).any() and np.max(np.where(free, -np.inf, g)) > tol:
+        free[np.argmax(np.where(free, -np.inf, g))] = True
+        while True:
+            it += 1
+            if it > max_iter:
+                raise ValueError(f"nnls did not converge in {max_iter} iterations")
+            s = np.zeros(n)
+            s[free] = np.linalg.lstsq(A[:, free], b, rcond=None)[0]
+            if np.all(s[free] > 0):
+                break
+            blocked = free & (s <= 0)
+            alpha = np.min(w[blocked] / (w[blocked] - s[blocked]))
+            w = w + alpha * (s - w)
+            free &= w > tol
+            w[~free] = 0.0
+        w = s
+        g = A.T @ (b - A @ w)
+    return w, it
+
+
 class LinearRegression(RegressorMixin, LinearPredictorMixin, BaseEstimator):
     """Ordinary least squares: minimise ½Σ sᵢ(yᵢ − xᵢᵀw − b)².
 
     ``solver='lstsq'`` (default) solves it exactly through the SVD (minimum-norm solution when
-    X is rank-deficient, equal to scikit-learn's). ``'gd'``, ``'sgd'`` and ``'minibatch'``
+    X is rank-deficient, equal to scikit-learn's). ``'normal'`` solves the normal equation of
+    the notes, w = (XᵀX)⁻¹Xᵀy, by a Cholesky factorisation of XᵀX: fast, but it squares the
+    condition number (κ(XᵀX) = κ(X)²), so it loses twice the digits and fails on
+    rank-deficient X. ``'gd'``, ``'sgd'`` and ``'minibatch'``
     show the three gradient-descent flavours of the notes on the mean loss (1/2N)Σ(...)²:
     learning rate ``learning_rate``, at most ``max_iter`` epochs, mini-batches of
     ``batch_size``, stopping when an epoch changes no weight by more than ``tol`` (relative).
     They run on centred X (the intercept is b = ȳ − x̄ᵀw at the optimum either way), which is
-    better conditioned than appending a column of ones.
+    better conditioned than appending a column of ones. Batch GD converges for
+    η < 2/λ_max((1/N)XᵀX); SGD and mini-batch with a *constant* η only hover around the
+    minimiser (at a distance growing with η and the residual noise) unless the residuals vanish
+    — they converge when η is decreased slowly (Ση = ∞, Ση² < ∞; errata E98).
+
+    ``positive=True`` constrains w ≥ 0 (non-negative least squares, Lawson–Hanson active set;
+    see :func:`nnls`).
 
     Shapes: X (n, d); y (n,) or (n, k); ``coef_`` (d,) or (k, d); ``intercept_`` float or (k,).
     """
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None,
-                 solver="lstsq", learning_rate=0.01, max_iter=1000, batch_size=32,
-                 random_state=None):
+                 positive=False, solver="lstsq", learning_rate=0.01, max_iter=1000,
+                 batch_size=32, random_state=None):
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
         self.tol = tol
         self.n_jobs = n_jobs
+        self.positive = positive
         self.solver = solver
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -99,13 +146,35 @@ class LinearRegression(RegressorMixin, LinearPredictorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fit on X (n, d), y (n,) or (n, k); optional non-negative sample weights (n,)."""
-        if self.solver not in ("lstsq", "gd", "sgd", "minibatch"):
-            raise ValueError(
-                f"solver must be 'lstsq', 'gd', 'sgd' or 'minibatch', got {self.solver!r}")
+        if self.solver not in ("lstsq", "normal", "gd", "sgd", "minibatch"):
+            raise ValueError(f"solver must be 'lstsq', 'normal', 'gd', 'sgd' or 'minibatch', "
+                             f"got {self.solver!r}")
         X, y, sw = validate_fit_inputs(self, X, y, sample_weight)
         Xc, yc, X_offset, y_offset = preprocess_data(X, y, self.fit_intercept, sw)
         Y = yc.reshape(len(yc), -1)
-        if self.solver == "lstsq":
+        if self.positive:
+            if self.solver != "lstsq":
+                raise ValueError(f"positive=True needs solver='lstsq', got {self.solver!r}")
+            Xw, Yw = _weighted(Xc, Y, sw)
+            fits = [nnls(Xw, Yw[:, t]) for t in range(Y.shape[1])]
+            W = np.stack([f[0] for f in fits])
+            self.n_iter_ = None
+        elif self.solver == "normal":
+            Xw, Yw = _weighted(Xc, Y, sw)
+            G = Xw.T @ Xw
+            try:
+                L = np.linalg.cholesky(G)
+            except np.linalg.LinAlgError:
+                L = None
+            # rounding can let Cholesky of a singular XᵀX "succeed" with a pivot at noise level
+            if L is None or np.min(np.diag(L)) ** 2 <= (
+                    G.shape[0] * np.finfo(np.float64).eps * np.max(np.diag(G))):
+                raise ValueError(
+                    f"solver='normal' needs XᵀX positive definite, but X (shape {X.shape}) is "
+                    "rank-deficient; use solver='lstsq'")
+            W = np.linalg.solve(L.T, np.linalg.solve(L, Xw.T @ Yw)).T
+            self.n_iter_ = None
+        elif self.solver == "lstsq":
             Xw, Yw = _weighted(Xc, Y, sw)
             W, _, self.rank_, self.singular_ = np.linalg.lstsq(Xw, Yw, rcond=None)
             W = W.T
@@ -160,6 +229,8 @@ class Ridge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
     ``whiteboard.optim.minimize``; stops at ‖∇‖∞ ≤ tol), 'gd'/'sgd'/'minibatch' (gradient
     descent on the mean objective (1/2N)(‖ỹ − X̃w‖² + α‖w‖²), same minimiser, with
     ``learning_rate`` and ``max_iter`` epochs). ``alpha`` may be an array, one per target.
+    ``positive=True`` (solver 'auto'/'lbfgs') constrains w ≥ 0, solved exactly as non-negative
+    least squares on the augmented system [X̃; √α I] w ≈ [ỹ; 0].
 
     Shapes as :class:`LinearRegression`.
     """
@@ -183,9 +254,9 @@ class Ridge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
         solvers = ("auto", "cholesky", "svd", "lbfgs", "gd", "sgd", "minibatch")
         if self.solver not in solvers:
             raise ValueError(f"solver must be one of {solvers}, got {self.solver!r}")
-        if self.positive:
-            raise ValueError("positive=True is not supported by this Ridge; use Lasso/ElasticNet "
-                             "with positive=True for non-negative coefficients")
+        if self.positive and self.solver not in ("auto", "lbfgs"):
+            raise ValueError(f"positive=True is only supported by solver 'auto' or 'lbfgs' "
+                             f"(as scikit-learn), got solver={self.solver!r}")
         X, y, sw = validate_fit_inputs(self, X, y, sample_weight)
         Y = y.reshape(len(y), -1)
         alpha = np.asarray(self.alpha, dtype=np.float64).reshape(-1)
@@ -198,7 +269,15 @@ class Ridge(RegressorMixin, LinearPredictorMixin, BaseEstimator):
             raise ValueError(f"alpha must be finite and >= 0, got {self.alpha!r}")
         Xc, Yc, X_offset, y_offset = preprocess_data(X, Y, self.fit_intercept, sw)
         Xw, Yw = _weighted(Xc, Yc, sw)
-        if self.solver in ("auto", "cholesky", "svd"):
+        if self.positive:
+            # min ‖X̃w − ỹ‖² + α‖w‖², w ≥ 0  ==  NNLS on [X̃; √α I] w ≈ [ỹ; 0] (exact)
+            d = X.shape[1]
+            W = np.stack([
+                nnls(np.vstack([Xw, np.sqrt(a) * np.eye(d)]),
+                     np.concatenate([Yw[:, j], np.zeros(d)]))[0]
+                for j, a in enumerate(alpha)])
+            self.n_iter_ = None
+        elif self.solver in ("auto", "cholesky", "svd"):
             W = _ridge_closed_form(Xw, Yw, alpha, self.solver)
             self.n_iter_ = None
         elif self.solver == "lbfgs":

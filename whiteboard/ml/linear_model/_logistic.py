@@ -269,6 +269,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError(f"max_iter must be an integer >= 1, got {self.max_iter!r}")
         if not (isinstance(self.tol, numbers.Real) and self.tol >= 0):
             raise ValueError(f"tol must be a number >= 0, got {self.tol!r}")
+        if self.dual:
+            raise ValueError("dual=True (the dual formulation of liblinear) is not implemented; "
+                             "use dual=False")
         X, classes, y_enc, sw = check_classifier_fit_inputs(self, X, y, sample_weight)
         K = len(classes)
         s = np.ones(len(y_enc)) if sw is None else sw

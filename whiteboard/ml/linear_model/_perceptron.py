@@ -22,7 +22,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     (sᵢ = sample weight × class weight; a point on the boundary, score exactly 0, counts as a
     mistake). On linearly separable data with margin γ and radius R the number of mistakes is at
-    most (R/γ)² (Novikoff). ``penalty='l2'`` shrinks w by (1 − ηα) before every step.
+    most (R/γ)² (Novikoff). ``penalty='l2'`` shrinks w by (1 − ηα) before every step;
+    'l1' and 'elasticnet' (mixing ``l1_ratio``) apply the L1 part by the cumulative penalty of
+    Tsuruoka et al. (2009), as scikit-learn's SGD: after every step each weight is pulled
+    towards 0 by the total penalty u = Σ ρηα accrued so far minus what it already received,
+    clipped at 0 — which gives exact zeros.
 
     Epochs visit the samples in order (``shuffle=False``) or in a fresh random order. After each
     epoch the mean loss L = (1/N)Σ max(0, −yᵢpᵢ) (+ α‖w‖²/2 with 'l2', accumulated during the
@@ -60,9 +64,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.warm_start = warm_start
 
     def _check_params(self):
-        if self.penalty not in (None, "l2"):
-            raise ValueError(f"penalty must be None or 'l2' in this Perceptron, got "
+        if self.penalty not in (None, "l2", "l1", "elasticnet"):
+            raise ValueError(f"penalty must be None, 'l2', 'l1' or 'elasticnet', got "
                              f"{self.penalty!r}")
+        if self.penalty == "elasticnet" and not (
+                isinstance(self.l1_ratio, numbers.Real) and 0 <= self.l1_ratio <= 1):
+            raise ValueError(f"l1_ratio must be in [0, 1] for penalty='elasticnet', got "
+                             f"{self.l1_ratio!r}")
         if self.early_stopping:
             raise ValueError("early_stopping=True is not supported; use tol/n_iter_no_change")
         if not (isinstance(self.eta0, numbers.Real) and self.eta0 > 0):
@@ -96,7 +104,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == W.shape:
             W, b = self.coef_.copy(), self.intercept_.copy()
         eta, alpha = float(self.eta0), float(self.alpha)
-        l2 = self.penalty == "l2"
+        rho = {None: 0.0, "l2": 0.0, "l1": 1.0}.get(self.penalty, self.l1_ratio)
+        penalised = self.penalty is not None
+        shrink = self.penalty in ("l2", "elasticnet")
+        cumulative_l1 = self.penalty in ("l1", "elasticnet")
+        u = 0.0
+        Q = np.zeros_like(W)
+        # scikit-learn's stopping objective reads norms cached by its weight vector: recomputed
+        # after each mistake update, scaled by the L2 shrinkage, but not refreshed by the L1
+        # step; the same bookkeeping keeps the epoch counts equal
+        sq_norm = np.einsum("kd,kd->k", W, W)
+        l1_norm = np.abs(W).sum(axis=1)
         tol = -np.inf if self.tol is None else float(self.tol)
         rng = check_random_state(self.random_state)
         active = np.ones(n_out, dtype=bool)
@@ -111,16 +129,30 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 x, yi = X[i], Y[i]
                 z = yi * (W @ x + b)
                 objective += np.where(z <= 0, -z, 0.0)
-                if l2:
-                    objective += alpha * 0.5 * np.einsum("kd,kd->k", W, W)
-                    W[act] *= max(0.0, 1.0 - eta * alpha)
+                if penalised:
+                    objective += alpha * ((1.0 - rho) * 0.5 * sq_norm + rho * l1_norm)
+                if shrink:
+                    c = max(0.0, 1.0 - (1.0 - rho) * eta * alpha)
+                    W[act] *= c
+                    sq_norm[act] *= c * c
+                    l1_norm[act] *= c
                 wrong = (z <= 0) & act
                 if wrong.any():
                     update = eta * yi[wrong] * s[i] * np.where(yi[wrong] > 0, weight_pos[wrong],
                                                                weight_neg[wrong])
                     W[wrong] += update[:, None] * x
+                    sq_norm[wrong] = np.einsum("kd,kd->k", W[wrong], W[wrong])
+                    l1_norm[wrong] = np.abs(W[wrong]).sum(axis=1)
                     if self.fit_intercept:
                         b[wrong] += update
+                if cumulative_l1:
+                    u += rho * eta * alpha
+                    old_w = W[act]
+                    new_w = np.where(old_w > 0, np.maximum(0.0, old_w - (u + Q[act])),
+                                     np.where(old_w < 0, np.minimum(0.0, old_w + (u - Q[act])),
+                                              old_w))
+                    Q[act] += new_w - old_w
+                    W[act] = new_w
             if not (np.isfinite(W).all() and np.isfinite(b).all()):
                 raise ValueError(f"Perceptron diverged in epoch {epoch + 1} (non-finite weights)")
             objective /= n
