@@ -346,14 +346,19 @@ def _ranges(starts, lengths):
 class _SplitFinder:
     """Best split of many (node, feature) segments at once, over pre-sorted sample orders."""
 
-    def __init__(self, XT, S, criterion, min_samples_leaf, min_weight_leaf, splitter, rng):
+    def __init__(self, XT, S, criterion, min_samples_leaf, min_weight_leaf, splitter, rng,
+                 presorted=None):
         self.XT = XT                       # (n_features, n) float32, rows contiguous
         self.n_features, self.n = XT.shape
-        self.idx = np.argsort(XT, axis=1, kind="stable").astype(np.intp)
+        if presorted is None:
+            presorted = np.argsort(XT, axis=1, kind="stable")
+        self.idx = np.array(presorted, dtype=np.int32, order="C")
+        self.idx_flat = self.idx.reshape(-1)
+        self.XT_flat = XT.reshape(-1)
         self.S = S
         cols = criterion.search_columns
         self.search_cols = None if cols is None else list(cols)
-        self.Ssearch = S if cols is None else np.ascontiguousarray(S[:, list(cols)])
+        self.SsearchT = np.ascontiguousarray((S if cols is None else S[:, list(cols)]).T)
         self.criterion = criterion
         self.min_samples_leaf = min_samples_leaf
         self.min_weight_leaf = min_weight_leaf
@@ -372,7 +377,7 @@ class _SplitFinder:
         left statistics (search columns) and threshold of every segment."""
         n_seg = len(feats)
         lengths = end - start
-        kk = self.Ssearch.shape[1]
+        kk = self.SsearchT.shape[0]
         best_proxy = np.full(n_seg, -np.inf)
         best_q = np.zeros(n_seg, dtype=np.intp)
         best_left = np.zeros((n_seg, kk))
@@ -391,45 +396,48 @@ class _SplitFinder:
     def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr):
         n = self.n
         flat, seg, offs = _ranges(start, lengths)
-        flat += np.repeat(feats * n, lengths)
-        sid = self.idx.ravel()[flat]
-        v = self.XT.ravel()[np.repeat(feats * n, lengths) + sid].astype(np.float64)
-        C = np.cumsum(self.Ssearch[sid], axis=0)
-        base = np.zeros((len(lengths), C.shape[1]))
-        nz = offs > 0
-        base[nz] = C[offs[nz] - 1]
-        L = C - base[seg]
-        Tsearch = totals if self.search_cols is None else totals[:, self.search_cols]
-        R = Tsearch[seg] - L
-        local = np.arange(len(sid)) - offs[seg]
-        n_left = local + 1
+        base_f = np.repeat(feats * n, lengths)
+        sid = self.idx_flat[flat + base_f]
+        v = self.XT_flat[base_f + sid].astype(np.float64)
+        C = np.cumsum(self.SsearchT[:, sid], axis=1)          # (kk, M): left sums at every cut
+        M = len(sid)
         last = offs + lengths - 1
         if self.random_splitter:
-            valid = self._random_cuts(v, seg, offs, last, local)
+            valid = self._random_cuts(v, seg, offs, last)
         else:
-            valid = np.zeros(len(sid), dtype=bool)
-            valid[:-1] = v[1:] > v[:-1] + FEATURE_THRESHOLD
+            valid = np.empty(M, dtype=bool)
+            np.greater(v[1:], v[:-1] + FEATURE_THRESHOLD, out=valid[:-1])
             valid[last] = False
         msl = self.min_samples_leaf
         if msl > 1:
+            n_left = np.arange(1, M + 1) - offs[seg]
             valid &= (n_left >= msl) & (lengths[seg] - n_left >= msl)
+        pos = np.flatnonzero(valid)
+        pseg = seg[pos]
+        base = np.zeros((C.shape[0], len(offs)))
+        nz = offs > 0
+        base[:, nz] = C[:, offs[nz] - 1]
+        L = (C[:, pos] - base[:, pseg]).T
+        Tsearch = totals if self.search_cols is None else totals[:, self.search_cols]
+        R = Tsearch[pseg] - L
         if self.min_weight_leaf > 0:
             wc = self.criterion.weight_column
             wc = wc if self.search_cols is None else self.search_cols.index(wc)
-            valid &= (L[:, wc] >= self.min_weight_leaf) & (R[:, wc] >= self.min_weight_leaf)
-        pos = np.flatnonzero(valid)
-        proxy = np.full(len(sid), -np.inf)
-        if pos.size:
-            proxy[pos] = self.criterion.proxy(L[pos], R[pos])
+            ok = (L[:, wc] >= self.min_weight_leaf) & (R[:, wc] >= self.min_weight_leaf)
+            pos, pseg, L, R = pos[ok], pseg[ok], L[ok], R[ok]
+        proxy = np.full(M, -np.inf)
+        if len(pos):
+            proxy[pos] = self.criterion.proxy(L, R)
         proxy[~np.isfinite(proxy)] = -np.inf
         seg_max = np.maximum.reduceat(proxy, offs)
-        cand = np.where((proxy == seg_max[seg]) & valid, np.arange(len(sid)), len(sid))
+        is_best = proxy == seg_max[seg]
+        cand = np.where(is_best, np.arange(M), M)
         first = np.minimum.reduceat(cand, offs)
-        has = (first < len(sid)) & np.isfinite(seg_max)
+        has = (first < M) & np.isfinite(seg_max)
         g = first[has]
         out_proxy[has] = seg_max[has]
         out_q[has] = g - offs[has]
-        out_left[has] = L[g]
+        out_left[has] = C[:, g].T - base[:, has].T
         lo, hi = v[g], v[g + 1]
         thr = lo / 2.0 + hi / 2.0
         thr = np.where((thr == hi) | ~np.isfinite(thr), lo, thr)
@@ -437,7 +445,7 @@ class _SplitFinder:
             thr = self._drawn[has]
         out_thr[has] = thr
 
-    def _random_cuts(self, v, seg, offs, last, local):
+    def _random_cuts(self, v, seg, offs, last):
         """Extremely randomised split: one threshold per segment drawn uniformly between the
         segment's smallest and largest value; the only valid cut is the last sample <= it."""
         lo, hi = v[offs], v[last]
@@ -453,23 +461,39 @@ class _SplitFinder:
 
     def partition(self, start, end, feat, n_left):
         """Stable in-place partition of every feature's order inside each split node's range:
-        the node's first ``n_left`` samples along ``feat`` go left. Returns the left-mask."""
+        the node's first ``n_left`` samples along ``feat`` go left.
+
+        A node sends the same set of samples left in every row of ``idx``, so after boolean
+        compression every row holds the left blocks of all nodes, in node order, with identical
+        block sizes; one column permutation shared by all rows interleaves them back as
+        [left_0, right_0, left_1, right_1, ...]."""
         go_left = np.zeros(self.n, dtype=bool)
         lpos, _, _ = _ranges(feat * self.n + start, n_left)
-        go_left[self.idx.ravel()[lpos]] = True
-        P, seg, offs = _ranges(start, end - start)
-        sub = self.idx[:, P]
+        go_left[self.idx_flat[lpos]] = True
+        lengths = end - start
+        m = int(lengths.sum())
+        contiguous = m == int(end.max() - start.min()) and np.all(start[1:] == end[:-1])
+        if contiguous:
+            cols = slice(int(start[0]), int(end[-1]))
+            sub = self.idx[:, cols]
+        else:
+            P, _, _ = _ranges(start, lengths)
+            sub = self.idx[:, P]
         lm = go_left[sub]
-        cl = np.cumsum(lm, axis=1)
-        before = np.zeros((self.n_features, len(start)), dtype=cl.dtype)
-        nz = offs > 0
-        before[:, nz] = cl[:, offs[nz] - 1]
-        rank_left = cl - before[:, seg]
-        local = np.arange(len(P)) - offs[seg]
-        new_local = np.where(lm, rank_left - 1, n_left[seg] + local - rank_left)
-        new_pos = start[seg] + new_local
-        rows = np.arange(self.n_features)[:, None]
-        self.idx[rows, new_pos] = sub
+        f = self.n_features
+        lefts = sub[lm].reshape(f, -1)
+        rights = sub[~lm].reshape(f, -1)
+        n_right = lengths - n_left
+        offs = np.cumsum(lengths) - lengths
+        left_cols, _, _ = _ranges(offs, n_left)
+        right_cols, _, _ = _ranges(offs + n_left, n_right)
+        out = np.empty_like(sub)
+        out[:, left_cols] = lefts
+        out[:, right_cols] = rights
+        if contiguous:
+            self.idx[:, cols] = out
+        else:
+            self.idx[:, P] = out
         return go_left
 
 
@@ -537,17 +561,24 @@ class TreeBuilder:
         self.splitter = splitter
         self.rng = random_state if random_state is not None else np.random.default_rng()
 
-    def build(self, X, y, sample_weight, n_classes):
-        """``X`` (n, f) float32, ``y`` (n,) class indices or floats, ``sample_weight`` (n,)."""
+    def build(self, X, y, sample_weight, n_classes, presorted=None):
+        """``X`` (n, f) float32, ``y`` (n,) class indices or floats, ``sample_weight`` (n,).
+
+        ``presorted``: optional ``argsort(X.T, axis=1, kind="stable")`` of the full ``X``,
+        shared by the trees of an ensemble; the samples of weight 0 are filtered out of it,
+        which gives the stable sort of the rest without sorting again."""
         keep = sample_weight != 0
         if not keep.all():
             X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+            if presorted is not None:
+                new_index = (np.cumsum(keep) - 1).astype(np.int32)
+                presorted = new_index[presorted[keep[presorted]].reshape(X.shape[1], -1)]
         self.total_weight = float(sample_weight.sum())
         crit = self.criterion
         S = crit.sample_stats(y, sample_weight)
         XT = np.ascontiguousarray(X.T, dtype=np.float32)
         self.finder = _SplitFinder(XT, S, crit, self.min_samples_leaf, self.min_weight_leaf,
-                                   self.splitter, self.rng)
+                                   self.splitter, self.rng, presorted)
         self.S = S
         nodes = _Nodes()
         T0 = S.sum(axis=0, keepdims=True)
@@ -631,7 +662,7 @@ class TreeBuilder:
         # children totals summed from their samples (not "parent - left"), so that a pure
         # child has exactly zero weight in the other classes and exactly zero impurity
         pos, _, offs = _ranges(feature * self.finder.n + start, end - start)
-        sid = self.finder.idx.ravel()[pos]
+        sid = self.finder.idx_flat[pos]
         sums = np.add.reduceat(self.S[sid], np.column_stack([offs, offs + n_left]).ravel(),
                                axis=0)
         L, R = sums[0::2], sums[1::2]
