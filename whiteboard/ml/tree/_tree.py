@@ -438,23 +438,19 @@ class _SplitFinder:
         if msl > 1:
             n_left = np.arange(1, M + 1) - offs[seg]
             valid &= (n_left >= msl) & (lengths[seg] - n_left >= msl)
-        pos = np.flatnonzero(valid)
-        pseg = seg[pos]
         base = np.zeros((C.shape[0], len(offs)))
         nz = offs > 0
         base[:, nz] = C[:, offs[nz] - 1]
-        L = (C[:, pos] - base[:, pseg]).T
+        C -= base[:, seg]                                     # left sums, (kk, M)
         Tsearch = totals if self.search_cols is None else totals[:, self.search_cols]
-        R = Tsearch[pseg] - L
+        R = Tsearch.T[:, seg] - C                             # right sums, (kk, M)
         if self.min_weight_leaf > 0:
             wc = self.criterion.weight_column
             wc = wc if self.search_cols is None else self.search_cols.index(wc)
-            ok = (L[:, wc] >= self.min_weight_leaf) & (R[:, wc] >= self.min_weight_leaf)
-            pos, pseg, L, R = pos[ok], pseg[ok], L[ok], R[ok]
-        proxy = np.full(M, -np.inf)
-        if len(pos):
-            proxy[pos] = self.criterion.proxy(L, R)
-        proxy[~np.isfinite(proxy)] = -np.inf
+            valid &= (C[wc] >= self.min_weight_leaf) & (R[wc] >= self.min_weight_leaf)
+        with np.errstate(all="ignore"):
+            proxy = self.criterion.proxy(C.T, R.T)
+        proxy = np.where(valid & np.isfinite(proxy), proxy, -np.inf)
         seg_max = np.maximum.reduceat(proxy, offs)
         is_best = proxy == seg_max[seg]
         cand = np.where(is_best, np.arange(M), M)
@@ -463,7 +459,7 @@ class _SplitFinder:
         g = first[has]
         out_proxy[has] = seg_max[has]
         out_q[has] = g - offs[has]
-        out_left[has] = C[:, g].T - base[:, has].T
+        out_left[has] = C[:, g].T
         lo, hi = v[g], v[g + 1]
         thr = lo / 2.0 + hi / 2.0
         thr = np.where((thr == hi) | ~np.isfinite(thr), lo, thr)
