@@ -96,7 +96,7 @@ class BaseDecisionTree(BaseEstimator):
         raise ValueError(f"max_features must be 'sqrt', 'log2', an int, a float or None, "
                          f"got {mf!r}")
 
-    def _fit(self, X, y, sample_weight, criteria, n_classes):
+    def _fit(self, X, y, sample_weight, criteria, n_classes, presorted=None):
         n, f = X.shape
         if self.criterion not in criteria:
             raise ValueError(f"criterion must be one of {sorted(criteria)}, got "
@@ -133,8 +133,8 @@ class BaseDecisionTree(BaseEstimator):
             min_weight_leaf=mwfl * float(sample_weight.sum()), max_features=self.max_features_,
             max_leaf_nodes=mln, min_impurity_decrease=float(self.min_impurity_decrease),
             splitter=self.splitter, random_state=check_random_state(self.random_state))
-        tree = builder.build(X.astype(np.float32), y, sample_weight,
-                             [n_classes] if n_classes is not None else [1])
+        tree = builder.build(np.asarray(X, dtype=np.float32), y, sample_weight,
+                             [n_classes] if n_classes is not None else [1], presorted)
         if self.ccp_alpha > 0.0:
             tree = prune_tree(tree, self.ccp_alpha)
         self.tree_ = tree

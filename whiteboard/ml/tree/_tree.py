@@ -346,19 +346,49 @@ def _ranges(starts, lengths):
 class _SplitFinder:
     """Best split of many (node, feature) segments at once, over pre-sorted sample orders."""
 
-    def __init__(self, XT, S, criterion, min_samples_leaf, min_weight_leaf, splitter, rng):
+    def __init__(self, XT, S, criterion, min_samples_leaf, min_weight_leaf, splitter, rng,
+                 presorted=None, sort_per_node=False):
         self.XT = XT                       # (n_features, n) float32, rows contiguous
         self.n_features, self.n = XT.shape
-        self.idx = np.argsort(XT, axis=1, kind="stable").astype(np.intp)
+        if presorted is None:
+            presorted = np.argsort(XT, axis=1, kind="stable")
+        self.sort_per_node = sort_per_node
+        if sort_per_node:
+            # Few candidate features per node (random forests): instead of keeping all
+            # n_features orders partitioned, keep one array of node samples and sort only the
+            # drawn (node, feature) segments, by the precomputed rank of each sample.
+            self.order_flat = np.ascontiguousarray(presorted, dtype=np.int32).reshape(-1)
+            rank = np.empty((self.n_features, self.n), dtype=np.int64)
+            rank[np.arange(self.n_features)[:, None], presorted] = np.arange(self.n)
+            self.rank_flat = rank.reshape(-1)
+            self.samples = np.arange(self.n, dtype=np.int32)
+            self.idx = None
+        else:
+            self.idx = np.array(presorted, dtype=np.int32, order="C")
+            self.idx_flat = self.idx.reshape(-1)
+        self.XT_flat = XT.reshape(-1)
         self.S = S
         cols = criterion.search_columns
         self.search_cols = None if cols is None else list(cols)
-        self.Ssearch = S if cols is None else np.ascontiguousarray(S[:, list(cols)])
+        self.SsearchT = np.ascontiguousarray((S if cols is None else S[:, list(cols)]).T)
         self.criterion = criterion
         self.min_samples_leaf = min_samples_leaf
         self.min_weight_leaf = min_weight_leaf
         self.random_splitter = splitter == "random"
         self.rng = rng
+
+    def segment_samples(self, start, lengths, feats):
+        """Sample ids of (node range, feature) segments, each sorted by that feature (ties in
+        the stable order of the full sort), concatenated; with the segment id of every entry
+        and the segment offsets."""
+        pos, seg, offs = _ranges(start, lengths)
+        base = np.repeat(np.asarray(feats, dtype=np.int64) * self.n, lengths)
+        if not self.sort_per_node:
+            return self.idx_flat[base + pos], seg, offs, base
+        key = self.rank_flat[base + self.samples[pos]] + seg.astype(np.int64) * self.n
+        key.sort()
+        key -= seg.astype(np.int64) * self.n
+        return self.order_flat[base + key], seg, offs, base
 
     def _segment_bounds(self, feat, start, end):
         """Smallest and largest value of each segment (its first and last sorted sample)."""
@@ -372,11 +402,12 @@ class _SplitFinder:
         left statistics (search columns) and threshold of every segment."""
         n_seg = len(feats)
         lengths = end - start
-        kk = self.Ssearch.shape[1]
+        kk = self.SsearchT.shape[0]
         best_proxy = np.full(n_seg, -np.inf)
         best_q = np.zeros(n_seg, dtype=np.intp)
         best_left = np.zeros((n_seg, kk))
         thresholds = np.zeros(n_seg)
+        self.last_constant = np.zeros(n_seg, dtype=bool)
         budget = max(_CHUNK // (kk + 4), 1)
         cum = np.cumsum(lengths)
         i0 = 0
@@ -384,52 +415,51 @@ class _SplitFinder:
             i1 = max(int(np.searchsorted(cum, cum[i0] - lengths[i0] + budget, "right")), i0 + 1)
             sl = slice(i0, i1)
             self._score_chunk(start[sl], lengths[sl], totals[sl], feats[sl], best_proxy[sl],
-                              best_q[sl], best_left[sl], thresholds[sl])
+                              best_q[sl], best_left[sl], thresholds[sl],
+                              self.last_constant[sl])
             i0 = i1
         return best_proxy, best_q, best_left, thresholds
 
-    def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr):
-        n = self.n
-        flat, seg, offs = _ranges(start, lengths)
-        flat += np.repeat(feats * n, lengths)
-        sid = self.idx.ravel()[flat]
-        v = self.XT.ravel()[np.repeat(feats * n, lengths) + sid].astype(np.float64)
-        C = np.cumsum(self.Ssearch[sid], axis=0)
-        base = np.zeros((len(lengths), C.shape[1]))
-        nz = offs > 0
-        base[nz] = C[offs[nz] - 1]
-        L = C - base[seg]
-        Tsearch = totals if self.search_cols is None else totals[:, self.search_cols]
-        R = Tsearch[seg] - L
-        local = np.arange(len(sid)) - offs[seg]
-        n_left = local + 1
+    def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr,
+                     out_const):
+        sid, seg, offs, base_f = self.segment_samples(start, lengths, feats)
+        v = self.XT_flat[base_f + sid].astype(np.float64)
+        C = np.cumsum(self.SsearchT[:, sid], axis=1)          # (kk, M): left sums at every cut
+        M = len(sid)
         last = offs + lengths - 1
+        out_const[:] = v[last] <= v[offs] + FEATURE_THRESHOLD
         if self.random_splitter:
-            valid = self._random_cuts(v, seg, offs, last, local)
+            valid = self._random_cuts(v, seg, offs, last)
         else:
-            valid = np.zeros(len(sid), dtype=bool)
-            valid[:-1] = v[1:] > v[:-1] + FEATURE_THRESHOLD
+            valid = np.empty(M, dtype=bool)
+            np.greater(v[1:], v[:-1] + FEATURE_THRESHOLD, out=valid[:-1])
             valid[last] = False
         msl = self.min_samples_leaf
         if msl > 1:
+            n_left = np.arange(1, M + 1) - offs[seg]
             valid &= (n_left >= msl) & (lengths[seg] - n_left >= msl)
+        base = np.zeros((C.shape[0], len(offs)))
+        nz = offs > 0
+        base[:, nz] = C[:, offs[nz] - 1]
+        C -= base[:, seg]                                     # left sums, (kk, M)
+        Tsearch = totals if self.search_cols is None else totals[:, self.search_cols]
+        R = Tsearch.T[:, seg] - C                             # right sums, (kk, M)
         if self.min_weight_leaf > 0:
             wc = self.criterion.weight_column
             wc = wc if self.search_cols is None else self.search_cols.index(wc)
-            valid &= (L[:, wc] >= self.min_weight_leaf) & (R[:, wc] >= self.min_weight_leaf)
-        pos = np.flatnonzero(valid)
-        proxy = np.full(len(sid), -np.inf)
-        if pos.size:
-            proxy[pos] = self.criterion.proxy(L[pos], R[pos])
-        proxy[~np.isfinite(proxy)] = -np.inf
+            valid &= (C[wc] >= self.min_weight_leaf) & (R[wc] >= self.min_weight_leaf)
+        with np.errstate(all="ignore"):
+            proxy = self.criterion.proxy(C.T, R.T)
+        proxy = np.where(valid & np.isfinite(proxy), proxy, -np.inf)
         seg_max = np.maximum.reduceat(proxy, offs)
-        cand = np.where((proxy == seg_max[seg]) & valid, np.arange(len(sid)), len(sid))
+        is_best = proxy == seg_max[seg]
+        cand = np.where(is_best, np.arange(M), M)
         first = np.minimum.reduceat(cand, offs)
-        has = (first < len(sid)) & np.isfinite(seg_max)
+        has = (first < M) & np.isfinite(seg_max)
         g = first[has]
         out_proxy[has] = seg_max[has]
         out_q[has] = g - offs[has]
-        out_left[has] = L[g]
+        out_left[has] = C[:, g].T
         lo, hi = v[g], v[g + 1]
         thr = lo / 2.0 + hi / 2.0
         thr = np.where((thr == hi) | ~np.isfinite(thr), lo, thr)
@@ -437,7 +467,7 @@ class _SplitFinder:
             thr = self._drawn[has]
         out_thr[has] = thr
 
-    def _random_cuts(self, v, seg, offs, last, local):
+    def _random_cuts(self, v, seg, offs, last):
         """Extremely randomised split: one threshold per segment drawn uniformly between the
         segment's smallest and largest value; the only valid cut is the last sample <= it."""
         lo, hi = v[offs], v[last]
@@ -453,23 +483,53 @@ class _SplitFinder:
 
     def partition(self, start, end, feat, n_left):
         """Stable in-place partition of every feature's order inside each split node's range:
-        the node's first ``n_left`` samples along ``feat`` go left. Returns the left-mask."""
+        the node's first ``n_left`` samples along ``feat`` go left.
+
+        A node sends the same set of samples left in every row of ``idx``, so after boolean
+        compression every row holds the left blocks of all nodes, in node order, with identical
+        block sizes; one column permutation shared by all rows interleaves them back as
+        [left_0, right_0, left_1, right_1, ...]."""
         go_left = np.zeros(self.n, dtype=bool)
+        lengths = end - start
+        if self.sort_per_node:
+            sid, seg, offs, _ = self.segment_samples(start, lengths, feat)
+            go_left[sid[np.arange(len(sid)) - offs[seg] < n_left[seg]]] = True
+            P, _, _ = _ranges(start, lengths)
+            sub = self.samples[P]
+            lm = go_left[sub]
+            offs = np.cumsum(lengths) - lengths
+            left_cols, _, _ = _ranges(offs, n_left)
+            right_cols, _, _ = _ranges(offs + n_left, lengths - n_left)
+            out = np.empty_like(sub)
+            out[left_cols] = sub[lm]
+            out[right_cols] = sub[~lm]
+            self.samples[P] = out
+            return go_left
         lpos, _, _ = _ranges(feat * self.n + start, n_left)
-        go_left[self.idx.ravel()[lpos]] = True
-        P, seg, offs = _ranges(start, end - start)
-        sub = self.idx[:, P]
+        go_left[self.idx_flat[lpos]] = True
+        m = int(lengths.sum())
+        contiguous = m == int(end.max() - start.min()) and np.all(start[1:] == end[:-1])
+        if contiguous:
+            cols = slice(int(start[0]), int(end[-1]))
+            sub = self.idx[:, cols]
+        else:
+            P, _, _ = _ranges(start, lengths)
+            sub = self.idx[:, P]
         lm = go_left[sub]
-        cl = np.cumsum(lm, axis=1)
-        before = np.zeros((self.n_features, len(start)), dtype=cl.dtype)
-        nz = offs > 0
-        before[:, nz] = cl[:, offs[nz] - 1]
-        rank_left = cl - before[:, seg]
-        local = np.arange(len(P)) - offs[seg]
-        new_local = np.where(lm, rank_left - 1, n_left[seg] + local - rank_left)
-        new_pos = start[seg] + new_local
-        rows = np.arange(self.n_features)[:, None]
-        self.idx[rows, new_pos] = sub
+        f = self.n_features
+        lefts = sub[lm].reshape(f, -1)
+        rights = sub[~lm].reshape(f, -1)
+        n_right = lengths - n_left
+        offs = np.cumsum(lengths) - lengths
+        left_cols, _, _ = _ranges(offs, n_left)
+        right_cols, _, _ = _ranges(offs + n_left, n_right)
+        out = np.empty_like(sub)
+        out[:, left_cols] = lefts
+        out[:, right_cols] = rights
+        if contiguous:
+            self.idx[:, cols] = out
+        else:
+            self.idx[:, P] = out
         return go_left
 
 
@@ -537,17 +597,25 @@ class TreeBuilder:
         self.splitter = splitter
         self.rng = random_state if random_state is not None else np.random.default_rng()
 
-    def build(self, X, y, sample_weight, n_classes):
-        """``X`` (n, f) float32, ``y`` (n,) class indices or floats, ``sample_weight`` (n,)."""
+    def build(self, X, y, sample_weight, n_classes, presorted=None):
+        """``X`` (n, f) float32, ``y`` (n,) class indices or floats, ``sample_weight`` (n,).
+
+        ``presorted``: optional ``argsort(X.T, axis=1, kind="stable")`` of the full ``X``,
+        shared by the trees of an ensemble; the samples of weight 0 are filtered out of it,
+        which gives the stable sort of the rest without sorting again."""
         keep = sample_weight != 0
         if not keep.all():
             X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+            if presorted is not None:
+                new_index = (np.cumsum(keep) - 1).astype(np.int32)
+                presorted = new_index[presorted[keep[presorted]].reshape(X.shape[1], -1)]
         self.total_weight = float(sample_weight.sum())
         crit = self.criterion
         S = crit.sample_stats(y, sample_weight)
         XT = np.ascontiguousarray(X.T, dtype=np.float32)
+        sort_per_node = self.max_features * 2 <= X.shape[1]
         self.finder = _SplitFinder(XT, S, crit, self.min_samples_leaf, self.min_weight_leaf,
-                                   self.splitter, self.rng)
+                                   self.splitter, self.rng, presorted, sort_per_node)
         self.S = S
         nodes = _Nodes()
         T0 = S.sum(axis=0, keepdims=True)
@@ -575,6 +643,10 @@ class TreeBuilder:
         node = np.repeat(np.arange(m), f)
         if k >= f and self.splitter == "best":
             return node, perm.ravel()
+        if self.finder.sort_per_node:
+            # constant features are found after sorting (see _split_nodes)
+            self._perm = perm
+            return np.repeat(np.arange(m), k), perm[:, :k].ravel()
         lo, hi = self.finder._segment_bounds(perm.ravel(), np.repeat(start, f),
                                              np.repeat(end, f))
         const = (hi <= lo + FEATURE_THRESHOLD).reshape(m, f)
@@ -602,6 +674,9 @@ class TreeBuilder:
             return feature, thr, n_left
         proxy, q, left, seg_thr = self.finder.best_splits(start[node_of], end[node_of],
                                                           totals[node_of], feat)
+        if self.finder.sort_per_node and self.max_features < self.finder.n_features:
+            node_of, feat, proxy, q, left, seg_thr = self._draw_until_non_constant(
+                start, end, totals, node_of, feat, proxy, q, left, seg_thr)
         counts = np.bincount(node_of, minlength=m)
         width = int(counts.max())
         slot = np.arange(len(node_of)) - (np.cumsum(counts) - counts)[node_of]
@@ -619,6 +694,30 @@ class TreeBuilder:
         n_left[has] = q[s] + 1
         return feature, thr, n_left
 
+    def _draw_until_non_constant(self, start, end, totals, node_of, feat, proxy, q, left,
+                                 seg_thr):
+        """scikit-learn's rule: if every drawn feature is constant in a node, keep drawing
+        (in the node's random order) until a non-constant one is found. Segments are then
+        regrouped by node, keeping the draw order (which breaks ties)."""
+        m, f = self._perm.shape
+        const = self.finder.last_constant
+        all_const = np.ones(m, dtype=bool)
+        np.logical_and.at(all_const, node_of, const)
+        parts = [(node_of, feat, proxy, q, left, seg_thr)]
+        pointer = self.max_features
+        pending = np.flatnonzero(all_const)
+        while pending.size and pointer < f:
+            nf = self._perm[pending, pointer]
+            out = self.finder.best_splits(start[pending], end[pending], totals[pending], nf)
+            parts.append((pending, nf) + tuple(out))
+            pending = pending[self.finder.last_constant]
+            pointer += 1
+        if len(parts) == 1:
+            return node_of, feat, proxy, q, left, seg_thr
+        cat = [np.concatenate([p[i] for p in parts]) for i in range(6)]
+        order = np.argsort(cat[0], kind="stable")
+        return tuple(c[order] for c in cat)
+
     def _apply_splits(self, nodes, ids, feature, thr, n_left):
         """Partition the chosen nodes, compute children totals, impurities and the improvement;
         returns the ids of nodes actually split and their (left, right) child records."""
@@ -630,8 +729,7 @@ class TreeBuilder:
         end = np.array([self._ranges[i][1] for i in ids], dtype=np.intp)
         # children totals summed from their samples (not "parent - left"), so that a pure
         # child has exactly zero weight in the other classes and exactly zero impurity
-        pos, _, offs = _ranges(feature * self.finder.n + start, end - start)
-        sid = self.finder.idx.ravel()[pos]
+        sid, _, offs, _ = self.finder.segment_samples(start, end - start, feature)
         sums = np.add.reduceat(self.S[sid], np.column_stack([offs, offs + n_left]).ravel(),
                                axis=0)
         L, R = sums[0::2], sums[1::2]
@@ -707,8 +805,10 @@ class TreeBuilder:
                 evaluate(list(pair))
 
     def _improvement(self, nodes, i, feature, n_left):
-        s, _e = self._ranges[i]
-        sid = self.finder.idx[feature, s:s + n_left]
+        s, e = self._ranges[i]
+        sid, _, _, _ = self.finder.segment_samples(np.array([s]), np.array([e - s]),
+                                                   np.array([feature]))
+        sid = sid[:n_left]
         L = self.S[sid].sum(axis=0, keepdims=True)
         T = nodes.totals[i][None, :]
         R = T - L
