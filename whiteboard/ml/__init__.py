@@ -4,9 +4,13 @@ Every estimator works with ``sklearn.base.clone``, ``Pipeline``, ``GridSearchCV`
 ``cross_val_score`` (scikit-learn itself is only a test dependency).
 """
 
-from . import cluster, decomposition, linear_model, manifold, svm, tree
+from . import cluster, decomposition, ensemble, linear_model, manifold, svm, tree
 from .cluster import KMeans, MiniBatchKMeans
 from .decomposition import PCA
+from .ensemble import (
+    AdaBoostClassifier, AdaBoostRegressor, BaggingClassifier, BaggingRegressor,
+    RandomForestClassifier, RandomForestRegressor,
+)
 from .discriminant_analysis import LinearDiscriminantAnalysis
 from .linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Perceptron, Ridge
 from .manifold import TSNE
