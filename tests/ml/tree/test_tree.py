@@ -48,9 +48,14 @@ def test_root_split_equals_sklearn(name, criterion):
         assert_trees_equal(ours, theirs)
 
 
-@pytest.mark.parametrize("name", CLF_DATA)
+_SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize("name,max_depth", [
+    (name, depth) if depth == 3 or name in ("iris", "wine", "breast_cancer")
+    else pytest.param(name, depth, marks=_SLOW)
+    for name in CLF_DATA for depth in (3, None)])
 @pytest.mark.parametrize("criterion", ["gini", "entropy"])
-@pytest.mark.parametrize("max_depth", [3, None])
 def test_test_accuracy_within_one_point(name, criterion, max_depth):
     """Mean test accuracy over random 70/30 splits (20 for the small data sets, 10 otherwise):
     within 1 point of scikit-learn's. Averaging is needed because both libraries break exact

@@ -64,15 +64,17 @@ def parallel_map(func, items, n_jobs):
 
 
 def run_in_chunks(func, items, n_jobs, **shared):
-    """``func(chunk, **shared)`` over ``n_jobs`` contiguous chunks of ``items`` in joblib worker
-    processes (loky; large arrays in ``shared`` are memory-mapped, not copied), results
-    concatenated in order. ``n_jobs`` None or 1: one call in this process; -1: all cores."""
+    """``func(chunk, **shared)`` over ``n_jobs`` contiguous chunks of ``items`` on joblib
+    threads, results concatenated in order. ``n_jobs`` None or 1: one call in this thread; -1:
+    all cores. Threads, not processes: the heavy steps of a tree fit are NumPy calls that
+    release the GIL, the data are shared without copies, and worker processes cost 1-2 s of
+    start-up, which measured slower on the 2-core benchmark machine."""
     if n_jobs is None or n_jobs == 1 or len(items) <= 1:
         return func(items, **shared)
     n_jobs = min(joblib.cpu_count() if n_jobs < 0 else n_jobs, len(items))
     bounds = np.linspace(0, len(items), n_jobs + 1).astype(int)
-    parts = Parallel(n_jobs=n_jobs)(delayed(func)(items[a:b], **shared)
-                                    for a, b in itertools.pairwise(bounds))
+    parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(func)(items[a:b], **shared) for a, b in itertools.pairwise(bounds))
     return [out for part in parts for out in part]
 
 

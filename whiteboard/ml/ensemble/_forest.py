@@ -49,7 +49,7 @@ _TREE_PARAMS = ("criterion", "max_depth", "min_samples_split", "min_samples_leaf
 def _build_trees(seeds, tree_class, tree_params, X32, y, w, presorted, n_boot, n_classes,
                  criteria, balanced_sub):
     """Fit one tree per seed on its bootstrap sample (weights = draw counts; ``n_boot=0``: no
-    bootstrap). Module-level so that joblib can ship it to worker processes."""
+    bootstrap)."""
     n = len(y)
     trees = []
     for seed in seeds:

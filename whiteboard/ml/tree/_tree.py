@@ -30,11 +30,16 @@ Criterion -- a class with
     ``search_columns``: the columns of ``S`` that ``proxy`` reads (so the splitter accumulates
     only those), and ``select(...)``: how a node picks among its features' best splits (first
     maximum of ``proxy`` by default; C4.5's gain-ratio rule overrides it).
-A second-order criterion (XGBoost) is a few lines: ``S = [w, g, h]``, ``proxy(L, R) =
-G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda)`` (the parent term and gamma are constants per node),
-``node_value(T) = -G/(H+lambda)``, and the reported gain
-``1/2 [G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)] - gamma`` as ``improvement``;
-``min_child_weight`` is a lower bound on the ``H`` column (``weight_column``).
+A second-order criterion (XGBoost) is a few lines: ``S = [w, g, h]`` (``g, h`` already
+multiplied by the sample weight), ``proxy(L, R) = G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda)``
+(the parent term is constant per node), ``node_value(T) = -G/(H+lambda)`` and
+``node_impurity(T) = -G^2 / ((H+lambda) w)``: then the builder's improvement
+``(w_t i(t) - w_L i(L) - w_R i(R)) / W`` is ``2 gain / W`` with
+``gain = 1/2 [G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)]``, so gamma is
+``min_impurity_decrease = 2 gamma / W``; ``min_child_weight`` is a lower bound on the ``H``
+column (set ``weight_column = 2``; ``min_weight_leaf`` then applies to it). That impurity is
+negative, so such a criterion sets ``stop_when_pure = False``. ``tests/ml/tree/test_tree_core.py``
+holds this criterion, checked against the squared-error tree and the gain formula.
 
 Split search -- vectorised over thresholds and over (node, feature) pairs. Samples are
 pre-sorted once per feature (``idx``, shape ``(n_features, n_samples)``); a node owns the same
@@ -46,13 +51,23 @@ of (node, feature) *segments* the splitter gathers the statistics in sorted orde
 ``maximum.reduceat``. No Python loop runs over samples or thresholds; the builders loop over
 tree levels (depth-first) or expanded nodes (best-first) only. After a level is chosen, every
 row of ``idx`` is stably partitioned (left block, then right block) inside each node's range
-with one ``cumsum`` of the go-left mask, so the children stay sorted without re-sorting.
+(boolean compression plus one column permutation shared by all rows), so the children stay
+sorted without re-sorting. When a node draws at most half of the features (random forests),
+``_SplitFinder`` switches to ``sort_per_node``: one array of node samples, and each drawn
+(node, feature) segment is sorted on the fly by the sample's precomputed rank in that feature
+(one ``np.sort`` of packed ``segment * n + rank`` keys per level); the scoring code is shared.
 
-Histogram (binned) split finding plugs in at ``_SplitFinder.best_splits``: bin ``X`` into
-``uint8`` codes once, and for each (node, feature) segment replace "statistics in sorted order"
-by "statistics summed per bin" (``np.bincount(segment_id * n_bins + code, weights=S[:, c])``);
-the cumulative sum over bins, the masks, ``criterion.proxy`` and the per-segment reduction are
-the same code (``_score_segments``), candidates being bin edges instead of midpoints.
+Histogram (binned) split finding plugs in at ``_SplitFinder.best_splits`` /
+``_SplitFinder._score_chunk``: bin ``X`` into ``uint8`` codes once, and for each (node, feature)
+segment replace "statistics in sorted order" by "statistics summed per bin"
+(``np.bincount(segment_id * n_bins + code, weights=S[:, c])``, shape (segments, n_bins)); the
+cumulative sum over bins, the masks (``min_samples_leaf`` on counts, ``weight_column`` on
+``H``), ``criterion.proxy`` and the per-segment first-maximum reduction are the same steps,
+candidates being bin edges instead of midpoints, and ``TreeBuilder`` (levels, best-first,
+node arrays, ``Tree``) is reused unchanged: the builder talks to its finder only through
+``best_splits``, ``segment_samples`` (a segment's samples in split order), ``partition`` and
+``n`` / ``n_features``. Ensembles pass ``presorted`` (one argsort of ``X`` shared by all trees)
+to ``TreeBuilder.build``.
 
 Conventions copied from scikit-learn so that trees are equal node for node: ``X`` is cast to
 float32 (thresholds are float64 midpoints of float32 values,
@@ -206,6 +221,9 @@ class Criterion:
     is_classification = False
     search_columns = None
     weight_column = 0
+    # impurity >= 0 with 0 meaning "nothing to gain": such a node is a leaf. A criterion whose
+    # impurity can be negative (the second-order one) sets this to False.
+    stop_when_pure = True
 
     def sample_stats(self, y, w):
         raise NotImplementedError
@@ -632,7 +650,7 @@ class TreeBuilder:
     def _leaf_by_size(self, n, w, depth, impurity):
         return ((depth >= self.max_depth) | (n < self.min_samples_split)
                 | (n < 2 * self.min_samples_leaf) | (w < 2 * self.min_weight_leaf)
-                | (impurity <= EPSILON))
+                | ((impurity <= EPSILON) & self.criterion.stop_when_pure))
 
     def _candidate_features(self, start, end):
         """(node, feature) segments to search for nodes with ranges ``start``, ``end``."""
@@ -760,7 +778,7 @@ class TreeBuilder:
 
     def _splittable(self, nodes, ids):
         n = np.array([nodes.n_samples[i] for i in ids])
-        w = np.array([nodes.totals[i][0] for i in ids])
+        w = np.array([nodes.totals[i][self.criterion.weight_column] for i in ids])
         depth = np.array([nodes.depth[i] for i in ids])
         imp = np.array([nodes.impurity[i] for i in ids])
         return [i for i, leaf in zip(ids, self._leaf_by_size(n, w, depth, imp)) if not leaf]
