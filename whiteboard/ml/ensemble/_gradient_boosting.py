@@ -91,6 +91,12 @@ def _grouped_weighted_percentile(values, weights, groups, n_groups, q):
     return out
 
 
+def _avg(x, w):
+    """``np.average(x, weights=w)``, NaN when the weights sum to 0 (an empty out-of-bag set)."""
+    s = w.sum()
+    return float(np.multiply(x, w).sum() / s) if s > 0 else float("nan")
+
+
 def _softmax(F):
     Z = F - F.max(axis=1, keepdims=True)
     np.exp(Z, out=Z)
@@ -111,7 +117,7 @@ class _SquaredError:
     factor = 2.0
 
     def __call__(self, y, F, w):
-        return self.factor * np.average(0.5 * (y - F[:, 0]) ** 2, weights=w)
+        return self.factor * _avg(0.5 * (y - F[:, 0]) ** 2, w)
 
     def neg_gradient(self, y, F, w):
         return (y - F[:, 0])[:, None]
@@ -127,7 +133,7 @@ class _AbsoluteError(_SquaredError):
     factor = 1.0
 
     def __call__(self, y, F, w):
-        return np.average(np.abs(y - F[:, 0]), weights=w)
+        return _avg(np.abs(y - F[:, 0]), w)
 
     def neg_gradient(self, y, F, w):
         return np.sign(y - F[:, 0])[:, None]
@@ -148,7 +154,7 @@ class _Quantile(_SquaredError):
 
     def __call__(self, y, F, w):
         d = y - F[:, 0]
-        return np.average(np.where(d >= 0, self.alpha * d, (self.alpha - 1.0) * d), weights=w)
+        return _avg(np.where(d >= 0, self.alpha * d, (self.alpha - 1.0) * d), w)
 
     def neg_gradient(self, y, F, w):
         return np.where(y > F[:, 0], self.alpha, self.alpha - 1.0)[:, None]
@@ -173,7 +179,7 @@ class _Huber(_AbsoluteError):
     def __call__(self, y, F, w):
         d = np.abs(y - F[:, 0])
         loss = np.where(d <= self.delta, 0.5 * d * d, self.delta * (d - 0.5 * self.delta))
-        return np.average(loss, weights=w)
+        return _avg(loss, w)
 
     def neg_gradient(self, y, F, w):
         self.delta = float(_weighted_percentile(np.abs(y - F[:, 0]), w, 100.0 * self.alpha))
@@ -204,7 +210,7 @@ class _LogLoss:
         else:
             m = F.max(axis=1)
             loss = m + np.log(np.exp(F - m[:, None]).sum(axis=1)) - F[np.arange(len(y)), y]
-        return self.factor * np.average(loss, weights=w)
+        return self.factor * _avg(loss, w)
 
     def proba(self, F):
         if self.K == 2:
@@ -327,6 +333,8 @@ class _BaseGradientBoosting(BaseEstimator):
 
     def _fit_stages(self, X, y, w, weighted, loss):
         self._check_params()
+        if not w.sum() > 0:
+            raise ValueError("sample_weight sums to zero: nothing to fit")
         n_all, f = X.shape
         rng = check_random_state(self.random_state)
         X = X.astype(np.float32)
