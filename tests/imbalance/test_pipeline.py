@@ -125,13 +125,14 @@ def test_bad_steps():
 
 
 def test_ensembles_in_grid_search_and_cross_val_score():
-    from sklearn.tree import DecisionTreeClassifier
-
+    """The imbalance ensembles with whiteboard's trees/AdaBoost tune and cross-validate."""
     from whiteboard.imbalance import (
         AdaCostClassifier,
         BalanceCascadeClassifier,
         EasyEnsembleClassifier,
     )
+    from whiteboard.ml.ensemble import AdaBoostClassifier
+    from whiteboard.ml.tree import DecisionTreeClassifier
 
     X, y, _, _ = dataset(n_samples=600, weights=[0.85, 0.15], random_state=2)
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
@@ -140,6 +141,10 @@ def test_ensembles_in_grid_search_and_cross_val_score():
          {"estimator__max_depth": [1, 3], "replacement": [False, True]}),
         (BalanceCascadeClassifier(DecisionTreeClassifier(), n_estimators=3, random_state=0),
          {"estimator__max_depth": [1, 3]}),
+        (BalanceCascadeClassifier(AdaBoostClassifier(n_estimators=5), n_estimators=3,
+                                  random_state=0),
+         {"estimator__n_estimators": [3, 5], "estimator__estimator":
+          [DecisionTreeClassifier(max_depth=1), DecisionTreeClassifier(max_depth=2)]}),
         (AdaCostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=5, random_state=0),
          {"cost": [None, {0: 0.05, 1: 0.3}]}),
     ]:

@@ -147,14 +147,40 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
+def _weak_labels(estimator, member, X):
+    """Labels (in ``estimator.classes_``) that weak learner ``member`` of ``estimator`` predicts.
+
+    scikit-learn's AdaBoost fits its weak learners on the labels themselves, whiteboard's on the
+    label codes 0..K−1 (``member.classes_`` = arange(K) while ``estimator.classes_`` is not):
+    codes are mapped through ``estimator.classes_``.
+    """
+    pred = np.asarray(member.predict(X))
+    classes = getattr(estimator, "classes_", None)
+    member_classes = getattr(member, "classes_", None)
+    if classes is None or member_classes is None:
+        return pred
+    classes, member_classes = np.asarray(classes), np.asarray(member_classes)
+    codes = np.arange(len(classes))
+    if (len(member_classes) == len(classes) and not np.array_equal(member_classes, classes)
+            and np.array_equal(member_classes, codes)):
+        return classes[pred.astype(np.intp)]
+    return pred
+
+
 def ensemble_score(estimator, X, positive):
-    """F(x) of a fitted binary member, positive meaning the class ``positive`` (shape (n,))."""
+    """F(x) of a fitted binary member, positive meaning the class ``positive`` (shape (n,)).
+
+    AdaBoost-like members (``estimators_`` and ``estimator_weights_``): F(x) = Σ_j α_j h_j(x)
+    with h_j(x) = +1 where weak learner j predicts ``positive``, else −1 (the weak learners'
+    label codes are mapped to labels first, see ``_weak_labels``).
+    """
     members = getattr(estimator, "estimators_", None)
     alphas = getattr(estimator, "estimator_weights_", None)
     if members is not None and alphas is not None:
         score = np.zeros(X.shape[0])
         for alpha, member in zip(alphas, members):
-            score += alpha * np.where(member.predict(X) == positive, 1.0, -1.0)
+            votes = _weak_labels(estimator, member, X) == positive
+            score += alpha * np.where(votes, 1.0, -1.0)
         return score
     if hasattr(estimator, "decision_function"):
         score = np.asarray(estimator.decision_function(X), dtype=np.float64)
@@ -252,7 +278,8 @@ class BalanceCascadeClassifier(ClassifierMixin, BaseEstimator):
         return total
 
     def decision_function(self, X):
-        """Σ_i (F_i(x) − θ_i), shape (n,), oriented as scikit-learn's: positive = ``classes_[1]``."""
+        """Σ_i (F_i(x) − θ_i), shape (n,), oriented as scikit-learn's: positive is ``classes_[1]``.
+        """
         total = self._cascade_score(X)
         return total if self.minority_class_ == self.classes_[1] else -total
 
