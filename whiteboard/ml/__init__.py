@@ -9,7 +9,8 @@ from .cluster import KMeans, MiniBatchKMeans
 from .decomposition import PCA
 from .ensemble import (
     AdaBoostClassifier, AdaBoostRegressor, BaggingClassifier, BaggingRegressor,
-    RandomForestClassifier, RandomForestRegressor,
+    GradientBoostingClassifier, GradientBoostingRegressor, RandomForestClassifier,
+    RandomForestRegressor, XGBoostClassifier, XGBoostRegressor,
 )
 from .discriminant_analysis import LinearDiscriminantAnalysis
 from .linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Perceptron, Ridge
