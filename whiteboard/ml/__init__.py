@@ -2,21 +2,47 @@
 
 Every estimator works with ``sklearn.base.clone``, ``Pipeline``, ``GridSearchCV`` and
 ``cross_val_score`` (scikit-learn itself is only a test dependency).
+
+Subpackages load on first use (``from whiteboard.ml import SVC`` imports only the SVM code), which
+keeps ``import whiteboard.ml.base`` free of import cycles with ``whiteboard.metrics``.
 """
 
-from . import cluster, decomposition, ensemble, linear_model, manifold, svm, tree
-from .cluster import KMeans, MiniBatchKMeans
-from .decomposition import PCA
-from .ensemble import (
-    AdaBoostClassifier, AdaBoostRegressor, BaggingClassifier, BaggingRegressor,
-    GradientBoostingClassifier, GradientBoostingRegressor, RandomForestClassifier,
-    RandomForestRegressor, XGBoostClassifier, XGBoostRegressor,
-)
-from .discriminant_analysis import LinearDiscriminantAnalysis
-from .linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Perceptron, Ridge
-from .manifold import TSNE
-from .naive_bayes import GaussianNB, MultinomialNB
-from .neighbors import KNeighborsClassifier, KNeighborsRegressor
-from .preprocessing import PolynomialFeatures, StandardScaler
-from .svm import SVC, SVR, LinearSVC
-from .tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
+import importlib
+
+_SUBPACKAGES = ("base", "cluster", "decomposition", "discriminant_analysis", "ensemble",
+                "linear_model", "manifold", "naive_bayes", "neighbors", "preprocessing", "svm",
+                "tree")
+
+_EXPORTS = {
+    "KMeans": "cluster", "MiniBatchKMeans": "cluster",
+    "PCA": "decomposition",
+    "LinearDiscriminantAnalysis": "discriminant_analysis",
+    "AdaBoostClassifier": "ensemble", "AdaBoostRegressor": "ensemble",
+    "BaggingClassifier": "ensemble", "BaggingRegressor": "ensemble",
+    "GradientBoostingClassifier": "ensemble", "GradientBoostingRegressor": "ensemble",
+    "RandomForestClassifier": "ensemble", "RandomForestRegressor": "ensemble",
+    "XGBoostClassifier": "ensemble", "XGBoostRegressor": "ensemble",
+    "ElasticNet": "linear_model", "Lasso": "linear_model", "LinearRegression": "linear_model",
+    "LogisticRegression": "linear_model", "Perceptron": "linear_model", "Ridge": "linear_model",
+    "TSNE": "manifold",
+    "GaussianNB": "naive_bayes", "MultinomialNB": "naive_bayes",
+    "KNeighborsClassifier": "neighbors", "KNeighborsRegressor": "neighbors",
+    "PolynomialFeatures": "preprocessing", "StandardScaler": "preprocessing",
+    "SVC": "svm", "SVR": "svm", "LinearSVC": "svm",
+    "DecisionTreeClassifier": "tree", "DecisionTreeRegressor": "tree", "export_text": "tree",
+}
+
+__all__ = sorted(_EXPORTS) + list(_SUBPACKAGES)
+
+
+def __getattr__(name):
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _EXPORTS:
+        module = importlib.import_module(f"{__name__}.{_EXPORTS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
