@@ -14,7 +14,8 @@ import pytest
 from imblearn.ensemble import EasyEnsembleClassifier as ImbEasyEnsemble
 from sklearn.metrics import balanced_accuracy_score, roc_auc_score
 
-from tests.imbalance._reference_data import dataset
+from tests.imbalance._reference_data import SKLEARN_ONLY_CLASSES, dataset
+from tests.oracles.sklearn_oracle import run_check_estimator
 from whiteboard.imbalance import AdaCostClassifier, BalanceCascadeClassifier, EasyEnsembleClassifier
 from whiteboard.ml.ensemble import AdaBoostClassifier
 from whiteboard.ml.tree import DecisionTreeClassifier
@@ -74,6 +75,17 @@ def test_default_easy_ensemble_scores_like_imblearn_default(weights, seed):
     bacc = [balanced_accuracy_score(y_test, m.predict(X_test)) for m in (ours, ref)]
     assert abs(auc[0] - auc[1]) < 0.03, auc
     assert abs(bacc[0] - bacc[1]) < 0.04, bacc
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", [BalanceCascadeClassifier(n_estimators=2, random_state=0),
+                                   EasyEnsembleClassifier(2, random_state=0)],
+                         ids=lambda m: type(m).__name__)
+def test_defaults_pass_check_estimator(model):
+    """With whiteboard's 50-round AdaBoost members (AdaCost's default stump: see
+    test_cost_sensitive). Slow (4–6 s of CPU each); the default suite runs scikit-learn's checks
+    with explicit whiteboard trees in test_ensemble.py."""
+    run_check_estimator(model, SKLEARN_ONLY_CLASSES)
 
 
 def test_missing_default_names_the_module(monkeypatch):
