@@ -16,7 +16,7 @@ def clf_data(name):
 
 def reg_data(name):
     if name == "make_regression":
-        return datasets.make_regression(1500, 20, n_informative=10, noise=10.0, random_state=0)
+        return datasets.make_regression(2000, 20, n_informative=10, noise=10.0, random_state=0)
     return datasets.make_friedman1(1200, n_features=20, noise=1.0, random_state=0)
 
 

@@ -171,3 +171,17 @@ _XFAIL = {
                          ids=lambda e: type(e).__name__)
 def test_check_estimator(est):
     run_check_estimator(est, expected_failed_checks=_XFAIL)
+
+
+@pytest.mark.slow
+def test_large_classification_and_regression_like_sklearn():
+    from sklearn.datasets import make_classification, make_regression
+    X, y = make_classification(10000, 20, n_informative=10, n_classes=3, random_state=4)
+    kw = {"n_estimators": 50, "max_depth": 12}
+    ours = split_score(lambda s: RandomForestClassifier(random_state=s, **kw), X, y, [0, 1])
+    theirs = split_score(lambda s: sk.RandomForestClassifier(random_state=s, **kw), X, y, [0, 1])
+    assert abs(ours - theirs) <= 0.01
+    X, y = make_regression(10000, 20, n_informative=10, noise=10.0, random_state=4)
+    ours = split_score(lambda s: RandomForestRegressor(random_state=s, **kw), X, y, [0, 1])
+    theirs = split_score(lambda s: sk.RandomForestRegressor(random_state=s, **kw), X, y, [0, 1])
+    assert abs(ours - theirs) <= 0.01

@@ -365,6 +365,7 @@ def test_sklearn_tools_accept_the_trees():
     ({"max_leaf_nodes": 1}, "max_leaf_nodes"), ({"ccp_alpha": -1.0}, "ccp_alpha"),
     ({"min_weight_fraction_leaf": 0.7}, "min_weight_fraction_leaf"),
     ({"splitter": "worst"}, "splitter"), ({"class_weight": "even"}, "class_weight"),
+    ({"class_weight": {0: 1.0, 7: 2.0}}, "class_weight has labels \\[7\\]"),
 ])
 def test_bad_hyper_parameters_are_named(kw, match):
     X, y = datasets.make_classification(50, 5, random_state=0)

@@ -34,7 +34,7 @@ from ..base import (
     encode_labels,
 )
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
-from ..tree._classes import compute_class_weight_vector
+from ..tree._classes import class_weight_dict_vector, compute_class_weight_vector
 from ..tree._tree import CRITERIA_CLF, CRITERIA_REG
 from ..tree._validation import validate_X, validate_X_y
 from ._base import member_seeds, parallel_map, r2, run_in_chunks
@@ -230,7 +230,7 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         w = check_sample_weight(sample_weight, len(yi))
         cw = self.class_weight
         if isinstance(cw, dict):
-            w = w * np.array([float(cw.get(c, 1.0)) for c in classes.tolist()])[yi]
+            w = w * class_weight_dict_vector(cw, classes, yi)
         elif cw == "balanced":
             w = w * compute_class_weight_vector("balanced", yi, self.n_classes_)
         elif cw not in (None, "balanced_subsample"):

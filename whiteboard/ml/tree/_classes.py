@@ -54,6 +54,16 @@ def compute_class_weight_vector(class_weight, y_encoded, n_classes):
     raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {class_weight!r}")
 
 
+def class_weight_dict_vector(class_weight, classes, y_encoded):
+    """Per-sample weights from a {class label: weight} mapping (missing classes weigh 1)."""
+    labels = classes.tolist()
+    unknown = [k for k in class_weight if k not in labels]
+    if unknown:
+        raise ValueError(f"class_weight has labels {unknown!r} that are not classes of y "
+                         f"({labels!r})")
+    return np.array([float(class_weight.get(c, 1.0)) for c in labels])[y_encoded]
+
+
 def _check_int_or_frac(name, value, lo_int, frac_open_high):
     if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):
         if value < lo_int:
@@ -217,8 +227,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         w = check_sample_weight(sample_weight, len(yi))
         cw = self.class_weight
         if isinstance(cw, dict):
-            per_class = np.array([float(cw.get(c, 1.0)) for c in self.classes_.tolist()])
-            w = w * per_class[yi]
+            w = w * class_weight_dict_vector(cw, self.classes_, yi)
         elif cw is not None:
             w = w * compute_class_weight_vector(cw, yi, self.n_classes_)
         if w.sum() <= 0:

@@ -599,6 +599,16 @@ class TreeBuilder:
     is found (scikit-learn's rule). The candidates are visited in a random order and the first
     best split wins, so, as in scikit-learn, ``random_state`` breaks exact ties between features
     even with ``max_features=None``.
+
+    Arguments are already resolved (the estimators do that): ``criterion`` a ``Criterion``
+    instance, ``max_depth`` an int (use a huge one for "unlimited"), ``min_samples_split`` and
+    ``min_samples_leaf`` ints (sample counts), ``min_weight_leaf`` an absolute weight (on the
+    criterion's ``weight_column``), ``max_features`` an int in ``[1, n_features]``,
+    ``max_leaf_nodes`` None or an int >= 2, ``min_impurity_decrease`` a float,
+    ``splitter`` 'best' or 'random', ``random_state`` a ``numpy.random.Generator``.
+    ``build(X, y, sample_weight, n_classes)`` returns a ``Tree``; ``y`` is whatever the
+    criterion's ``sample_stats`` takes (class indices, floats, or an (n, 2) gradient/hessian
+    array), ``n_classes`` a list (``[1]`` for regression).
     """
 
     def __init__(self, criterion, max_depth, min_samples_split, min_samples_leaf,
