@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import numbers
 import sys
+import warnings
 
 import numpy as np
 
@@ -24,6 +25,7 @@ __all__ = [
     "TransformerMixin",
     "ClusterMixin",
     "NotFittedError",
+    "DataConversionWarning",
     "check_array",
     "check_X_y",
     "check_is_fitted",
@@ -39,23 +41,29 @@ class NotFittedError(ValueError, AttributeError):
     """Raised when ``predict``/``transform`` is called before ``fit`` (as scikit-learn's)."""
 
 
-_SKLEARN_NOT_FITTED = {}
+_SKLEARN_CLASSES = {}
+
+
+class DataConversionWarning(UserWarning):
+    """Input data was converted (e.g. a column-vector ``y`` flattened to 1-D)."""
+
+
+def _sklearn_flavoured(ours, sklearn_name):
+    """``ours``, or a subclass of it and of ``sklearn.exceptions.<sklearn_name>`` when the
+    user's program has loaded scikit-learn (never imported here), so that scikit-learn's tools
+    (Pipeline, GridSearchCV, check_estimator) recognise it by its own class."""
+    sk = sys.modules.get("sklearn.exceptions")
+    if sk is None:
+        return ours
+    if sklearn_name not in _SKLEARN_CLASSES:
+        _SKLEARN_CLASSES[sklearn_name] = type(
+            ours.__name__, (ours, getattr(sk, sklearn_name)), {"__module__": __name__}
+        )
+    return _SKLEARN_CLASSES[sklearn_name]
 
 
 def _not_fitted_error():
-    """``NotFittedError``, also an instance of scikit-learn's when scikit-learn is loaded.
-
-    scikit-learn is never imported here; but when the user's program has loaded it (a Pipeline,
-    GridSearchCV, check_estimator), its tools recognise the error by its own class.
-    """
-    sk = sys.modules.get("sklearn.exceptions")
-    if sk is None:
-        return NotFittedError
-    if "cls" not in _SKLEARN_NOT_FITTED:
-        _SKLEARN_NOT_FITTED["cls"] = type(
-            "NotFittedError", (NotFittedError, sk.NotFittedError), {"__module__": __name__}
-        )
-    return _SKLEARN_NOT_FITTED["cls"]
+    return _sklearn_flavoured(NotFittedError, "NotFittedError")
 
 
 class BaseEstimator:
@@ -210,10 +218,11 @@ def check_array(X, name="X", ensure_2d=True, allow_nan=False, dtype=np.float64, 
         raise ValueError(f"Complex data not supported for {name}{who}: {raw.dtype}")
     try:
         arr = raw.astype(dtype, copy=False) if dtype is not None else raw
-    except ValueError as exc:  # e.g. strings: NumPy says "could not convert string to float"
-        raise ValueError(f"{name}{who} must be numeric: {exc}") from None
-    except TypeError as exc:
-        raise TypeError(f"{name}{who} must be numeric, got dtype {raw.dtype}: {exc}") from None
+    except (TypeError, ValueError) as exc:
+        # an object array holding non-numbers is a type error (as NumPy and scikit-learn say);
+        # a string array is a value error ("could not convert string to float")
+        kind = TypeError if raw.dtype.kind == "O" or isinstance(exc, TypeError) else ValueError
+        raise kind(f"{name}{who} must be numeric, got dtype {raw.dtype}: {exc}") from None
     if ensure_2d:
         if arr.ndim == 1:
             raise ValueError(
@@ -250,8 +259,16 @@ def check_X_y(X, y, allow_nan=False, y_numeric=False, multi_output=False, estima
             "but the target y is None"
         )
     y = np.asarray(y)
+    if y.dtype.kind == "c":
+        raise ValueError("Complex data not supported for y.")
     if not multi_output:
         if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please change the "
+                "shape of y to (n_samples,), for example using ravel().",
+                _sklearn_flavoured(DataConversionWarning, "DataConversionWarning"),
+                stacklevel=3,
+            )
             y = y.ravel()
         if y.ndim != 1:
             raise ValueError(f"y should be a 1d array, got an array of shape {y.shape} instead.")

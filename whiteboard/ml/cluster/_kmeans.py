@@ -74,25 +74,8 @@ def _tolerance(X, tol):
 
 
 def check_real_array(X, estimator=None):
-    """``check_array`` that also rejects complex input (NumPy would drop the imaginary part).
-
-    Object arrays holding non-numbers raise NumPy's ``TypeError``, as scikit-learn does.
-    """
-    if hasattr(X, "nnz") and hasattr(X, "toarray"):
-        raise TypeError("Sparse data was passed for X, but dense data is required. Use "
-                        "'.toarray()' to convert to a dense numpy array.")
-    if not hasattr(X, "__array__") and not isinstance(X, (list, tuple)):
-        return check_array(X, estimator=estimator)
-    arr = np.asarray(X)
-    if arr.dtype.kind == "c":
-        raise ValueError(f"Complex data not supported (X has dtype {arr.dtype})")
-    if arr.dtype.kind == "O":
-        arr = arr.astype(np.float64)
-    if arr.ndim == 2 and arr.shape[1] == 0:
-        who = f" by {type(estimator).__name__}" if estimator is not None else ""
-        raise ValueError(f"X: found array with 0 feature(s) (shape={arr.shape}) while a minimum "
-                         f"of 1 is required{who}.")
-    return check_array(arr, estimator=estimator)
+    """``ml.base.check_array`` (kept under this name for PCA and t-SNE)."""
+    return check_array(X, estimator=estimator)
 
 
 def _fit_weights(sample_weight, n):

@@ -258,7 +258,8 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
 
     def predict(self, X):
         """Class of largest mean probability, shape (n_samples,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # checks fitting first (clear NotFittedError)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class RandomForestRegressor(RegressorMixin, BaseForest):

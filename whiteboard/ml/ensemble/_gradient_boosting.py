@@ -589,7 +589,8 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
 
     def predict_proba(self, X):
         """Class probabilities (sigmoid / softmax of ``F``), shape (n_samples, n_classes)."""
-        return _LogLoss(self.n_classes_).proba(self._raw_predict(X))
+        F = self._raw_predict(X)  # checks fitting first (clear NotFittedError)
+        return _LogLoss(self.n_classes_).proba(F)
 
     def predict_log_proba(self, X):
         """Natural log of ``predict_proba``."""
@@ -604,7 +605,8 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
 
     def predict(self, X):
         """Most probable class, shape (n_samples,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # checks fitting first (clear NotFittedError)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def staged_predict(self, X):
         """``predict`` after each stage."""

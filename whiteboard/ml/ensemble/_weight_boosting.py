@@ -200,6 +200,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
 
     def predict_proba(self, X):
         """``softmax(decision / (K - 1))`` (scikit-learn's SAMME probabilities)."""
+        check_is_fitted(self, "estimators_")
         if self.n_classes_ == 1:
             return np.ones((self._validate_X_predict(X).shape[0], 1))
         return self._proba_from_decision(self.decision_function(X))
@@ -216,6 +217,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
 
     def predict(self, X):
         """Class of largest alpha-weighted vote, shape (n_samples,)."""
+        check_is_fitted(self, "estimators_")
         if self.n_classes_ == 1:
             return np.repeat(self.classes_, self._validate_X_predict(X).shape[0])
         return self._decision_to_label(self.decision_function(X))

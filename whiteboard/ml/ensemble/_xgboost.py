@@ -347,7 +347,8 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
 
     def predict(self, X):
         """Most probable class, shape (n_samples,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # checks fitting first (clear NotFittedError)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def staged_predict_proba(self, X):
         """``predict_proba`` after each round."""

@@ -4,38 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base import check_array as _base_check_array
+from ..base import check_array
 from ..base import check_is_fitted, check_n_features, check_sample_weight
-
-
-def check_array(X, name="X", estimator=None, **kwargs):
-    """The shared ``check_array`` plus the rejections scikit-learn users expect.
-
-    Sparse matrices (a clear "sparse input is not supported" instead of a NumPy error), complex
-    values (NumPy would silently drop the imaginary part), non-numeric objects (TypeError, as
-    NumPy's), and zero features with scikit-learn's wording.
-    """
-    who = f" in {type(estimator).__name__}" if estimator is not None else ""
-    module = type(X).__module__ or ""
-    if module.startswith("scipy.sparse") or hasattr(X, "tocsr"):
-        raise TypeError(
-            f"Sparse input is not supported{who}: {name} is a {type(X).__name__}; pass a dense "
-            "array (X.toarray())."
-        )
-    arr = np.asarray(X)
-    if np.iscomplexobj(arr):
-        raise ValueError(f"Complex data not supported{who}: {name} has dtype {arr.dtype}")
-    if arr.dtype.kind == "O":
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{name}{who}: {exc}") from None
-    if arr.ndim == 2 and arr.shape[1] == 0:
-        raise ValueError(
-            f"Found array with 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
-            f"required{who}."
-        )
-    return _base_check_array(arr, name=name, estimator=estimator, **kwargs)
 
 
 def preprocess_data(X, y, fit_intercept, sample_weight=None):
