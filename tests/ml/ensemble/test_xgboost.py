@@ -178,6 +178,9 @@ def test_missing_values_learned_default_direction(nan_side):
     est = XGBoostRegressor(n_estimators=1, max_depth=1, learning_rate=1.0).fit(X, y)
     tree = est.estimators_[0][0]
     assert tree.missing_go_to_left[0] == (nan_side == "low")
+    path = tree.decision_path(np.array([[np.nan], [0.1], [0.9]]))
+    assert path[0].tolist() == [True, nan_side == "low", nan_side == "high"]
+    assert path[1:, 1:].tolist() == [[True, False], [False, True]]
     pred_nan = est.predict(np.array([[np.nan]]))[0]
     assert abs(pred_nan - (0.0 if nan_side == "low" else 5.0)) < 0.3
     # the learned direction has the lower squared error than the other direction
@@ -247,6 +250,8 @@ def test_errors_and_grid_search():
         XGBoostClassifier(max_depth=0).fit(X, y)
     with pytest.raises(ValueError, match="subsample"):
         XGBoostClassifier(subsample=1.5).fit(X, y)
+    with pytest.raises(ValueError, match="eval_set"):
+        XGBoostClassifier(early_stopping_rounds=3).fit(X, y)
     with pytest.raises(ValueError, match="features"):
         XGBoostClassifier(n_estimators=2).fit(X, y).predict(X[:, :5])
     gs = GridSearchCV(XGBoostClassifier(n_estimators=10), {"max_depth": [2, 3]}, cv=2).fit(X, y)
@@ -261,8 +266,9 @@ NOT_SKLEARN_CLASSES = {
                              "(sklearn cannot be imported at runtime), which the check's "
                              "warning filter for sklearn's class does not record",
     "check_sample_weight_equivalence_on_dense_data":
-        "histogram bins are quantiles of the rows, not of the weighted rows (XGBoost's sketch "
-        "weighs by hessian); repeated rows move the bin edges",
+        "bin edges come from all training rows, zero-weight ones included (with few distinct "
+        "values, midpoints of consecutive values), so removing a zero-weight row moves a "
+        "threshold and changes predictions between training points",
 }
 
 

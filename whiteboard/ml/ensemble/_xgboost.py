@@ -140,6 +140,9 @@ class _BaseXGBoost(BaseEstimator):
         """``Y``: (n, K) targets in margin space terms of the loss; ``eval_sets``: list of
         ``(X, Y, w)``. Fits ``estimators_`` (list of rounds, each a list of K trees)."""
         self._check_params()
+        if self.early_stopping_rounds is not None and not eval_sets:
+            raise ValueError("early_stopping_rounds needs an eval_set to watch, got "
+                             "eval_set=None")
         if not w.sum() > 0:
             raise ValueError("sample_weight sums to zero: nothing to fit")
         n, f = X.shape
@@ -294,9 +297,11 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
     """Second-order boosted histogram trees for classification: logistic loss for two classes
     (XGBoost's ``binary:logistic``), softmax with one tree per class and round otherwise
     (``multi:softprob``). See the module docstring; ``fit`` takes ``eval_set`` as the
-    regressor (metric: log-loss)."""
+    regressor (metric: 'logloss' for two classes, 'mlogloss' otherwise, as XGBoost)."""
 
-    _metric_name = "logloss"
+    @property
+    def _metric_name(self):
+        return "logloss" if self._n_outputs == 1 else "mlogloss"
 
     def _base_margin(self, Y, w):
         if self._n_outputs > 1:

@@ -191,7 +191,21 @@ class HistTree(Tree):
         return node
 
     def decision_path(self, X):
-        raise NotImplementedError("decision_path of a HistTree: use apply")
+        """Boolean (n_samples, node_count): the nodes on each row's path (NaN-aware)."""
+        X = np.asarray(X, dtype=np.float32)
+        n = X.shape[0]
+        out = np.zeros((n, self.node_count), dtype=bool)
+        node = np.zeros(n, dtype=np.intp)
+        out[np.arange(n), node] = True
+        active = np.flatnonzero(self.children_left[node] != TREE_LEAF)
+        while active.size:
+            nd = node[active]
+            x = X[active, self.feature[nd]]
+            go_left = np.where(np.isnan(x), self.missing_go_to_left[nd], x <= self.threshold[nd])
+            node[active] = np.where(go_left, self.children_left[nd], self.children_right[nd])
+            out[active, node[active]] = True
+            active = active[self.children_left[node[active]] != TREE_LEAF]
+        return out
 
 
 class HistTreeBuilder:
