@@ -64,6 +64,7 @@ class SecondOrder(Criterion):
 
     search_columns = (1, 2)
     weight_column = 2
+    stop_when_pure = False           # the "impurity" is a negative structure score
 
     def __init__(self, reg_lambda=1.0, reg_alpha=0.0):
         self.reg_lambda = float(reg_lambda)
