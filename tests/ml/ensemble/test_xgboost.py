@@ -40,6 +40,7 @@ def _lgb(cls, max_depth, **kw):
 
 
 def _discrete(seed, n=500, f=5, levels=30):
+    """Integer features (every value is a cut in both libraries)."""
     rng = np.random.default_rng(seed)
     X = rng.integers(0, levels, size=(n, f)).astype(float)
     s = 0.3 * X[:, 0] + 2 * np.sin(X[:, 1]) + 0.1 * X[:, 2] + rng.normal(size=n)
@@ -279,3 +280,38 @@ NOT_SKLEARN_CLASSES = {
                          ids=repr)
 def test_check_estimator(est):
     run_check_estimator(est, expected_failed_checks=NOT_SKLEARN_CLASSES)
+
+
+def test_sample_weight_and_early_stopping_equal_xgboost():
+    """Weighted fit and eval-set early stopping on discrete features: same trees as XGBoost,
+    hence the same best_iteration and the same validation curve. (Every level occurs in the
+    training part: XGBoost cuts at "x < next value", whiteboard at the midpoint, which differ
+    for a validation value absent from training.)"""
+    X, y = _discrete(4, n=800, levels=10)
+    w = np.random.default_rng(0).uniform(0.2, 3.0, len(y))
+    Xtr, Xva, ytr, yva, wtr, _ = train_test_split(X, y, w, random_state=0)
+    kw = dict(n_estimators=200, max_depth=4, learning_rate=0.3, early_stopping_rounds=5)
+    ours = XGBoostRegressor(**kw).fit(Xtr, ytr, sample_weight=wtr, eval_set=[(Xva, yva)])
+    theirs = _xgb(xgb.XGBRegressor, **kw).fit(Xtr, ytr, sample_weight=wtr,
+                                             eval_set=[(Xva, yva)], verbose=False)
+    assert ours.best_iteration == theirs.best_iteration
+    np.testing.assert_allclose(ours.evals_result_["validation_0"]["rmse"],
+                               theirs.evals_result()["validation_0"]["rmse"], rtol=1e-5)
+    np.testing.assert_allclose(ours.predict(Xva), theirs.predict(Xva), atol=1e-4)
+
+
+@given(seed=st.integers(0, 10_000), depth=st.integers(1, 4),
+       lam=st.sampled_from([0.0, 1.0, 5.0]), mcw=st.sampled_from([0.0, 1.0, 4.0]))
+def test_random_discrete_problems_equal_xgboost(seed, depth, lam, mcw):
+    """Random small regression problems on integer features, continuous targets (with class
+    labels the first round's gradients take two values per class, and equal-count partitions
+    tie exactly -- broken differently by the two libraries)."""
+    rng = np.random.default_rng(seed)
+    n, f = int(rng.integers(30, 200)), int(rng.integers(1, 6))
+    X = rng.integers(0, 12, size=(n, f)).astype(float)
+    y = X @ rng.normal(size=f) + rng.normal(size=n)
+    kw = dict(n_estimators=4, max_depth=depth, reg_lambda=lam, min_child_weight=mcw)
+    ours = XGBoostRegressor(**kw).fit(X, y)
+    theirs = _xgb(xgb.XGBRegressor, **kw).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X),
+                               atol=2e-5 * (1 + np.abs(y).max()))
