@@ -331,12 +331,14 @@ class HistTreeBuilder:
             k = k[pos]
             act = np.flatnonzero(k >= 0)
             ka = k[act]
-            c = sub[act, fs[ka]]
-            go_left = np.where(c == B - 1, mls[ka], c <= bs[ka])
-            tn = np.bincount(ka, minlength=len(sp))
-            ln = np.bincount(ka[go_left], minlength=len(sp))
-            tw = np.bincount(ka, weights=wr[act], minlength=len(sp))
-            lw = np.bincount(ka[go_left], weights=wr[act][go_left], minlength=len(sp))
+            c = sub.ravel()[act * sub.shape[1] + fs[ka]]
+            go_left = c <= bs[ka]
+            if self._any_missing:
+                go_left = np.where(c == B - 1, mls[ka], go_left)
+            ln = np.bincount(ka, weights=go_left, minlength=len(sp)).astype(np.intp)
+            lw = np.bincount(ka, weights=wr[act] * go_left, minlength=len(sp))
+            tn = np.array([counts[i] for i in sp.tolist()], dtype=np.intp)
+            tw = np.array([totals[i][0] for i in sp.tolist()])
             child = np.empty((len(sp), 2), dtype=np.intp)
             for j, nid in enumerate(sp.tolist()):
                 fj = int(features[fs[j]])
@@ -349,7 +351,7 @@ class HistTreeBuilder:
                 child[j, 1] = new_node(np.array([tw[j] - lw[j], G[j] - gl[j], H[j] - hl[j]]),
                                        int(tn[j] - ln[j]))
                 left[nid], right[nid] = child[j]
-            pos[act] = np.where(go_left, child[ka, 0], child[ka, 1])
+            pos[act] = child.ravel()[2 * ka + ~go_left]
             if d + 1 >= self.max_depth:
                 break
             # histogram subtraction: build the smaller child, the larger is parent - smaller
