@@ -137,8 +137,10 @@ class _BaseXGBoost(BaseEstimator):
         return check_array(_precheck(X, self), allow_nan=True, estimator=self)
 
     def _fit(self, X, Y, w, eval_sets):
-        """``Y``: (n, K) targets in margin space terms of the loss; ``eval_sets``: list of
-        ``(X, Y, w)``. Fits ``estimators_`` (list of rounds, each a list of K trees)."""
+        """Boost on ``X`` (n, f), targets ``Y`` (n, K) as the loss reads them (values for
+        squared error, 0/1 indicators for the logistic / softmax losses) and weights ``w``;
+        ``eval_sets`` is a list of ``(X, Y, w)``. Sets ``estimators_`` (one list of K
+        ``HistTree`` per round, leaf values already multiplied by ``learning_rate``)."""
         self._check_params()
         if self.early_stopping_rounds is not None and not eval_sets:
             raise ValueError("early_stopping_rounds needs an eval_set to watch, got "
