@@ -224,3 +224,32 @@ GB_EXPECTED = {
                          ids=repr)
 def test_check_estimator(est):
     run_check_estimator(est, expected_failed_checks=GB_EXPECTED)
+
+
+@pytest.mark.parametrize("params", [dict(min_samples_leaf=7), dict(max_leaf_nodes=5),
+                                    dict(min_samples_split=30, max_depth=4),
+                                    dict(min_weight_fraction_leaf=0.05),
+                                    dict(min_impurity_decrease=0.02)])
+def test_tree_parameters_equal_sklearn(params):
+    X, y = _small_regression(6, n=300)
+    kw = dict(n_estimators=30, learning_rate=0.2, **params)
+    ours = GradientBoostingRegressor(**kw).fit(X, y)
+    theirs = _sk(ske.GradientBoostingRegressor, **kw).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), atol=1e-6)
+    assert [t.tree_.node_count for t in ours.estimators_[:, 0]] == \
+        [t.tree_.node_count for t in theirs.estimators_[:, 0]]
+
+
+def test_weighted_classifier_equals_sklearn():
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(300, 4))
+    y = np.digitize(X[:, 0] - X[:, 1] + 0.5 * rng.normal(size=300), [-0.7, 0.7])
+    w = rng.uniform(0.1, 3.0, 300)
+    ours = GradientBoostingClassifier(max_depth=2, n_estimators=20).fit(X, y, sample_weight=w)
+    theirs = _sk(ske.GradientBoostingClassifier, max_depth=2,
+                 n_estimators=20).fit(X, y, sample_weight=w)
+    for fo, ft in zip(ours.staged_decision_function(X), theirs.staged_decision_function(X)):
+        np.testing.assert_allclose(fo, ft, atol=1e-6)
+    np.testing.assert_allclose(ours.train_score_, theirs.train_score_, rtol=1e-9)
+    np.testing.assert_allclose(ours.feature_importances_, theirs.feature_importances_,
+                               atol=1e-9)

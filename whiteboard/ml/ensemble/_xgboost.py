@@ -22,14 +22,14 @@ Round ``m`` (``F_0 = base_score`` as a margin)::
 
 Losses: squared error ``l = 1/2 (y - F)^2`` (``g = F - y``, ``h = 1``), logistic
 ``l = log(1 + e^F) - y F`` (``g = p - y``, ``h = p (1 - p)``), softmax with one tree per class
-per round (``g_k = p_k - y_k``, ``h_k = p_k (1 - p_k)``, the diagonal of the Hessian; XGBoost
-uses ``2 p_k (1 - p_k)`` and LightGBM ``K/(K-1) p_k (1 - p_k)``, so the leaf values of
-multi-class models differ by those factors).
+per round (``g_k = p_k - y_k``; the diagonal of the Hessian is ``p_k (1 - p_k)``, but, as
+XGBoost's ``multi:softprob``, ``h_k = 2 p_k (1 - p_k)`` is used: a more conservative Newton
+step -- it halves the leaf values when ``lambda = 0`` -- which keeps this booster equal to
+XGBoost; LightGBM uses ``K/(K-1) p_k (1 - p_k)``).
 
-``base_score`` (``None``: estimated as XGBoost >= 2 does): the weighted mean of ``y`` for
-squared error, the positive rate ``p`` (margin ``log(p/(1-p))``) for binary; for multi-class
-the margins start at 0 (XGBoost's classic ``base_score=0.5`` added to every class, which
-softmax ignores).
+``base_score`` (``None``: estimated as XGBoost 3 does): the weighted mean of ``y`` for
+squared error, the positive rate ``p`` (margin ``log(p/(1-p))``) for binary, the centred
+log-priors ``log p_k - mean_j log p_j`` for multi-class.
 
 Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code compares
 ``G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`` (no 1/2) with its ``gamma``, so
@@ -39,6 +39,7 @@ Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code c
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -50,14 +51,26 @@ from ..base import (
     check_n_features,
     check_random_state,
     check_sample_weight,
+    check_array,
     check_X_y,
     encode_labels,
 )
 from ..tree._second_order import BinMapper, HistTreeBuilder, SecondOrder
-from ..tree._validation import _precheck
-from ..base import check_array
+from ..tree._validation import DataConversionWarning, _precheck
 
 __all__ = ["XGBoostClassifier", "XGBoostRegressor"]
+
+
+def _validate_fit(X, y, estimator, y_numeric=False):
+    """``(X, y)`` for ``fit`` with NaN allowed in ``X``; a column-vector ``y`` warns."""
+    y_arr = np.asarray(y) if y is not None else None
+    if y_arr is not None and y_arr.ndim == 2 and y_arr.shape[1] == 1:
+        warnings.warn("A column-vector y was passed when a 1d array was expected. Please "
+                      "change the shape of y to (n_samples,), for example using ravel().",
+                      DataConversionWarning, stacklevel=3)
+        y = y_arr.ravel()
+    return check_X_y(_precheck(X, estimator), y, allow_nan=True, y_numeric=y_numeric,
+                     estimator=estimator)
 
 
 def _softmax(F):
@@ -124,9 +137,16 @@ class _BaseXGBoost(BaseEstimator):
         return check_array(_precheck(X, self), allow_nan=True, estimator=self)
 
     def _fit(self, X, Y, w, eval_sets):
-        """``Y``: (n, K) targets in margin space terms of the loss; ``eval_sets``: list of
-        ``(X, Y, w)``. Fits ``estimators_`` (list of rounds, each a list of K trees)."""
+        """Boost on ``X`` (n, f), targets ``Y`` (n, K) as the loss reads them (values for
+        squared error, 0/1 indicators for the logistic / softmax losses) and weights ``w``;
+        ``eval_sets`` is a list of ``(X, Y, w)``. Sets ``estimators_`` (one list of K
+        ``HistTree`` per round, leaf values already multiplied by ``learning_rate``)."""
         self._check_params()
+        if self.early_stopping_rounds is not None and not eval_sets:
+            raise ValueError("early_stopping_rounds needs an eval_set to watch, got "
+                             "eval_set=None")
+        if not w.sum() > 0:
+            raise ValueError("sample_weight sums to zero: nothing to fit")
         n, f = X.shape
         K = self._n_outputs
         rng = check_random_state(self.random_state)
@@ -257,13 +277,11 @@ class XGBoostRegressor(RegressorMixin, _BaseXGBoost):
 
     def fit(self, X, y, sample_weight=None, eval_set=None):
         """Boost ``n_estimators`` rounds on X (n, f) and real targets y (n,)."""
-        X, y = check_X_y(_precheck(X, self), y, allow_nan=True, y_numeric=True,
-                         estimator=self)
+        X, y = _validate_fit(X, y, self, y_numeric=True)
         w = check_sample_weight(sample_weight, len(y))
         evals = []
         for Xe, ye in (eval_set or []):
-            Xe, ye = check_X_y(_precheck(Xe, self), ye, allow_nan=True, y_numeric=True,
-                               estimator=self)
+            Xe, ye = _validate_fit(Xe, ye, self, y_numeric=True)
             evals.append((Xe, ye.astype(float)[:, None], np.ones(len(ye))))
         return self._fit(X, y.astype(np.float64)[:, None], w, evals)
 
@@ -281,13 +299,16 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
     """Second-order boosted histogram trees for classification: logistic loss for two classes
     (XGBoost's ``binary:logistic``), softmax with one tree per class and round otherwise
     (``multi:softprob``). See the module docstring; ``fit`` takes ``eval_set`` as the
-    regressor (metric: log-loss)."""
+    regressor (metric: 'logloss' for two classes, 'mlogloss' otherwise, as XGBoost)."""
 
-    _metric_name = "logloss"
+    @property
+    def _metric_name(self):
+        return "logloss" if self._n_outputs == 1 else "mlogloss"
 
     def _base_margin(self, Y, w):
         if self._n_outputs > 1:
-            return np.zeros(self._n_outputs)
+            prior = np.clip(np.average(Y, axis=0, weights=w), 1e-16, 1.0)
+            return np.log(prior) - np.log(prior).mean()
         if self.base_score is not None:
             p = float(self.base_score)
         else:
@@ -296,8 +317,11 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
         return np.array([np.log(p / (1 - p))])
 
     def _grad_hess(self, Y, F):
-        P = _sigmoid(F) if self._n_outputs == 1 else _softmax(F)
-        return P - Y, np.maximum(P * (1.0 - P), 1e-16)
+        if self._n_outputs == 1:
+            P = _sigmoid(F)
+            return P - Y, np.maximum(P * (1.0 - P), 1e-16)
+        P = _softmax(F)
+        return P - Y, np.maximum(2.0 * P * (1.0 - P), 1e-16)
 
     def _metric(self, Y, F, w):
         if self._n_outputs == 1:
@@ -316,14 +340,14 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
 
     def fit(self, X, y, sample_weight=None, eval_set=None):
         """Boost on X (n, f) (NaN allowed) and labels y (n,) of any type."""
-        X, y = check_X_y(_precheck(X, self), y, allow_nan=True, estimator=self)
+        X, y = _validate_fit(X, y, self)
         self.classes_, yi = encode_labels(y, min_classes=2, estimator=self)
         self.n_classes_ = len(self.classes_)
         self._n_outputs = 1 if self.n_classes_ == 2 else self.n_classes_
         w = check_sample_weight(sample_weight, len(yi))
         evals = []
         for Xe, ye in (eval_set or []):
-            Xe, ye = check_X_y(_precheck(Xe, self), ye, allow_nan=True, estimator=self)
+            Xe, ye = _validate_fit(Xe, ye, self)
             ye = np.asarray(ye)
             idx = np.searchsorted(self.classes_, ye)
             idx = np.clip(idx, 0, self.n_classes_ - 1)

@@ -64,6 +64,7 @@ class SecondOrder(Criterion):
 
     search_columns = (1, 2)
     weight_column = 2
+    stop_when_pure = False           # the "impurity" is a negative structure score
 
     def __init__(self, reg_lambda=1.0, reg_alpha=0.0):
         self.reg_lambda = float(reg_lambda)
@@ -191,7 +192,21 @@ class HistTree(Tree):
         return node
 
     def decision_path(self, X):
-        raise NotImplementedError("decision_path of a HistTree: use apply")
+        """Boolean (n_samples, node_count): the nodes on each row's path (NaN-aware)."""
+        X = np.asarray(X, dtype=np.float32)
+        n = X.shape[0]
+        out = np.zeros((n, self.node_count), dtype=bool)
+        node = np.zeros(n, dtype=np.intp)
+        out[np.arange(n), node] = True
+        active = np.flatnonzero(self.children_left[node] != TREE_LEAF)
+        while active.size:
+            nd = node[active]
+            x = X[active, self.feature[nd]]
+            go_left = np.where(np.isnan(x), self.missing_go_to_left[nd], x <= self.threshold[nd])
+            node[active] = np.where(go_left, self.children_left[nd], self.children_right[nd])
+            out[active, node[active]] = True
+            active = active[self.children_left[node[active]] != TREE_LEAF]
+        return out
 
 
 class HistTreeBuilder:
@@ -316,12 +331,14 @@ class HistTreeBuilder:
             k = k[pos]
             act = np.flatnonzero(k >= 0)
             ka = k[act]
-            c = sub[act, fs[ka]]
-            go_left = np.where(c == B - 1, mls[ka], c <= bs[ka])
-            tn = np.bincount(ka, minlength=len(sp))
-            ln = np.bincount(ka[go_left], minlength=len(sp))
-            tw = np.bincount(ka, weights=wr[act], minlength=len(sp))
-            lw = np.bincount(ka[go_left], weights=wr[act][go_left], minlength=len(sp))
+            c = sub.ravel()[act * sub.shape[1] + fs[ka]]
+            go_left = c <= bs[ka]
+            if self._any_missing:
+                go_left = np.where(c == B - 1, mls[ka], go_left)
+            ln = np.bincount(ka, weights=go_left, minlength=len(sp)).astype(np.intp)
+            lw = np.bincount(ka, weights=wr[act] * go_left, minlength=len(sp))
+            tn = np.array([counts[i] for i in sp.tolist()], dtype=np.intp)
+            tw = np.array([totals[i][0] for i in sp.tolist()])
             child = np.empty((len(sp), 2), dtype=np.intp)
             for j, nid in enumerate(sp.tolist()):
                 fj = int(features[fs[j]])
@@ -334,7 +351,7 @@ class HistTreeBuilder:
                 child[j, 1] = new_node(np.array([tw[j] - lw[j], G[j] - gl[j], H[j] - hl[j]]),
                                        int(tn[j] - ln[j]))
                 left[nid], right[nid] = child[j]
-            pos[act] = np.where(go_left, child[ka, 0], child[ka, 1])
+            pos[act] = child.ravel()[2 * ka + ~go_left]
             if d + 1 >= self.max_depth:
                 break
             # histogram subtraction: build the smaller child, the larger is parent - smaller
