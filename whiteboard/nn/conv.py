@@ -250,6 +250,7 @@ class _Winograd:
         self.th, self.tw = -(-oh // 2), -(-ow // 2)
         self.run = self.th * (self.tw + 1)                 # tiles per (channel, sample)
         self.plane = (self.th + 1) * (self.tw + 1)
+        self.phase_ranges = self._phase_ranges()
 
     def weight(self, w):
         """U = G w Gᵀ as (16, O, C)."""
@@ -291,7 +292,7 @@ class _Winograd:
         ph = xp.zeros((2, 2, c, n, self.plane + 1), dtype=x.dtype)
         ph6 = ph[..., :self.plane].reshape(2, 2, c, n, th + 1, tw + 1)
         xc = x.transpose(1, 0, 2, 3)
-        for ra, rb, pi, pj, xi, xj in self._phase_ranges():
+        for ra, rb, pi, pj, xi, xj in self.phase_ranges:
             ph6[ra, rb, :, :, pi, pj] = xc[:, :, xi, xj]
         rows = [ph[a % 2, :, :, :, (a // 2) * (tw + 1):(a // 2) * (tw + 1) + run + 1]
                 for a in range(4)]                                   # (2, C, N, run + 1)
@@ -325,7 +326,7 @@ class _Winograd:
         del ds
         dph6 = dph[..., :self.plane].reshape(2, 2, c, n, th + 1, tw + 1)
         dxc = dx.transpose(1, 0, 2, 3)
-        for ra, rb, pi, pj, xi, xj in self._phase_ranges():
+        for ra, rb, pi, pj, xi, xj in self.phase_ranges:
             dxc[:, :, xi, xj] = dph6[ra, rb, :, :, pi, pj]
 
     def output(self, m, out):
@@ -581,8 +582,9 @@ _WINO_CHUNK_BYTES = 1 << 21
 def _conv2d_winograd(x, weight, bias, geo):
     """conv2d through Winograd F(2x2, 3x3) (see above), with its adjoint backward pass.
 
-    Runs over chunks of samples; the backward pass recomputes each chunk's input transform V
-    instead of keeping it (cheaper than storing N·run·16·C values and reading them back)."""
+    Runs over chunks of samples. The backward pass recomputes each chunk's input transform V
+    rather than keeping it: keeping it (6.6 MiB for the benchmark layer) made the allocator map
+    fresh pages on every step, and the page faults cost more than the recomputation."""
     xp = x.xp
     wino = _Winograd(geo)
     n = x.shape[0]
