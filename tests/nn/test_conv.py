@@ -96,6 +96,29 @@ def test_conv2d_winograd_chunks(cfg, dtype, chunk_bytes, monkeypatch):
               requires_grad=needs)
 
 
+# Depthwise convolutions run over chunks of samples: one sample per chunk here.
+DEPTHWISE_GRID = [
+    (3, 4, 7, 7, 4, 3, 3, dict(groups=4, padding=1)),
+    (3, 3, 6, 5, 6, 3, 3, dict(groups=3, stride=2)),              # multiplier 2, strided
+    (2, 2, 8, 9, 2, 3, 2, dict(groups=2, dilation=2, padding=(2, 1))),
+]
+
+
+@pytest.mark.parametrize("cfg", DEPTHWISE_GRID, ids=lambda c: f"{c[:7]}-{c[7]}")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_conv2d_depthwise_chunks(cfg, dtype, monkeypatch):
+    from whiteboard.nn import conv as conv_module
+
+    monkeypatch.setattr(conv_module, "_DEPTHWISE_CHUNK_BYTES", 1)
+    x, w, b = _arrays(*cfg, dtype=dtype)
+    kwargs = cfg[-1]
+    tol = F64 if dtype == np.float64 else F32
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **tol)
+    for needs in ([True, False], [False, True]):
+        check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, **tol,
+              requires_grad=needs)
+
+
 @st.composite
 def conv_configs(draw, transposed=False):
     groups = draw(st.sampled_from([1, 1, 2, 3]))

@@ -554,6 +554,8 @@ def _conv2d(x, weight, bias, stride, padding, dilation, groups, layer, padding_m
     geo = Geometry((h, w), pads, kernel, stride, dilation, (oh, ow))
     if _winograd_ok(weight.data, geo, groups):
         return _conv2d_winograd(x, weight, bias, geo)
+    if _depthwise(weight.data, groups):
+        return _conv2d_depthwise(x, weight, bias, geo, groups)
     y, saved = _conv_forward(x.data, weight.data, geo, groups, keep_cols=weight.requires_grad)
     # one pass either way: the bias add or the copy makes the output contiguous
     y = y + bias.data[:, None, None] if bias is not None else x.xp.ascontiguousarray(y)
@@ -614,6 +616,45 @@ def _conv2d_winograd(x, weight, bias, geo):
                 wino.input_adjoint(u.transpose(0, 2, 1) @ dm, c, gx[lo:lo + step])
         if du is not None:
             gw = wino.weight_adjoint(du, weight.shape)
+        return (gx, gw) if bias is None else (gx, gw, gb)
+
+    parents = (x, weight) if bias is None else (x, weight, bias)
+    return Tensor._make(y, parents, backward, "Conv2d")
+
+
+# Samples per depthwise chunk (bytes of one chunk's output), for the same reasons as Winograd's.
+_DEPTHWISE_CHUNK_BYTES = 1 << 20
+
+
+def _conv2d_depthwise(x, weight, bias, geo, groups):
+    """A depthwise conv2d (see _depthwise_forward) run over chunks of samples, so that the
+    per-offset passes work on cache-resident arrays; the backward pass re-pads each chunk."""
+    xp = x.xp
+    n = x.shape[0]
+    o = weight.shape[0]
+    oh, ow = geo.out_hw
+    step = max(1, _DEPTHWISE_CHUNK_BYTES // (o * oh * geo.cols_w * x.data.itemsize))
+    y = xp.empty((n, o, oh, ow), dtype=x.dtype)
+    for lo in range(0, n, step):
+        y[lo:lo + step] = _depthwise_forward(x.data[lo:lo + step], weight.data, geo)[0]
+    if bias is not None:
+        y += bias.data[:, None, None]
+
+    def backward(g):
+        gx = gw = gb = None
+        if bias is not None and bias.requires_grad:
+            gb = g.sum(axis=(0, 2, 3))
+        if x.requires_grad:
+            gx = xp.empty(x.shape, dtype=x.dtype)
+        if weight.requires_grad:
+            gw = xp.zeros(weight.shape, dtype=weight.dtype)
+        for lo in range(0, n, step):
+            gc = geo.widen(g[lo:lo + step])
+            if gx is not None:
+                gx[lo:lo + step] = _depthwise_input_grad(gc, weight.data, geo, groups)
+            if gw is not None:
+                gw += _depthwise_weight_grad(gc, geo.padded(x.data[lo:lo + step]), geo,
+                                             weight.shape)
         return (gx, gw) if bias is None else (gx, gw, gb)
 
     parents = (x, weight) if bias is None else (x, weight, bias)
