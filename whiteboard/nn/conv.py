@@ -76,6 +76,7 @@ from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor, squeeze, unsqueeze
 from . import init
+from . import _im2col
 from ._im2col import Geometry, check_input_ndim, conv_out_size, expand
 from .module import Module
 from .parameter import Parameter
@@ -162,12 +163,8 @@ def _depthwise_forward(x, w, geo):
     xp = backend.get_array_module(x)
     x_pad = geo.padded(x)
     n, c = x.shape[:2]
-    w_r = w.reshape(c, w.shape[0] // c, -1)
-    y = xp.zeros((n,) + w_r.shape[:2] + (geo.out_hw[0], geo.cols_w), dtype=x.dtype)
-    tmp = xp.empty_like(y)
-    for k, view in enumerate(geo.offset_views(x_pad)):
-        xp.multiply(view[:, :, None], w_r[:, :, k, None, None], out=tmp)
-        y += tmp
+    w_r = w.reshape((c, w.shape[0] // c) + tuple(w.shape[2:]))
+    y = xp.einsum("ncpqhw,cmpq->ncmhw", xp.ascontiguousarray(geo.windows(x_pad)), w_r)
     return geo.narrow(y.reshape((n, -1) + y.shape[3:])), x_pad
 
 
@@ -175,6 +172,24 @@ def _depthwise_input_grad(gy, w, geo, groups):
     xp = backend.get_array_module(gy)
     n, c = gy.shape[0], groups
     m = w.shape[0] // c
+    (kh, kw), (dh, dw) = w.shape[2:], geo.dilation
+    if geo.wide and geo.stride == (1, 1):
+        # The padded-input gradient, flattened per plane, is Σ_k w_k·shift(dY, off_k) with
+        # off_k = p·DH·Wp + q·DW: a correlation of the zero-extended dY with the flipped
+        # kernel, i.e. a window view of dY itself (junk columns of dY are zero).
+        hp, wp = geo.padded_hw
+        reach = (kh - 1) * dh * wp + (kw - 1) * dw
+        ext = xp.zeros((n, c, m, hp * wp + reach), dtype=gy.dtype)
+        ext[..., reach:reach + gy.shape[2] * wp] = gy.reshape(n, c, m, -1)
+        view = _im2col._as_strided(
+            ext, (n, c, m, kh, kw, hp * wp),
+            ext.strides[:3] + (dh * wp * ext.itemsize, dw * ext.itemsize, ext.itemsize),
+            writeable=False)
+        w_flip = w.reshape(c, m, kh, kw)[:, :, ::-1, ::-1]
+        plane = xp.einsum("ncmpql,cmpq->ncl", xp.ascontiguousarray(view), w_flip)
+        top, _, left, _ = geo.pads
+        h, w_in = geo.in_hw
+        return plane.reshape(n, c, hp, wp)[:, :, top:top + h, left:left + w_in]
     w_r = w.reshape(c, m, -1)
     gy_r = gy.reshape((n, c, m) + gy.shape[2:])
     buf = geo.zeros((n, c), gy.dtype, xp)
@@ -192,9 +207,7 @@ def _depthwise_weight_grad(gy, x_pad, geo, w_shape):
     xp = backend.get_array_module(gy)
     n, c = gy.shape[0], x_pad.shape[1]
     gy_r = gy.reshape((n, c, -1) + gy.shape[2:])
-    gw = xp.empty((c, gy_r.shape[2], w_shape[2] * w_shape[3]), dtype=gy.dtype)
-    for k, view in enumerate(geo.offset_views(x_pad)):
-        gw[:, :, k] = xp.einsum("ncmhw,nchw->cm", gy_r, view)
+    gw = xp.einsum("ncmhw,ncpqhw->cmpq", gy_r, xp.ascontiguousarray(geo.windows(x_pad)))
     return gw.reshape(w_shape)
 
 
@@ -623,7 +636,7 @@ def _conv2d_winograd(x, weight, bias, geo):
 
 
 # Samples per depthwise chunk (bytes of one chunk's output), for the same reasons as Winograd's.
-_DEPTHWISE_CHUNK_BYTES = 1 << 20
+_DEPTHWISE_CHUNK_BYTES = 1 << 19
 
 
 def _conv2d_depthwise(x, weight, bias, geo, groups):
