@@ -66,6 +66,59 @@ def test_conv2d_grid_float32(cfg):
     check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **F32)
 
 
+# 3x3, stride 1, no dilation, groups 1 runs through Winograd F(2x2, 3x3) in chunks of samples:
+# odd and even output sizes (an extra tile row/column), asymmetric padding, 'same', and a chunk
+# size of one sample so that several chunks are stitched together.
+WINOGRAD_GRID = [
+    (5, 3, 7, 9, 4, 3, 3, {}),
+    (4, 2, 8, 8, 5, 3, 3, dict(padding=1)),
+    (3, 4, 5, 6, 3, 3, 3, dict(padding=(2, 0))),
+    (3, 2, 6, 7, 2, 3, 3, dict(padding="same")),
+    (2, 1, 3, 3, 1, 3, 3, {}),                                    # a single output pixel
+    (2, 3, 4, 5, 2, 3, 3, dict(padding=3)),                       # padding wider than the kernel
+]
+
+
+@pytest.mark.parametrize("cfg", WINOGRAD_GRID, ids=lambda c: f"{c[:7]}-{c[7]}")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("chunk_bytes", [1, 1 << 21])
+def test_conv2d_winograd_chunks(cfg, dtype, chunk_bytes, monkeypatch):
+    from whiteboard.nn import conv as conv_module
+
+    monkeypatch.setattr(conv_module, "_WINO_CHUNK_BYTES", chunk_bytes)
+    x, w, b = _arrays(*cfg, dtype=dtype)
+    kwargs = cfg[-1]
+    tol = F64 if dtype == np.float64 else F32
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **tol)
+    check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, **tol)
+    for needs in ([True, False], [False, True]):                  # one gradient only
+        check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, **tol,
+              requires_grad=needs)
+
+
+# Depthwise convolutions run over chunks of samples: one sample per chunk here.
+DEPTHWISE_GRID = [
+    (3, 4, 7, 7, 4, 3, 3, dict(groups=4, padding=1)),
+    (3, 3, 6, 5, 6, 3, 3, dict(groups=3, stride=2)),              # multiplier 2, strided
+    (2, 2, 8, 9, 2, 3, 2, dict(groups=2, dilation=2, padding=(2, 1))),
+]
+
+
+@pytest.mark.parametrize("cfg", DEPTHWISE_GRID, ids=lambda c: f"{c[:7]}-{c[7]}")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_conv2d_depthwise_chunks(cfg, dtype, monkeypatch):
+    from whiteboard.nn import conv as conv_module
+
+    monkeypatch.setattr(conv_module, "_DEPTHWISE_CHUNK_BYTES", 1)
+    x, w, b = _arrays(*cfg, dtype=dtype)
+    kwargs = cfg[-1]
+    tol = F64 if dtype == np.float64 else F32
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **tol)
+    for needs in ([True, False], [False, True]):
+        check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, **tol,
+              requires_grad=needs)
+
+
 @st.composite
 def conv_configs(draw, transposed=False):
     groups = draw(st.sampled_from([1, 1, 2, 3]))
