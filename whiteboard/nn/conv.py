@@ -297,8 +297,8 @@ class _Winograd:
         return [(ra, rb, spans[0][ra][0], spans[1][rb][0], spans[0][ra][1], spans[1][rb][1])
                 for ra in range(2) for rb in range(2)]
 
-    def input(self, x):
-        """V = Bᵀ d B over every tile, as (16, C, N·run)."""
+    def input(self, x, out=None):
+        """V = Bᵀ d B over every tile, as (16, C, N·run) (written into ``out`` if given)."""
         xp = backend.get_array_module(x)
         n, c = x.shape[:2]
         th, tw, run = self.th, self.tw, self.run
@@ -313,7 +313,8 @@ class _Winograd:
         _bt(rows, s, xp)
         del ph, ph6, rows
         cols = [s[:, b % 2, :, :, b // 2:b // 2 + run] for b in range(4)]   # (4, C, N, run)
-        v = xp.empty((4, 4, c, n, run), dtype=x.dtype)
+        v = (xp.empty((4, 4, c, n, run), dtype=x.dtype) if out is None
+             else out.reshape(4, 4, c, n, run))
         _bt(cols, v.transpose(1, 0, 2, 3, 4), xp)
         return v.reshape(16, c, n * run)
 
@@ -597,9 +598,10 @@ _WINO_CHUNK_BYTES = 1 << 21
 def _conv2d_winograd(x, weight, bias, geo):
     """conv2d through Winograd F(2x2, 3x3) (see above), with its adjoint backward pass.
 
-    Runs over chunks of samples. The backward pass recomputes each chunk's input transform V
-    rather than keeping it: keeping it (6.6 MiB for the benchmark layer) made the allocator map
-    fresh pages on every step, and the page faults cost more than the recomputation."""
+    Runs over chunks of samples. Each chunk's input transform V is kept for the weight
+    gradient, in the same allocation as the output: kept as separate arrays (6.6 MiB for the
+    benchmark layer) they made the allocator map fresh pages on every step, and those page faults
+    cost more than recomputing V."""
     xp = x.xp
     wino = _Winograd(geo)
     n = x.shape[0]
@@ -607,9 +609,19 @@ def _conv2d_winograd(x, weight, bias, geo):
     step = max(1, _WINO_CHUNK_BYTES // (16 * max(o, c) * wino.run * x.data.itemsize))
     u = wino.weight(weight.data)                                   # (16, O, C)
     oh, ow = geo.out_hw
-    full = xp.empty((n, o, 2 * wino.th, 2 * wino.tw), dtype=x.dtype)
+    size = n * o * 4 * wino.th * wino.tw
+    keep = weight.requires_grad
+    store = xp.empty(size + (16 * c * n * wino.run if keep else 0), dtype=x.dtype)
+    full = store[:size].reshape(n, o, 2 * wino.th, 2 * wino.tw)
+    saved = []
     for lo in range(0, n, step):
-        wino.output(u @ wino.input(x.data[lo:lo + step]), full[lo:lo + step])
+        cnt = min(step, n - lo)
+        v = None
+        if keep:
+            start = size + 16 * c * lo * wino.run
+            v = store[start:start + 16 * c * cnt * wino.run].reshape(16, c, cnt * wino.run)
+            saved.append(v)
+        wino.output(u @ wino.input(x.data[lo:lo + step], v), full[lo:lo + step])
     y = full if (oh, ow) == full.shape[2:] else xp.ascontiguousarray(full[:, :, :oh, :ow])
     if bias is not None:
         y += bias.data[:, None, None]
@@ -621,10 +633,10 @@ def _conv2d_winograd(x, weight, bias, geo):
         if x.requires_grad:
             gx = xp.empty(x.shape, dtype=x.dtype)
         du = xp.zeros(u.shape, dtype=u.dtype) if weight.requires_grad else None
-        for lo in range(0, n, step):
+        for k, lo in enumerate(range(0, n, step)):
             dm = wino.output_adjoint(g[lo:lo + step])              # (16, O, chunk tiles)
             if du is not None:
-                du += dm @ wino.input(x.data[lo:lo + step]).transpose(0, 2, 1)
+                du += dm @ saved[k].transpose(0, 2, 1)
             if gx is not None:
                 wino.input_adjoint(u.transpose(0, 2, 1) @ dm, c, gx[lo:lo + step])
         if du is not None:
