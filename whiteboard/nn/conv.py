@@ -408,11 +408,11 @@ def _at_inplace(m):
 def _a_inplace(d):
     """d[k] ← Σ_i Aᵀ[i, k]·d[i] along the first axis (the adjoint of _at; d0, d1 in, all four
     out), in place: (d0, d0 + d1, d0 − d1, −d1)."""
-    d[2] = d[0]
-    d[2] -= d[1]
-    d[3] = d[1]
-    d[3] *= -1
+    xp = backend.get_array_module(d)
+    xp.subtract(d[0], d[1], out=d[2])
+    xp.negative(d[1], out=d[3])
     d[1] += d[0]
+
 
 # ---------------------------------------------------------------------- padding modes
 def _mode_index(size, lo, hi, mode):
