@@ -381,7 +381,7 @@ class _Winograd:
         for i in range(2):
             for j in range(2):
                 d6[i, j, :, :, :, :tw] = g6[:, :, :, i, :, j].transpose(1, 0, 2, 3)
-                d6[i, j, :, :, :, tw] = 0
+        d6[:2, :2, :, :, :, tw] = 0
         _a_inplace(dm[:2].transpose(1, 0, 2, 3, 4))                    # over β, for α < 2
         _a_inplace(dm)                                                 # over α
         return dm.reshape(16, o, n * run)
@@ -398,12 +398,12 @@ def _bt(d, out, xp):
 def _b_inplace(d):
     """d[a] ← Σ_k Bᵀ[k, a]·d[k] along the first axis (the adjoint of _bt), in place:
     (d0, d1 − d2 + d3, d1 + d2 − d0, −d3)."""
-    d[2] += d[1]          # d1 + d2
-    d[1] *= 2
-    d[1] -= d[2]          # d1 − d2
-    d[1] += d[3]
+    xp = backend.get_array_module(d)
+    t = d[1] - d[2]
+    d[2] += d[1]
     d[2] -= d[0]
-    d[3] *= -1
+    xp.add(t, d[3], out=d[1])
+    xp.negative(d[3], out=d[3])
 
 
 def _at_inplace(m):
@@ -618,6 +618,7 @@ def _conv2d_winograd(x, weight, bias, geo):
     o, c = weight.shape[:2]
     step = max(1, _WINO_CHUNK_BYTES // (16 * max(o, c) * wino.run * x.data.itemsize))
     u = wino.weight(weight.data)                                   # (16, O, C)
+    u_t = xp.ascontiguousarray(u.transpose(0, 2, 1))
     oh, ow = geo.out_hw
     size = n * o * 4 * wino.th * wino.tw
     keep = weight.requires_grad
@@ -648,7 +649,7 @@ def _conv2d_winograd(x, weight, bias, geo):
             if du is not None:
                 du += dm @ saved[k].transpose(0, 2, 1)
             if gx is not None:
-                wino.input_adjoint(u.transpose(0, 2, 1) @ dm, c, gx[lo:lo + step])
+                wino.input_adjoint(u_t @ dm, c, gx[lo:lo + step])
         if du is not None:
             gw = wino.weight_adjoint(du, weight.shape)
         return (gx, gw) if bias is None else (gx, gw, gb)
