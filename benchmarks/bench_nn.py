@@ -102,25 +102,44 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
   running maximum (np.maximum) and an arithmetic arg-max update (arg += take·(k − arg)) per kernel
   offset over strided views; the first version used np.copyto(where=) / np.where, which are ~10x
   slower than plain ufuncs, and was 2.3x slower than PyTorch.
-- Conv2d (dense, 16→32, 3x3): missed, 2.5x in CPU time (2.1x with the AVX-512 kernels above).
-  Profile (`--profile 0`), CPU ms per forward+backward step: input gradient ≈ 4.5 (9 per-offset
-  GEMMs Wₖᵀ·dY with K = 32 plus the strided additions), weight gradient ≈ 3.2 (one GEMM
-  dY·colsᵀ), forward ≈ 3.9 (im2col copy ≈ 0.6, GEMM ≈ 3, the NCHW/bias copy ≈ 0.3), autograd and
-  gradient copies ≈ 0.5. Each product is 248 MFLOP and OpenBLAS runs it at ≈ 80 GFLOP/s, so the
-  three GEMMs alone take ≈ 9 ms against PyTorch's ≈ 4–5 ms for the whole step: the GEMM
-  dominates, not the im2col copy or the col2im scatter. oneDNN's direct convolution uses wider
-  vectors and never materialises the column matrix. Against PyTorch's own im2col + GEMM path
-  (oneDNN switched off, second row) whiteboard is about 10% faster.
-  What helped: fusing col2im with the input-gradient GEMM per kernel offset (the 14 MB dX_col is
-  never written or re-read: 24 → 15 ms at the time), channel-major columns so that each product is
-  one GEMM over the whole batch instead of 32 small ones, and the wide-row layout for stride-1
-  widths (long contiguous runs in im2col/col2im). Tried without gain: a per-offset forward GEMM
-  (K = C = 16 is too small) and a per-offset weight-gradient GEMM.
-- Depthwise Conv2d (groups = channels): about 3.7x. There is no GEMM to speak of (one weight row
-  per channel); forward and input gradient are 9 multiply-adds of (32,32,28,30) views each (two
-  NumPy passes per offset, memory bound), the weight gradient 9 einsums; PyTorch does one
-  vectorised pass. An einsum over the window view was ~30% faster in the forward pass but copies
-  the windows internally (+16 MiB peak), so the copy-free loop was kept.
+- Conv2d (dense, 16→32, 3x3): borderline — about 2.0–2.1x in CPU time at one thread (it was
+  2.5–2.6x). Paired runs (old and new code in alternating processes, 21 repeats each, 1 thread):
+  old 2.53 / 2.55 / 2.56 / 2.64, new 2.02–2.07 in four runs. The goal is met on some runs and
+  missed by a few percent on others; it is not met with a margin.
+  What changed: a dense 3x3, stride-1, undilated, ungrouped convolution now uses Winograd
+  F(2x2, 3x3) (whiteboard/nn/conv.py): 16 batched products U_ξ·V_ξ over 2x2 output tiles instead
+  of one im2col GEMM, 2.25x fewer multiplications (three products of ≈ 110 MFLOP instead of
+  248), the backward pass as the exact adjoint (dU = dM·Vᵀ, dV = Uᵀ·dM). Profile now (CPU ms per
+  step, `--profile 0`): the products ≈ 4.8, the tile transforms ≈ 5 (about 60 whole-array NumPy
+  additions per chunk), bias/autograd ≈ 0.5. Three things were needed for the transforms to be
+  cheap: (1) a "phase" layout — the padded plane split by row/column parity and flattened, with one
+  junk tile per tile row, so that every 4x4 patch entry is one contiguous run; the first version
+  used strided 4x4 patch views and NumPy's 14-element inner loops made the step 25 ms;
+  (2) running over chunks of 4 samples (2 MiB temporaries): whole-batch temporaries made glibc
+  hand memory back to the kernel and re-fault it, 6,400 minor page faults (25 MB) per step at
+  ≈ 2 µs each — the page faults, not the arithmetic, were half the step; (3) keeping the input
+  transform V for the weight gradient inside the output's allocation (as separate arrays it again
+  caused page faults; recomputing it instead cost ≈ 1 ms). Peak memory fell from 27.7 to 16 MiB.
+  Measured without gain: GEMM layouts for the im2col path with the big dimension N·OH·OW as M
+  (30% slower under OpenBLAS's Haswell kernels), the input gradient as one GEMM Wᵀ·dY plus col2im
+  versus 9 per-offset GEMMs versus 3 per-kernel-row GEMMs (all within 3%, 7.2–7.5 ms).
+  What would close the rest: OpenBLAS's AVX-512 kernels (see above; not selectable from the
+  library at run time), or F(4x4, 3x3) (2.25 → 4x fewer multiplications, more transform work).
+  Other geometries (strided, dilated, grouped, other kernel sizes) still use im2col + GEMM,
+  about 2.5x PyTorch.
+- Depthwise Conv2d (groups = channels): about 2–2.8x (it was 3.5–3.8x; noisy — PyTorch's own
+  time varies most here). Forward pass and weight gradient are each one einsum over the windows,
+  copied contiguous a few samples at a time (NumPy's einsum vectorises only contiguous operands:
+  ~10x faster than on the strided window view, copy included; `optimize=True` finds the same
+  but runs its Python path search, ~0.1 ms, on every call); the stride-1 input gradient is a
+  correlation of the zero-extended output gradient with the flipped kernel in the flat wide-row
+  layout (one more einsum). Chunks of samples (512 KiB of output each) again avoid page faults.
+- ConvTranspose2d (4x4, stride 2) is unchanged (im2col + GEMM), about 1.8–2x.
+- Two threads: whiteboard's Winograd and depthwise paths do not use the second core (their
+  per-chunk products are too small for OpenBLAS to split), so on a quiet machine PyTorch scales
+  and whiteboard does not (the 2-thread Conv2d ratio is ~3x in wall time); under contention the
+  old whole-batch GEMM collapsed instead (110–850 ms per step in two paired runs against
+  15–19 ms now).
 """
 
 

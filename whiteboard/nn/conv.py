@@ -43,11 +43,17 @@ Memory layout: when the horizontal stride is 1 the columns use "wide rows" (``_i
 each window row spans the full padded width, so the im2col copy and the col2im additions move
 long contiguous runs; the few junk columns this adds are dropped from the output and receive a
 zero gradient. A depthwise convolution (``C/G = 1``) skips the GEMM altogether: its "matrix" is a
-single row per channel, so it is computed as ``KH·KW`` multiply-adds of the offset views.
+single row per channel, so the forward pass and the weight gradient are one einsum each over the
+windows (copied contiguous, a few samples at a time), and with stride 1 the input gradient is the
+correlation of the zero-extended output gradient with the flipped kernel (one einsum again).
 
-Speed (benchmarks/bench_nn.py, docs/benchmarks/nn.md): the three GEMMs dominate the time; about
-2.5x PyTorch's oneDNN direct convolution (AVX-512, no column matrix) on the benchmark machine, and
-slightly faster than PyTorch's own im2col + GEMM path.
+The common dense case — a 3x3 kernel, stride 1, no dilation, one group — uses Winograd's
+F(2x2, 3x3) instead (see the section below ``_depthwise_weight_grad``): 2.25x fewer
+multiplications, with the backward pass as the exact adjoint of the forward transforms.
+
+Speed (benchmarks/bench_nn.py, docs/benchmarks/nn.md): on the benchmark machine the 3x3 layer
+runs at about 2x PyTorch's oneDNN direct convolution (AVX-512) in CPU time at one thread; the
+im2col + GEMM path is about 2.5x, roughly PyTorch's own im2col + GEMM path.
 
 Transposed convolution (转置卷积)
 --------------------------------
@@ -154,11 +160,15 @@ def _conv_weight_grad(gt, saved, geo, groups, w_shape):
     return (gt_g @ cols_g.swapaxes(-1, -2)).reshape(w_shape)
 
 
-# A depthwise convolution (G = C, weight (m·C, 1, KH, KW)) has a 1 x KH·KW "matrix" per channel:
-# an im2col GEMM would copy KH·KW times the input to do one multiply per copied element. It is
-# computed instead from the KH·KW offset views of the padded input (no copy): the forward pass
-# accumulates w[:, p, q]·view, the input gradient adds w[:, p, q]·dY onto each view's pixels, and
-# the weight gradient is one einsum per offset.
+# A depthwise convolution (G = C, weight (m·C, 1, KH, KW)) has a 1 x KH·KW "matrix" per channel,
+# so there is no GEMM to speak of. The forward pass is one einsum over the windows
+# y[n, c, m] = Σ_pq w[c, m, p, q]·win[n, c, p, q] and the weight gradient one einsum
+# Σ_n,h,w dY·win. The windows are copied contiguous first (the caller passes a few samples at a
+# time, so the copy stays small): NumPy's einsum runs its vectorised inner loop only on contiguous
+# operands and is ~10x slower on the strided view. The input gradient with stride 1 is, in the
+# flat wide-row layout, Σ_k w_k·shift(dY, off_k) — a correlation of the zero-extended dY with the
+# flipped kernel, one more einsum over windows; other strides add w[:, p, q]·dY onto each offset
+# view of the padded input.
 def _depthwise_forward(x, w, geo):
     xp = backend.get_array_module(x)
     x_pad = geo.padded(x)
@@ -297,8 +307,8 @@ class _Winograd:
         return [(ra, rb, spans[0][ra][0], spans[1][rb][0], spans[0][ra][1], spans[1][rb][1])
                 for ra in range(2) for rb in range(2)]
 
-    def input(self, x):
-        """V = Bᵀ d B over every tile, as (16, C, N·run)."""
+    def input(self, x, out=None):
+        """V = Bᵀ d B over every tile, as (16, C, N·run) (written into ``out`` if given)."""
         xp = backend.get_array_module(x)
         n, c = x.shape[:2]
         th, tw, run = self.th, self.tw, self.run
@@ -313,7 +323,8 @@ class _Winograd:
         _bt(rows, s, xp)
         del ph, ph6, rows
         cols = [s[:, b % 2, :, :, b // 2:b // 2 + run] for b in range(4)]   # (4, C, N, run)
-        v = xp.empty((4, 4, c, n, run), dtype=x.dtype)
+        v = (xp.empty((4, 4, c, n, run), dtype=x.dtype) if out is None
+             else out.reshape(4, 4, c, n, run))
         _bt(cols, v.transpose(1, 0, 2, 3, 4), xp)
         return v.reshape(16, c, n * run)
 
@@ -370,7 +381,7 @@ class _Winograd:
         for i in range(2):
             for j in range(2):
                 d6[i, j, :, :, :, :tw] = g6[:, :, :, i, :, j].transpose(1, 0, 2, 3)
-                d6[i, j, :, :, :, tw] = 0
+        d6[:2, :2, :, :, :, tw] = 0
         _a_inplace(dm[:2].transpose(1, 0, 2, 3, 4))                    # over β, for α < 2
         _a_inplace(dm)                                                 # over α
         return dm.reshape(16, o, n * run)
@@ -387,12 +398,12 @@ def _bt(d, out, xp):
 def _b_inplace(d):
     """d[a] ← Σ_k Bᵀ[k, a]·d[k] along the first axis (the adjoint of _bt), in place:
     (d0, d1 − d2 + d3, d1 + d2 − d0, −d3)."""
-    d[2] += d[1]          # d1 + d2
-    d[1] *= 2
-    d[1] -= d[2]          # d1 − d2
-    d[1] += d[3]
+    xp = backend.get_array_module(d)
+    t = d[1] - d[2]
+    d[2] += d[1]
     d[2] -= d[0]
-    d[3] *= -1
+    xp.add(t, d[3], out=d[1])
+    xp.negative(d[3], out=d[3])
 
 
 def _at_inplace(m):
@@ -407,11 +418,11 @@ def _at_inplace(m):
 def _a_inplace(d):
     """d[k] ← Σ_i Aᵀ[i, k]·d[i] along the first axis (the adjoint of _at; d0, d1 in, all four
     out), in place: (d0, d0 + d1, d0 − d1, −d1)."""
-    d[2] = d[0]
-    d[2] -= d[1]
-    d[3] = d[1]
-    d[3] *= -1
+    xp = backend.get_array_module(d)
+    xp.subtract(d[0], d[1], out=d[2])
+    xp.negative(d[1], out=d[3])
     d[1] += d[0]
+
 
 # ---------------------------------------------------------------------- padding modes
 def _mode_index(size, lo, hi, mode):
@@ -597,19 +608,31 @@ _WINO_CHUNK_BYTES = 1 << 21
 def _conv2d_winograd(x, weight, bias, geo):
     """conv2d through Winograd F(2x2, 3x3) (see above), with its adjoint backward pass.
 
-    Runs over chunks of samples. The backward pass recomputes each chunk's input transform V
-    rather than keeping it: keeping it (6.6 MiB for the benchmark layer) made the allocator map
-    fresh pages on every step, and the page faults cost more than the recomputation."""
+    Runs over chunks of samples. Each chunk's input transform V is kept for the weight
+    gradient, in the same allocation as the output: kept as separate arrays (6.6 MiB for the
+    benchmark layer) they made the allocator map fresh pages on every step, and those page faults
+    cost more than recomputing V."""
     xp = x.xp
     wino = _Winograd(geo)
     n = x.shape[0]
     o, c = weight.shape[:2]
     step = max(1, _WINO_CHUNK_BYTES // (16 * max(o, c) * wino.run * x.data.itemsize))
     u = wino.weight(weight.data)                                   # (16, O, C)
+    u_t = xp.ascontiguousarray(u.transpose(0, 2, 1))
     oh, ow = geo.out_hw
-    full = xp.empty((n, o, 2 * wino.th, 2 * wino.tw), dtype=x.dtype)
+    size = n * o * 4 * wino.th * wino.tw
+    keep = weight.requires_grad
+    store = xp.empty(size + (16 * c * n * wino.run if keep else 0), dtype=x.dtype)
+    full = store[:size].reshape(n, o, 2 * wino.th, 2 * wino.tw)
+    saved = []
     for lo in range(0, n, step):
-        wino.output(u @ wino.input(x.data[lo:lo + step]), full[lo:lo + step])
+        cnt = min(step, n - lo)
+        v = None
+        if keep:
+            start = size + 16 * c * lo * wino.run
+            v = store[start:start + 16 * c * cnt * wino.run].reshape(16, c, cnt * wino.run)
+            saved.append(v)
+        wino.output(u @ wino.input(x.data[lo:lo + step], v), full[lo:lo + step])
     y = full if (oh, ow) == full.shape[2:] else xp.ascontiguousarray(full[:, :, :oh, :ow])
     if bias is not None:
         y += bias.data[:, None, None]
@@ -621,12 +644,12 @@ def _conv2d_winograd(x, weight, bias, geo):
         if x.requires_grad:
             gx = xp.empty(x.shape, dtype=x.dtype)
         du = xp.zeros(u.shape, dtype=u.dtype) if weight.requires_grad else None
-        for lo in range(0, n, step):
+        for k, lo in enumerate(range(0, n, step)):
             dm = wino.output_adjoint(g[lo:lo + step])              # (16, O, chunk tiles)
             if du is not None:
-                du += dm @ wino.input(x.data[lo:lo + step]).transpose(0, 2, 1)
+                du += dm @ saved[k].transpose(0, 2, 1)
             if gx is not None:
-                wino.input_adjoint(u.transpose(0, 2, 1) @ dm, c, gx[lo:lo + step])
+                wino.input_adjoint(u_t @ dm, c, gx[lo:lo + step])
         if du is not None:
             gw = wino.weight_adjoint(du, weight.shape)
         return (gx, gw) if bias is None else (gx, gw, gb)
