@@ -276,7 +276,8 @@ NOT_SKLEARN_CLASSES = {
 @pytest.mark.parametrize("est", [XGBoostRegressor(n_estimators=10),
                                  XGBoostClassifier(n_estimators=10),
                                  XGBoostClassifier(n_estimators=5, subsample=0.8,
-                                                   colsample_bytree=0.5, random_state=0)],
+                                                   colsample_bytree=0.5, random_state=0),
+                                 XGBoostRegressor(n_estimators=5, tree_method="exact")],
                          ids=repr)
 def test_check_estimator(est):
     run_check_estimator(est, expected_failed_checks=NOT_SKLEARN_CLASSES)
@@ -315,3 +316,20 @@ def test_random_discrete_problems_equal_xgboost(seed, depth, lam, mcw):
     theirs = _xgb(xgb.XGBRegressor, **kw).fit(X, y)
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X),
                                atol=2e-5 * (1 + np.abs(y).max()))
+
+
+@pytest.mark.parametrize("params", [dict(max_depth=3), dict(max_depth=4, gamma=25.0,
+                                                             reg_lambda=2.0),
+                                    dict(max_depth=3, min_child_weight=10.0, reg_alpha=1.0)])
+def test_exact_tree_method_equals_xgboost_exact(params):
+    """``tree_method='exact'``: the shared pre-sorted TreeBuilder of ``ml.tree`` with the
+    SecondOrder criterion (midpoints of distinct values, as XGBoost's exact method) equals
+    XGBoost's ``tree_method='exact'`` on continuous regression data (gamma doubled there)."""
+    X, y = datasets.make_regression(400, 6, noise=5.0, random_state=0)
+    ours = XGBoostRegressor(n_estimators=10, tree_method="exact", **params).fit(X, y)
+    theirs_params = {**params, "gamma": 2 * params.get("gamma", 0.0)}
+    theirs = xgb.XGBRegressor(n_estimators=10, tree_method="exact", n_jobs=1,
+                              **theirs_params).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), atol=1e-6 * np.abs(y).max())
+    with pytest.raises(ValueError, match="exact"):
+        XGBoostRegressor(tree_method="exact").fit(np.where(X > 2, np.nan, X), y)

@@ -31,6 +31,12 @@ XGBoost; LightGBM uses ``K/(K-1) p_k (1 - p_k)``).
 squared error, the positive rate ``p`` (margin ``log(p/(1-p))``) for binary, the centred
 log-priors ``log p_k - mean_j log p_j`` for multi-class.
 
+``tree_method``: 'hist' (default) grows depth-wise on quantile bins with histogram subtraction
+and learnt NaN directions (``ml/tree/_second_order.py``); 'exact' runs the shared pre-sorted
+``TreeBuilder`` of ``ml/tree/_tree.py`` (the CART builder) with the same ``SecondOrder``
+criterion -- every midpoint between distinct values is a candidate, no NaN support. Both
+return the same ``Tree`` node arrays, and both equal XGBoost's methods of the same name.
+
 Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code compares
 ``G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`` (no 1/2) with its ``gamma``, so
 ``gamma`` here equals XGBoost's ``gamma / 2``.
@@ -55,7 +61,12 @@ from ..base import (
     check_X_y,
     encode_labels,
 )
-from ..tree._second_order import BinMapper, HistTreeBuilder, SecondOrder
+from ..tree._second_order import (
+    BinMapper,
+    HistTreeBuilder,
+    SecondOrder,
+    exact_second_order_tree,
+)
 from ..tree._validation import DataConversionWarning, _precheck
 
 __all__ = ["XGBoostClassifier", "XGBoostRegressor"]
@@ -90,7 +101,7 @@ class _BaseXGBoost(BaseEstimator):
     def __init__(self, *, n_estimators=100, learning_rate=0.3, max_depth=6, reg_lambda=1.0,
                  reg_alpha=0.0, gamma=0.0, min_child_weight=1.0, subsample=1.0,
                  colsample_bytree=1.0, max_bin=256, base_score=None,
-                 early_stopping_rounds=None, random_state=None):
+                 early_stopping_rounds=None, tree_method="hist", random_state=None):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.max_depth = max_depth
@@ -103,10 +114,11 @@ class _BaseXGBoost(BaseEstimator):
         self.max_bin = max_bin
         self.base_score = base_score
         self.early_stopping_rounds = early_stopping_rounds
+        self.tree_method = tree_method
         self.random_state = random_state
 
     def _update_sklearn_tags(self, tags):
-        tags.input_tags.allow_nan = True
+        tags.input_tags.allow_nan = self.tree_method == "hist"
         return tags
 
     def _check_params(self):
@@ -132,9 +144,12 @@ class _BaseXGBoost(BaseEstimator):
         num("max_bin", 2, 65535, integer=True)
         if self.early_stopping_rounds is not None:
             num("early_stopping_rounds", 1, integer=True)
+        if self.tree_method not in ("hist", "exact"):
+            raise ValueError(f"tree_method must be 'hist' or 'exact', got {self.tree_method!r}")
 
     def _validate(self, X):
-        return check_array(_precheck(X, self), allow_nan=True, estimator=self)
+        return check_array(_precheck(X, self), allow_nan=self.tree_method == "hist",
+                           estimator=self)
 
     def _fit(self, X, Y, w, eval_sets):
         """Boost on ``X`` (n, f), targets ``Y`` (n, K) as the loss reads them (values for
@@ -150,8 +165,12 @@ class _BaseXGBoost(BaseEstimator):
         n, f = X.shape
         K = self._n_outputs
         rng = check_random_state(self.random_state)
+        exact = self.tree_method == "exact"
+        if exact and np.isnan(X).any():
+            raise ValueError("tree_method='exact' does not handle missing values (X contains "
+                             "NaN); use tree_method='hist'")
         self.bin_mapper_ = BinMapper(self.max_bin).fit(X)
-        codes = self.bin_mapper_.transform(X)
+        codes = None if exact else self.bin_mapper_.transform(X)
         crit = SecondOrder(self.reg_lambda, self.reg_alpha)
         builder = HistTreeBuilder(crit, self.bin_mapper_, max_depth=self.max_depth,
                                   min_child_weight=self.min_child_weight, gamma=self.gamma)
@@ -176,6 +195,10 @@ class _BaseXGBoost(BaseEstimator):
             feats = (np.sort(rng.permutation(f)[:n_cols]) if n_cols < f else np.arange(f))
             trees = []
             for k in range(K):
+                if exact:
+                    trees.append(self._exact_tree(X, G[:, k], H[:, k], w, rows, feats, rng))
+                    F[:, k] += trees[-1].predict(X)[:, 0, 0]
+                    continue
                 tree, leaf = builder.build(codes, G[:, k] * w, H[:, k] * w, w, rows, feats)
                 tree.value *= eta
                 if len(rows) == n:
@@ -205,6 +228,19 @@ class _BaseXGBoost(BaseEstimator):
         self.n_estimators_ = len(self.estimators_)
         self.n_features_in_ = f
         return self
+
+    def _exact_tree(self, X, g, h, w, rows, feats, rng):
+        """One tree of ``tree_method='exact'``: the shared pre-sorted ``TreeBuilder`` with the
+        ``SecondOrder`` criterion on the in-bag rows and the round's columns."""
+        ws = np.zeros_like(w)
+        ws[rows] = w[rows]
+        tree = exact_second_order_tree(X[:, feats], g, h, ws, self.reg_lambda, self.reg_alpha,
+                                       self.max_depth, self.min_child_weight, self.gamma, rng)
+        split = tree.feature >= 0
+        tree.feature[split] = feats[tree.feature[split]]
+        tree.n_features = X.shape[1]
+        tree.value *= float(self.learning_rate)
+        return tree
 
     @property
     def best_iteration(self):

@@ -49,7 +49,8 @@ import numpy as np
 
 from ._tree import TREE_LEAF, TREE_UNDEFINED, Criterion, Tree, TreeBuilder
 
-__all__ = ["BinMapper", "HistTree", "HistTreeBuilder", "SecondOrder", "exact_second_order_tree"]
+__all__ = ["BinMapper", "HistTree", "HistTreeBuilder", "SecondOrder", "exact_second_order_tree",
+           "prune_by_gain"]
 
 
 class SecondOrder(Criterion):
@@ -424,13 +425,46 @@ class _SecondOrderTreeBuilder(TreeBuilder):
         return (depth >= self.max_depth) | (n < 2)
 
 
+def prune_by_gain(tree, gamma):
+    """XGBoost's pruner on any fitted ``Tree`` grown with ``SecondOrder``: bottom-up, a split
+    whose gain ``w_t i(t) - w_L i(L) - w_R i(R)`` is below ``gamma`` and whose children are
+    both leaves becomes a leaf. Returns a new ``Tree`` (pre-order ids; leaf values kept)."""
+    left, right = tree.children_left.copy(), tree.children_right.copy()
+    wi = tree.weighted_n_node_samples * tree.impurity
+    internal = np.flatnonzero(left != TREE_LEAF)
+    for i in internal[::-1]:                    # children have larger pre-order ids
+        if (left[left[i]] == TREE_LEAF and left[right[i]] == TREE_LEAF
+                and wi[i] - wi[left[i]] - wi[right[i]] < gamma):
+            left[i] = right[i] = TREE_LEAF
+    order, stack = [], [0]
+    while stack:
+        i = stack.pop()
+        order.append(i)
+        if left[i] != TREE_LEAF:
+            stack.extend((right[i], left[i]))
+    order = np.array(order, dtype=np.intp)
+    new_id = np.full(tree.node_count, TREE_LEAF, dtype=np.intp)
+    new_id[order] = np.arange(len(order))
+    leaf = left[order] == TREE_LEAF
+    out = type(tree)(tree.n_features, tree.n_classes, tree.n_outputs)
+    out._set_nodes(np.where(leaf, TREE_LEAF, new_id[np.maximum(left[order], 0)]),
+                   np.where(leaf, TREE_LEAF, new_id[np.maximum(right[order], 0)]),
+                   np.where(leaf, TREE_UNDEFINED, tree.feature[order]),
+                   np.where(leaf, float(TREE_UNDEFINED), tree.threshold[order]),
+                   tree.value[order], tree.impurity[order], tree.n_node_samples[order],
+                   tree.weighted_n_node_samples[order])
+    return out
+
+
 def exact_second_order_tree(X, g, h, w, reg_lambda=1.0, reg_alpha=0.0, max_depth=6,
-                            min_child_weight=1.0, random_state=None):
-    """The exact (pre-sorted) builder of ``_tree.py`` with the second-order criterion: every
-    midpoint between distinct values is a candidate (XGBoost's ``tree_method='exact'``)."""
+                            min_child_weight=1.0, gamma=0.0, random_state=None):
+    """The exact (pre-sorted) ``TreeBuilder`` of ``_tree.py`` with the second-order criterion:
+    every midpoint between distinct values is a candidate (XGBoost's ``tree_method='exact'``).
+    ``g``, ``h`` are per-sample (unweighted) gradients and hessians, ``w`` the weights."""
     crit = SecondOrder(reg_lambda, reg_alpha)
     builder = _SecondOrderTreeBuilder(
         crit, max_depth=max_depth, min_samples_split=2, min_samples_leaf=1,
         min_weight_leaf=min_child_weight, max_features=X.shape[1], max_leaf_nodes=None,
         min_impurity_decrease=0.0, random_state=random_state)
-    return builder.build(np.asarray(X, dtype=np.float32), np.column_stack([g, h]), w, [1])
+    tree = builder.build(np.asarray(X, dtype=np.float32), np.column_stack([g, h]), w, [1])
+    return prune_by_gain(tree, gamma) if gamma > 0 else tree
