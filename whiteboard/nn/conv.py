@@ -336,17 +336,13 @@ class _Winograd:
         dv = dv.reshape(4, 4, c, n, run)
         _b_inplace(dv.transpose(1, 0, 2, 3, 4))                       # now (α, b, ...)
         ds = xp.empty((4, 2, c, n, run + 1), dtype=dv.dtype)           # (α, b mod 2, ...)
-        for rb in range(2):
-            dst = ds[:, rb]
-            dst[..., :run] = dv[:, rb]
-            dst[..., run] = 0
-            dst[..., 1:] += dv[:, rb + 2]
+        for rb in range(2):                    # ds[.., k] = dv[rb][k] + dv[rb + 2][k − 1]
+            _overlap_add(dv[:, rb], dv[:, rb + 2], 1, ds[:, rb], xp)
         del dv
         _b_inplace(ds)                                                 # now (a, b mod 2, ...)
-        dph = xp.zeros((2, 2, c, n, self.plane + 1), dtype=ds.dtype)
-        for a in range(4):
-            off = (a // 2) * (tw + 1)
-            dph[a % 2, :, :, :, off:off + run + 1] += ds[a]
+        dph = xp.empty((2, 2, c, n, self.plane + 1), dtype=ds.dtype)
+        for ra in range(2):                    # rows a = ra and ra + 2 (shifted by tw + 1)
+            _overlap_add(ds[ra], ds[ra + 2], tw + 1, dph[ra], xp)
         del ds
         dph6 = dph[..., :self.plane].reshape(2, 2, c, n, th + 1, tw + 1)
         dxc = dx.transpose(1, 0, 2, 3)
@@ -393,6 +389,15 @@ def _bt(d, out, xp):
     xp.add(d[1], d[2], out=out[1])
     xp.subtract(d[2], d[1], out=out[2])
     xp.subtract(d[1], d[3], out=out[3])
+
+
+def _overlap_add(a, b, shift, out, xp):
+    """out[..., k] = a[..., k] + b[..., k − shift] along the last axis (terms outside an
+    operand are zero), ``out`` being ``shift`` longer than ``a`` and ``b``: one pass, no zeroing."""
+    size = a.shape[-1]
+    out[..., :shift] = a[..., :shift]
+    xp.add(a[..., shift:], b[..., :size - shift], out=out[..., shift:size])
+    out[..., size:] = b[..., size - shift:]
 
 
 def _b_inplace(d):
