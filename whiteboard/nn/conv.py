@@ -637,20 +637,26 @@ def _conv2d_winograd(x, weight, bias, geo):
             start = size + 16 * c * lo * wino.run
             v = store[start:start + 16 * c * cnt * wino.run].reshape(16, c, cnt * wino.run)
             saved.append(v)
-        wino.output(u @ wino.input(x.data[lo:lo + step], v), full[lo:lo + step])
+        m = u @ wino.input(x.data[lo:lo + step], v)
+        if bias is not None:            # M[1, 1] reaches all four outputs of a tile with weight 1
+            m[5] += bias.data[:, None]
+        wino.output(m, full[lo:lo + step])
     y = full if (oh, ow) == full.shape[2:] else xp.ascontiguousarray(full[:, :, :oh, :ow])
-    if bias is not None:
-        y += bias.data[:, None, None]
 
     def backward(g):
         gx = gw = gb = None
-        if bias is not None and bias.requires_grad:
-            gb = g.sum(axis=(0, 2, 3))
         if x.requires_grad:
             gx = xp.empty(x.shape, dtype=x.dtype)
         du = xp.zeros(u.shape, dtype=u.dtype) if weight.requires_grad else None
+        want_gb = bias is not None and bias.requires_grad
+        if want_gb and gx is None and du is None:
+            gb, want_gb = g.sum(axis=(0, 2, 3)), False
+        elif want_gb:
+            gb = xp.zeros(bias.shape, dtype=bias.dtype)
         for k, lo in enumerate(range(0, n, step)):
             dm = wino.output_adjoint(g[lo:lo + step])              # (16, O, chunk tiles)
+            if want_gb:                 # dM[1, 1] = the sum of the tile's four dY (junk tiles 0)
+                gb += dm[5].sum(axis=1)
             if du is not None:
                 du += dm @ saved[k].transpose(0, 2, 1)
             if gx is not None:
