@@ -216,6 +216,18 @@ def _depthwise_input_grad(gy, w, geo, groups):
 def _depthwise_weight_grad(gy, x_pad, geo, w_shape):
     xp = backend.get_array_module(gy)
     n, c = gy.shape[0], x_pad.shape[1]
+    if geo.wide and geo.stride == (1, 1):
+        # Kernel offset k reads the flat padded plane from off_k on, so dw[c, m, k] is a dot
+        # product of two contiguous runs per (sample, channel): one batched matmul per offset
+        # (no window copy; junk columns of dY are zero).
+        (kh, kw), (dh, dw) = w_shape[2:], geo.dilation
+        wp, size = geo.padded_hw[1], gy.shape[2] * gy.shape[3]
+        gy_r = gy.reshape(n, c, -1, size)
+        dots = xp.empty((kh * kw, n, c, gy_r.shape[2], 1), dtype=gy.dtype)
+        for k in range(kh * kw):
+            off = (k // kw) * dh * wp + (k % kw) * dw
+            xp.matmul(gy_r, x_pad[:, :, off:off + size, None], out=dots[k])
+        return dots.sum(axis=1)[..., 0].transpose(1, 2, 0).reshape(w_shape)
     gy_r = gy.reshape((n, c, -1) + gy.shape[2:])
     gw = xp.einsum("ncmhw,ncpqhw->cmpq", gy_r, xp.ascontiguousarray(geo.windows(x_pad)))
     return gw.reshape(w_shape)
