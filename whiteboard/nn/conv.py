@@ -173,9 +173,10 @@ def _depthwise_forward(x, w, geo):
     xp = backend.get_array_module(x)
     x_pad = geo.padded(x)
     n, c = x.shape[:2]
-    w_r = w.reshape((c, w.shape[0] // c) + tuple(w.shape[2:]))
-    y = xp.einsum("ncpqhw,cmpq->ncmhw", xp.ascontiguousarray(geo.windows(x_pad)), w_r)
-    return geo.narrow(y.reshape((n, -1) + y.shape[3:])), x_pad
+    k = w.shape[2] * w.shape[3]
+    win = xp.ascontiguousarray(geo.windows(x_pad))              # (N, C, KH, KW, OH, cols_w)
+    y = xp.matmul(w.reshape(c, w.shape[0] // c, k), win.reshape(n, c, k, -1))
+    return geo.narrow(y.reshape((n, -1) + win.shape[4:])), x_pad
 
 
 def _depthwise_input_grad(gy, w, geo, groups):
@@ -195,8 +196,9 @@ def _depthwise_input_grad(gy, w, geo, groups):
             ext, (n, c, m, kh, kw, hp * wp),
             ext.strides[:3] + (dh * wp * ext.itemsize, dw * ext.itemsize, ext.itemsize),
             writeable=False)
-        w_flip = w.reshape(c, m, kh, kw)[:, :, ::-1, ::-1]
-        plane = xp.einsum("ncmpql,cmpq->ncl", xp.ascontiguousarray(view), w_flip)
+        w_flip = xp.ascontiguousarray(        # BLAS needs positive strides (else ~6x slower)
+            w.reshape(c, m, kh, kw)[:, :, ::-1, ::-1]).reshape(c, 1, m * kh * kw)
+        plane = xp.matmul(w_flip, xp.ascontiguousarray(view).reshape(n, c, m * kh * kw, -1))
         top, _, left, _ = geo.pads
         h, w_in = geo.in_hw
         return plane.reshape(n, c, hp, wp)[:, :, top:top + h, left:left + w_in]
