@@ -43,17 +43,18 @@ Memory layout: when the horizontal stride is 1 the columns use "wide rows" (``_i
 each window row spans the full padded width, so the im2col copy and the col2im additions move
 long contiguous runs; the few junk columns this adds are dropped from the output and receive a
 zero gradient. A depthwise convolution (``C/G = 1``) skips the GEMM altogether: its "matrix" is a
-single row per channel, so the forward pass and the weight gradient are one einsum each over the
-windows (copied contiguous, a few samples at a time), and with stride 1 the input gradient is the
-correlation of the zero-extended output gradient with the flipped kernel (one einsum again).
+single row per channel, so the forward pass is one batched product over the windows (copied
+contiguous, a few samples at a time); with stride 1 the weight gradient is one batched dot product
+per kernel offset over shifted runs of the padded input, and the input gradient the correlation of
+the zero-extended output gradient with the flipped kernel (one batched product again).
 
 The common dense case — a 3x3 kernel, stride 1, no dilation, one group — uses Winograd's
 F(2x2, 3x3) instead (see the section below ``_depthwise_weight_grad``): 2.25x fewer
 multiplications, with the backward pass as the exact adjoint of the forward transforms.
 
 Speed (benchmarks/bench_nn.py, docs/benchmarks/nn.md): on the benchmark machine the 3x3 layer
-runs at about 2x PyTorch's oneDNN direct convolution (AVX-512) in CPU time at one thread; the
-im2col + GEMM path is about 2.5x, roughly PyTorch's own im2col + GEMM path.
+runs at about 1.9–2x PyTorch's oneDNN direct convolution (AVX-512) in CPU time at one thread;
+the im2col + GEMM path is about 2.5x, roughly PyTorch's own im2col + GEMM path.
 
 Transposed convolution (转置卷积)
 --------------------------------
