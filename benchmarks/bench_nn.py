@@ -102,24 +102,39 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
   running maximum (np.maximum) and an arithmetic arg-max update (arg += take·(k − arg)) per kernel
   offset over strided views; the first version used np.copyto(where=) / np.where, which are ~10x
   slower than plain ufuncs, and was 2.3x slower than PyTorch.
-- Conv2d (dense, 16→32, 3x3): borderline — about 2.0–2.1x in CPU time at one thread (it was
-  2.5–2.6x). Paired runs (old and new code in alternating processes, 21 repeats each, 1 thread):
-  old 2.53 / 2.55 / 2.56 / 2.64, new 2.02–2.07 in four runs. The goal is met on some runs and
-  missed by a few percent on others; it is not met with a margin.
+- Conv2d (dense, 16→32, 3x3): borderline — about 1.8–2.0x in CPU time at one thread (it was
+  2.5–2.6x with im2col + GEMM, then 2.0–2.07x). Five whole-table runs on a quiet machine (load
+  average 0.6): 1.83, 1.93, 1.98, 1.97, 2.03 (the table above); paired runs of the latest changes
+  under load (base and new code in alternating processes, 21 repeats each): base 2.04 / 2.04 /
+  2.03, new 1.92 / 1.99 / 2.10. The goal is met on most runs, not all; a reliable ≤ 1.8x was not
+  reached.
   What changed: a dense 3x3, stride-1, undilated, ungrouped convolution now uses Winograd
   F(2x2, 3x3) (whiteboard/nn/conv.py): 16 batched products U_ξ·V_ξ over 2x2 output tiles instead
   of one im2col GEMM, 2.25x fewer multiplications (three products of ≈ 110 MFLOP instead of
   248), the backward pass as the exact adjoint (dU = dM·Vᵀ, dV = Uᵀ·dM). Profile now (CPU ms per
-  step, `--profile 0`): the products ≈ 4.8, the tile transforms ≈ 5 (about 60 whole-array NumPy
-  additions per chunk), bias/autograd ≈ 0.5. Three things were needed for the transforms to be
-  cheap: (1) a "phase" layout — the padded plane split by row/column parity and flattened, with one
-  junk tile per tile row, so that every 4x4 patch entry is one contiguous run; the first version
-  used strided 4x4 patch views and NumPy's 14-element inner loops made the step 25 ms;
+  step, hot-cache micro-timings of the pieces): the products ≈ 4.0–4.7 (≈ 80–90 GFLOP/s, close to
+  the AVX2 peak of one core, whatever the operand order or transposition), the tile transforms
+  ≈ 3.5–4 (input 0.9, output 0.8, output adjoint 0.8, input adjoint 1.0); the other ≈ 2 ms of a
+  ≈ 9.5 ms step sit in no single piece (in the step the pieces are not cache-hot: V is written
+  out and read back, x, dY and dX stream through) and in autograd. Three things were needed for
+  the transforms to be cheap: (1) a "phase" layout — the padded plane split by row/column
+  parity and flattened, with one junk tile per tile row, so that every 4x4 patch entry is one
+  contiguous run; the first version used strided 4x4 patch views and NumPy's 14-element inner
+  loops made the step 25 ms;
   (2) running over chunks of 4 samples (2 MiB temporaries): whole-batch temporaries made glibc
   hand memory back to the kernel and re-fault it, 6,400 minor page faults (25 MB) per step at
   ≈ 2 µs each — the page faults, not the arithmetic, were half the step; (3) keeping the input
   transform V for the weight gradient inside the output's allocation (as separate arrays it again
   caused page faults; recomputing it instead cost ≈ 1 ms). Peak memory fell from 27.7 to 16 MiB.
+  Later small gains: the input adjoint adds the overlapping patch rows in one pass each instead
+  of zero-fill + add (1.6 → 1.0 ms hot); the bias is added to M[1, 1] (the Winograd entry that
+  reaches all four outputs of a tile with weight 1) instead of a pass over the output, and its
+  gradient is read off dM[1, 1] instead of a strided reduction over dY.
+  Measured without gain: chunk sizes 1–3 MiB (within noise; 0.5 MiB and 8 MiB slower); the output
+  transform as a (4 x 16) GEMM and the input transform as a (16 x 16) GEMM (same time as the
+  additions); fusing the output transform's last stage into the strided interleaving copy (3x
+  slower: NumPy's strided inner loops of 14 elements dominate); splitting column parity first
+  with long strided runs (slower); the weight-gradient product as V·dMᵀ or with Vᵀ copied.
   Measured without gain: GEMM layouts for the im2col path with the big dimension N·OH·OW as M
   (30% slower under OpenBLAS's Haswell kernels), the input gradient as one GEMM Wᵀ·dY plus col2im
   versus 9 per-offset GEMMs versus 3 per-kernel-row GEMMs (all within 3%, 7.2–7.5 ms).
@@ -127,13 +142,22 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
   library at run time), or F(4x4, 3x3) (2.25 → 4x fewer multiplications, more transform work).
   Other geometries (strided, dilated, grouped, other kernel sizes) still use im2col + GEMM,
   about 2.5x PyTorch.
-- Depthwise Conv2d (groups = channels): about 2–2.8x (it was 3.5–3.8x; noisy — PyTorch's own
-  time varies most here). Forward pass and weight gradient are each one einsum over the windows,
-  copied contiguous a few samples at a time (NumPy's einsum vectorises only contiguous operands:
-  ~10x faster than on the strided window view, copy included; `optimize=True` finds the same
-  but runs its Python path search, ~0.1 ms, on every call); the stride-1 input gradient is a
+- Depthwise Conv2d (groups = channels): about 1.75–2.1x (it was 2.2–2.5x before these changes,
+  3.5–3.8x before that; noisy — PyTorch's own time varies most here). Quiet-machine runs: 2.01,
+  1.84, 2.04, 2.11, 2.08 (the table); paired runs (as above): base 2.34 / 2.24 / 2.43, new 2.06 /
+  1.75 / 1.94. The forward pass is a batched matmul of the (C, m, 9) weights with the windows (N,
+  C, 9, OH·cols_w), copied contiguous a few samples at a time (matmul ~2x faster than the einsum
+  it replaced on the same copy; both are ~10x slower on the strided window view); the stride-1
+  weight gradient is one batched dot product per kernel offset between dY and the flat padded
+  input shifted by off_k (no window copy: 1.6 → 0.9 ms); the stride-1 input gradient is a
   correlation of the zero-extended output gradient with the flipped kernel in the flat wide-row
-  layout (one more einsum). Chunks of samples (512 KiB of output each) again avoid page faults.
+  layout (one more batched matmul; its flipped-kernel operand must be copied contiguous — with
+  negative strides matmul leaves BLAS and was 6x slower). Nine multiply + add passes on the flat
+  layout were slower (2.5 vs 1.5 ms for the forward pass). Chunks of samples (512 KiB of output
+  each) again avoid page faults. The step time is bimodal from process to process (≈ 5.5 ms or ≈
+  12.5 ms, base code alike): in some processes glibc returns the freed output-sized arrays to the
+  kernel each step (3,775 minor page faults per step); a single-process table can land in either
+  mode.
 - ConvTranspose2d (4x4, stride 2) is unchanged (im2col + GEMM), about 1.8–2x.
 - Two threads: whiteboard's Winograd and depthwise paths do not use the second core (their
   per-chunk products are too small for OpenBLAS to split), so on a quiet machine PyTorch scales

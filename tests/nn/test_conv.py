@@ -101,6 +101,7 @@ DEPTHWISE_GRID = [
     (3, 4, 7, 7, 4, 3, 3, dict(groups=4, padding=1)),
     (3, 3, 6, 5, 6, 3, 3, dict(groups=3, stride=2)),              # multiplier 2, strided
     (2, 2, 8, 9, 2, 3, 2, dict(groups=2, dilation=2, padding=(2, 1))),
+    (2, 3, 6, 7, 6, 3, 2, dict(groups=3, padding=1, dilation=(2, 1))),  # multiplier 2, stride 1
 ]
 
 

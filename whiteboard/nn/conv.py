@@ -43,17 +43,18 @@ Memory layout: when the horizontal stride is 1 the columns use "wide rows" (``_i
 each window row spans the full padded width, so the im2col copy and the col2im additions move
 long contiguous runs; the few junk columns this adds are dropped from the output and receive a
 zero gradient. A depthwise convolution (``C/G = 1``) skips the GEMM altogether: its "matrix" is a
-single row per channel, so the forward pass and the weight gradient are one einsum each over the
-windows (copied contiguous, a few samples at a time), and with stride 1 the input gradient is the
-correlation of the zero-extended output gradient with the flipped kernel (one einsum again).
+single row per channel, so the forward pass is one batched product over the windows (copied
+contiguous, a few samples at a time); with stride 1 the weight gradient is one batched dot product
+per kernel offset over shifted runs of the padded input, and the input gradient the correlation of
+the zero-extended output gradient with the flipped kernel (one batched product again).
 
 The common dense case — a 3x3 kernel, stride 1, no dilation, one group — uses Winograd's
 F(2x2, 3x3) instead (see the section below ``_depthwise_weight_grad``): 2.25x fewer
 multiplications, with the backward pass as the exact adjoint of the forward transforms.
 
 Speed (benchmarks/bench_nn.py, docs/benchmarks/nn.md): on the benchmark machine the 3x3 layer
-runs at about 2x PyTorch's oneDNN direct convolution (AVX-512) in CPU time at one thread; the
-im2col + GEMM path is about 2.5x, roughly PyTorch's own im2col + GEMM path.
+runs at about 1.9–2x PyTorch's oneDNN direct convolution (AVX-512) in CPU time at one thread;
+the im2col + GEMM path is about 2.5x, roughly PyTorch's own im2col + GEMM path.
 
 Transposed convolution (转置卷积)
 --------------------------------
@@ -161,21 +162,24 @@ def _conv_weight_grad(gt, saved, geo, groups, w_shape):
 
 
 # A depthwise convolution (G = C, weight (m·C, 1, KH, KW)) has a 1 x KH·KW "matrix" per channel,
-# so there is no GEMM to speak of. The forward pass is one einsum over the windows
-# y[n, c, m] = Σ_pq w[c, m, p, q]·win[n, c, p, q] and the weight gradient one einsum
-# Σ_n,h,w dY·win. The windows are copied contiguous first (the caller passes a few samples at a
-# time, so the copy stays small): NumPy's einsum runs its vectorised inner loop only on contiguous
-# operands and is ~10x slower on the strided view. The input gradient with stride 1 is, in the
-# flat wide-row layout, Σ_k w_k·shift(dY, off_k) — a correlation of the zero-extended dY with the
-# flipped kernel, one more einsum over windows; other strides add w[:, p, q]·dY onto each offset
-# view of the padded input.
+# so there is no GEMM to speak of. The forward pass is one batched product over the windows
+# y[n, c, m] = Σ_pq w[c, m, p, q]·win[n, c, p, q] (matmul of (C, m, KH·KW) with the windows
+# (N, C, KH·KW, OH·cols_w)), the windows copied contiguous first (the caller passes a few samples
+# at a time, so the copy stays small): both einsum and matmul are ~10x slower on the strided
+# window view, and matmul is ~2x faster than einsum on the copy. The weight gradient with stride 1
+# is, per kernel offset, a dot product of dY with the flat padded input shifted by off_k (one
+# batched matmul per offset, no copy); other strides use one einsum Σ_n,h,w dY·win. The input
+# gradient with stride 1 is, in the flat wide-row layout, Σ_k w_k·shift(dY, off_k) — a
+# correlation of the zero-extended dY with the flipped kernel, one more batched product over
+# windows; other strides add w[:, p, q]·dY onto each offset view of the padded input.
 def _depthwise_forward(x, w, geo):
     xp = backend.get_array_module(x)
     x_pad = geo.padded(x)
     n, c = x.shape[:2]
-    w_r = w.reshape((c, w.shape[0] // c) + tuple(w.shape[2:]))
-    y = xp.einsum("ncpqhw,cmpq->ncmhw", xp.ascontiguousarray(geo.windows(x_pad)), w_r)
-    return geo.narrow(y.reshape((n, -1) + y.shape[3:])), x_pad
+    k = w.shape[2] * w.shape[3]
+    win = xp.ascontiguousarray(geo.windows(x_pad))              # (N, C, KH, KW, OH, cols_w)
+    y = xp.matmul(w.reshape(c, w.shape[0] // c, k), win.reshape(n, c, k, -1))
+    return geo.narrow(y.reshape((n, -1) + win.shape[4:])), x_pad
 
 
 def _depthwise_input_grad(gy, w, geo, groups):
@@ -195,8 +199,9 @@ def _depthwise_input_grad(gy, w, geo, groups):
             ext, (n, c, m, kh, kw, hp * wp),
             ext.strides[:3] + (dh * wp * ext.itemsize, dw * ext.itemsize, ext.itemsize),
             writeable=False)
-        w_flip = w.reshape(c, m, kh, kw)[:, :, ::-1, ::-1]
-        plane = xp.einsum("ncmpql,cmpq->ncl", xp.ascontiguousarray(view), w_flip)
+        w_flip = xp.ascontiguousarray(        # BLAS needs positive strides (else ~6x slower)
+            w.reshape(c, m, kh, kw)[:, :, ::-1, ::-1]).reshape(c, 1, m * kh * kw)
+        plane = xp.matmul(w_flip, xp.ascontiguousarray(view).reshape(n, c, m * kh * kw, -1))
         top, _, left, _ = geo.pads
         h, w_in = geo.in_hw
         return plane.reshape(n, c, hp, wp)[:, :, top:top + h, left:left + w_in]
@@ -216,6 +221,18 @@ def _depthwise_input_grad(gy, w, geo, groups):
 def _depthwise_weight_grad(gy, x_pad, geo, w_shape):
     xp = backend.get_array_module(gy)
     n, c = gy.shape[0], x_pad.shape[1]
+    if geo.wide and geo.stride == (1, 1):
+        # Kernel offset k reads the flat padded plane from off_k on, so dw[c, m, k] is a dot
+        # product of two contiguous runs per (sample, channel): one batched matmul per offset
+        # (no window copy; junk columns of dY are zero).
+        (kh, kw), (dh, dw) = w_shape[2:], geo.dilation
+        wp, size = geo.padded_hw[1], gy.shape[2] * gy.shape[3]
+        gy_r = gy.reshape(n, c, -1, size)
+        dots = xp.empty((kh * kw, n, c, gy_r.shape[2], 1), dtype=gy.dtype)
+        for k in range(kh * kw):
+            off = (k // kw) * dh * wp + (k % kw) * dw
+            xp.matmul(gy_r, x_pad[:, :, off:off + size, None], out=dots[k])
+        return dots.sum(axis=1)[..., 0].transpose(1, 2, 0).reshape(w_shape)
     gy_r = gy.reshape((n, c, -1) + gy.shape[2:])
     gw = xp.einsum("ncmhw,ncpqhw->cmpq", gy_r, xp.ascontiguousarray(geo.windows(x_pad)))
     return gw.reshape(w_shape)
@@ -336,17 +353,13 @@ class _Winograd:
         dv = dv.reshape(4, 4, c, n, run)
         _b_inplace(dv.transpose(1, 0, 2, 3, 4))                       # now (α, b, ...)
         ds = xp.empty((4, 2, c, n, run + 1), dtype=dv.dtype)           # (α, b mod 2, ...)
-        for rb in range(2):
-            dst = ds[:, rb]
-            dst[..., :run] = dv[:, rb]
-            dst[..., run] = 0
-            dst[..., 1:] += dv[:, rb + 2]
+        for rb in range(2):                    # ds[.., k] = dv[rb][k] + dv[rb + 2][k − 1]
+            _overlap_add(dv[:, rb], dv[:, rb + 2], 1, ds[:, rb], xp)
         del dv
         _b_inplace(ds)                                                 # now (a, b mod 2, ...)
-        dph = xp.zeros((2, 2, c, n, self.plane + 1), dtype=ds.dtype)
-        for a in range(4):
-            off = (a // 2) * (tw + 1)
-            dph[a % 2, :, :, :, off:off + run + 1] += ds[a]
+        dph = xp.empty((2, 2, c, n, self.plane + 1), dtype=ds.dtype)
+        for ra in range(2):                    # rows a = ra and ra + 2 (shifted by tw + 1)
+            _overlap_add(ds[ra], ds[ra + 2], tw + 1, dph[ra], xp)
         del ds
         dph6 = dph[..., :self.plane].reshape(2, 2, c, n, th + 1, tw + 1)
         dxc = dx.transpose(1, 0, 2, 3)
@@ -393,6 +406,15 @@ def _bt(d, out, xp):
     xp.add(d[1], d[2], out=out[1])
     xp.subtract(d[2], d[1], out=out[2])
     xp.subtract(d[1], d[3], out=out[3])
+
+
+def _overlap_add(a, b, shift, out, xp):
+    """out[..., k] = a[..., k] + b[..., k − shift] along the last axis (terms outside an
+    operand are zero), ``out`` being ``shift`` longer than ``a`` and ``b``: one pass, no zeroing."""
+    size = a.shape[-1]
+    out[..., :shift] = a[..., :shift]
+    xp.add(a[..., shift:], b[..., :size - shift], out=out[..., shift:size])
+    out[..., size:] = b[..., size - shift:]
 
 
 def _b_inplace(d):
@@ -632,20 +654,26 @@ def _conv2d_winograd(x, weight, bias, geo):
             start = size + 16 * c * lo * wino.run
             v = store[start:start + 16 * c * cnt * wino.run].reshape(16, c, cnt * wino.run)
             saved.append(v)
-        wino.output(u @ wino.input(x.data[lo:lo + step], v), full[lo:lo + step])
+        m = u @ wino.input(x.data[lo:lo + step], v)
+        if bias is not None:            # M[1, 1] reaches all four outputs of a tile with weight 1
+            m[5] += bias.data[:, None]
+        wino.output(m, full[lo:lo + step])
     y = full if (oh, ow) == full.shape[2:] else xp.ascontiguousarray(full[:, :, :oh, :ow])
-    if bias is not None:
-        y += bias.data[:, None, None]
 
     def backward(g):
         gx = gw = gb = None
-        if bias is not None and bias.requires_grad:
-            gb = g.sum(axis=(0, 2, 3))
         if x.requires_grad:
             gx = xp.empty(x.shape, dtype=x.dtype)
         du = xp.zeros(u.shape, dtype=u.dtype) if weight.requires_grad else None
+        want_gb = bias is not None and bias.requires_grad
+        if want_gb and gx is None and du is None:
+            gb, want_gb = g.sum(axis=(0, 2, 3)), False
+        elif want_gb:
+            gb = xp.zeros(bias.shape, dtype=bias.dtype)
         for k, lo in enumerate(range(0, n, step)):
             dm = wino.output_adjoint(g[lo:lo + step])              # (16, O, chunk tiles)
+            if want_gb:                 # dM[1, 1] = the sum of the tile's four dY (junk tiles 0)
+                gb += dm[5].sum(axis=1)
             if du is not None:
                 du += dm @ saved[k].transpose(0, 2, 1)
             if gx is not None:
