@@ -110,7 +110,7 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
   three GEMMs alone take ≈ 9 ms against PyTorch's ≈ 4–5 ms for the whole step: the GEMM
   dominates, not the im2col copy or the col2im scatter. oneDNN's direct convolution uses wider
   vectors and never materialises the column matrix. Against PyTorch's own im2col + GEMM path
-  (oneDNN switched off, second row) whiteboard is about 10% faster.
+  (oneDNN switched off, second row) whiteboard is on par (ratio 0.9–1.0).
   What helped: fusing col2im with the input-gradient GEMM per kernel offset (the 14 MB dX_col is
   never written or re-read: 24 → 15 ms at the time), channel-major columns so that each product is
   one GEMM over the whole batch instead of 32 small ones, and the wide-row layout for stride-1
