@@ -317,7 +317,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
     The bins are gathered into a ``(N, C, OH, OW, KH, KW)`` array (``KH``/``KW`` the largest bin;
     smaller bins repeat their last row/column, which never changes the maximum nor the first
-    arg-max); the backward pass scatter-adds ``g`` at the arg-max positions (``bincount``), so
+    arg-max — nor, when a bin holds NaNs, the position of its last NaN, which wins as in
+    PyTorch); the backward pass scatter-adds ``g`` at the arg-max positions (``bincount``), so
     pixels shared by overlapping bins accumulate.
     """
     return _adaptive_max_pool2d(input, output_size, return_indices, "adaptive_max_pool2d")
@@ -339,6 +340,11 @@ def _adaptive_max_pool2d(x, output_size, return_indices, layer):
     vals = x.data[:, :, rows[:, None, :, None], cols[None, :, None, :]]
     flat = vals.reshape(n, c, oh, ow, kh * kw)
     arg = flat.argmax(axis=-1)
+    nan = xp.isnan(flat)
+    if bool(nan.any()):
+        # PyTorch lets the *last* NaN of a bin win (argmax finds the first)
+        last_nan = kh * kw - 1 - nan[..., ::-1].argmax(axis=-1)
+        arg = xp.where(nan.any(axis=-1), last_nan, arg)
     out = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
     index = (rows[xp.arange(oh)[:, None], arg // kw] * w
              + cols[xp.arange(ow), arg % kw]).astype(np.int64)
