@@ -292,3 +292,13 @@ def test_adaptive_max_pool_nan_like_torch(output_size):
                                                            return_indices=True)
     np.testing.assert_array_equal(ours.numpy(), ref.numpy())
     np.testing.assert_array_equal(ours_idx.numpy(), ref_idx.numpy())
+
+
+def test_max_pool_window_of_minus_infinity_reports_a_real_input():
+    x = np.full((1, 2, 5, 6), -np.inf)
+    x[0, 1, 4, 5] = 1.0
+    kwargs = dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, return_indices=True)
+    ours, ours_idx = F.max_pool2d(wb.tensor(x, requires_grad=True), **kwargs)
+    ref, ref_idx = torch.nn.functional.max_pool2d(torch.tensor(x), **kwargs)
+    np.testing.assert_array_equal(ours.numpy(), ref.numpy())
+    np.testing.assert_array_equal(ours_idx.numpy(), ref_idx.numpy())

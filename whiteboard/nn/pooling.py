@@ -145,6 +145,16 @@ def _max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, return_ind
             take |= xp.isnan(cand)
         xp.maximum(best, cand, out=best)
         arg += take * (arg.dtype.type(k) - arg)
+    if any(pad) or any(extra):
+        # a window whose real inputs are all -inf: PyTorch reports its first real input, not a
+        # padding position (the arg-max above would stay at offset 0, possibly in the padding)
+        lost = best == -np.inf
+        if bool(lost.any()):
+            first = [np.maximum(0, -(-(p - np.arange(o) * s) // d))
+                     for p, o, s, d in zip(pad, (oh, ow), stride, dil)]
+            first_arg = xp.asarray(first[0][:, None] * kernel[1] + first[1][None, :],
+                                   dtype=arg.dtype)
+            arg = xp.where(lost, first_arg, arg)
 
     def backward(g):
         gx_pad = xp.zeros(x_pad.shape, dtype=g.dtype)
