@@ -281,3 +281,24 @@ def test_max_pool_propagates_nan_like_torch():
                                                   return_indices=True)
     np.testing.assert_array_equal(ours.numpy(), ref.numpy())
     np.testing.assert_array_equal(ours_idx.numpy(), ref_idx.numpy())
+
+
+@pytest.mark.parametrize("output_size", [(2, 3), (4, 4), (3, 7)])
+def test_adaptive_max_pool_nan_like_torch(output_size):
+    x = _x((2, 2, 7, 9))
+    x[0, 0, 1, 1] = x[0, 0, 2, 3] = x[1, 1, 6, 8] = x[1, 0, 3, 4] = np.nan
+    ours, ours_idx = F.adaptive_max_pool2d(wb.tensor(x), output_size, return_indices=True)
+    ref, ref_idx = torch.nn.functional.adaptive_max_pool2d(torch.tensor(x), output_size,
+                                                           return_indices=True)
+    np.testing.assert_array_equal(ours.numpy(), ref.numpy())
+    np.testing.assert_array_equal(ours_idx.numpy(), ref_idx.numpy())
+
+
+def test_max_pool_window_of_minus_infinity_reports_a_real_input():
+    x = np.full((1, 2, 5, 6), -np.inf)
+    x[0, 1, 4, 5] = 1.0
+    kwargs = dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, return_indices=True)
+    ours, ours_idx = F.max_pool2d(wb.tensor(x, requires_grad=True), **kwargs)
+    ref, ref_idx = torch.nn.functional.max_pool2d(torch.tensor(x), **kwargs)
+    np.testing.assert_array_equal(ours.numpy(), ref.numpy())
+    np.testing.assert_array_equal(ours_idx.numpy(), ref_idx.numpy())

@@ -145,6 +145,16 @@ def _max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, return_ind
             take |= xp.isnan(cand)
         xp.maximum(best, cand, out=best)
         arg += take * (arg.dtype.type(k) - arg)
+    if any(pad) or any(extra):
+        # a window whose real inputs are all -inf: PyTorch reports its first real input, not a
+        # padding position (the arg-max above would stay at offset 0, possibly in the padding)
+        lost = best == -np.inf
+        if bool(lost.any()):
+            first = [np.maximum(0, -(-(p - np.arange(o) * s) // d))
+                     for p, o, s, d in zip(pad, (oh, ow), stride, dil)]
+            first_arg = xp.asarray(first[0][:, None] * kernel[1] + first[1][None, :],
+                                   dtype=arg.dtype)
+            arg = xp.where(lost, first_arg, arg)
 
     def backward(g):
         gx_pad = xp.zeros(x_pad.shape, dtype=g.dtype)
@@ -317,7 +327,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
     The bins are gathered into a ``(N, C, OH, OW, KH, KW)`` array (``KH``/``KW`` the largest bin;
     smaller bins repeat their last row/column, which never changes the maximum nor the first
-    arg-max); the backward pass scatter-adds ``g`` at the arg-max positions (``bincount``), so
+    arg-max — nor, when a bin holds NaNs, the position of its last NaN, which wins as in
+    PyTorch); the backward pass scatter-adds ``g`` at the arg-max positions (``bincount``), so
     pixels shared by overlapping bins accumulate.
     """
     return _adaptive_max_pool2d(input, output_size, return_indices, "adaptive_max_pool2d")
@@ -339,6 +350,11 @@ def _adaptive_max_pool2d(x, output_size, return_indices, layer):
     vals = x.data[:, :, rows[:, None, :, None], cols[None, :, None, :]]
     flat = vals.reshape(n, c, oh, ow, kh * kw)
     arg = flat.argmax(axis=-1)
+    nan = xp.isnan(flat)
+    if bool(nan.any()):
+        # PyTorch lets the *last* NaN of a bin win (argmax finds the first)
+        last_nan = kh * kw - 1 - nan[..., ::-1].argmax(axis=-1)
+        arg = xp.where(nan.any(axis=-1), last_nan, arg)
     out = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
     index = (rows[xp.arange(oh)[:, None], arg // kw] * w
              + cols[xp.arange(ow), arg % kw]).astype(np.int64)
