@@ -116,3 +116,23 @@ def test_one_class_and_string_labels_behave_as_sklearn(name):
     labels = np.array(["cat", "dog"])[y]
     pred = make(name).fit(X, labels).predict(X)
     assert set(pred) <= {"cat", "dog"} and (pred == labels).mean() > 0.6
+
+
+@pytest.mark.parametrize("name", ["DecisionTreeClassifier", "RandomForestClassifier",
+                                  "BaggingClassifier", "GradientBoostingClassifier",
+                                  "XGBoostClassifier"])
+def test_predict_and_log_proba_follow_predict_proba(name):
+    """``ProbaClassifierMixin``: predict = arg-max class of predict_proba (first on ties, as
+    scikit-learn), predict_log_proba = log of it; on three classes with string labels."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 3))
+    y = np.array(["a", "b", "c"])[np.argmax(X, axis=1)]
+    est = make(name).fit(X, y)
+    proba = est.predict_proba(X)
+    np.testing.assert_array_equal(est.predict(X), est.classes_[np.argmax(proba, axis=1)])
+    with np.errstate(divide="ignore"):
+        np.testing.assert_array_equal(est.predict_log_proba(X), np.log(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    sk = _sklearn_counterpart(name)
+    if sk is not None and name == "DecisionTreeClassifier":
+        np.testing.assert_array_equal(est.predict(X), sk(random_state=0).fit(X, y).predict(X))

@@ -21,6 +21,7 @@ import numpy as np
 __all__ = [
     "BaseEstimator",
     "ClassifierMixin",
+    "ProbaClassifierMixin",
     "RegressorMixin",
     "TransformerMixin",
     "ClusterMixin",
@@ -166,6 +167,21 @@ class ClassifierMixin:
         correct = (self.predict(X) == y).astype(float)
         return float(np.average(correct, weights=sample_weight))
 
+
+
+class ProbaClassifierMixin(ClassifierMixin):
+    """For classifiers defined by ``predict_proba``: ``predict`` is the most probable class (the
+    first on ties) and ``predict_log_proba`` its logarithm (``-inf`` for a zero probability)."""
+
+    def predict(self, X):
+        """Class of largest probability, shape (n_samples,)."""
+        proba = self.predict_proba(X)  # checks fitting first (a clear NotFittedError)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def predict_log_proba(self, X):
+        """Natural log of ``predict_proba``."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
 
 class RegressorMixin:

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..base import (
     BaseEstimator,
-    ClassifierMixin,
+    ProbaClassifierMixin,
     RegressorMixin,
     check_is_fitted,
     check_n_features,
@@ -172,7 +172,7 @@ class BaseBagging(BaseEstimator):
         return X
 
 
-class BaggingClassifier(ClassifierMixin, BaseBagging):
+class BaggingClassifier(ProbaClassifierMixin, BaseBagging):
     """Bagging classifier (default base: ``DecisionTreeClassifier()``); predicts the class of
     largest mean member probability (members without ``predict_proba`` vote)."""
 
@@ -231,16 +231,6 @@ class BaggingClassifier(ClassifierMixin, BaseBagging):
         for est, features in zip(self.estimators_, self.estimators_features_):
             total += self._member_proba(est, X[:, features])
         return total / len(self.estimators_)
-
-    def predict_log_proba(self, X):
-        """Natural log of ``predict_proba``."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Class of largest mean probability, shape (n_samples,)."""
-        proba = self.predict_proba(X)  # checks fitting first (clear NotFittedError)
-        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class BaggingRegressor(RegressorMixin, BaseBagging):

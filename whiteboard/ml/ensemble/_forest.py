@@ -25,7 +25,7 @@ import numpy as np
 
 from ..base import (
     BaseEstimator,
-    ClassifierMixin,
+    ProbaClassifierMixin,
     RegressorMixin,
     check_is_fitted,
     check_n_features,
@@ -182,7 +182,7 @@ class BaseForest(BaseEstimator):
         return mean / mean.sum()
 
 
-class RandomForestClassifier(ClassifierMixin, BaseForest):
+class RandomForestClassifier(ProbaClassifierMixin, BaseForest):
     """Random forest of CART classification trees (same parameters and defaults as
     scikit-learn's, ``monotonic_cst`` excepted). ``criterion`` also accepts 'gain_ratio'.
 
@@ -250,16 +250,6 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     def predict_proba(self, X):
         """Mean of the trees' leaf class fractions, shape (n_samples, n_classes)."""
         return self._mean_tree_output(self._validate_X_predict(X))
-
-    def predict_log_proba(self, X):
-        """Natural log of ``predict_proba``."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Class of largest mean probability, shape (n_samples,)."""
-        proba = self.predict_proba(X)  # checks fitting first (clear NotFittedError)
-        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class RandomForestRegressor(RegressorMixin, BaseForest):

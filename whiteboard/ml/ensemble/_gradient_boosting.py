@@ -42,6 +42,7 @@ import numpy as np
 from ..base import (
     BaseEstimator,
     ClassifierMixin,
+    ProbaClassifierMixin,
     RegressorMixin,
     check_is_fitted,
     check_n_features,
@@ -533,7 +534,7 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
             yield F[:, 0]
 
 
-class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
+class GradientBoostingClassifier(ProbaClassifierMixin, _BaseGradientBoosting):
     __doc__ = ("Gradient boosting for classification with the log-loss: binomial deviance "
                "(one tree per stage, ``p = sigmoid(F)``) or multinomial deviance (K trees per "
                "stage, ``p = softmax(F)``), leaves by one Newton step; see the module "
@@ -592,10 +593,6 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         F = self._raw_predict(X)  # checks fitting first (clear NotFittedError)
         return _LogLoss(self.n_classes_).proba(F)
 
-    def predict_log_proba(self, X):
-        """Natural log of ``predict_proba``."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
 
     def staged_predict_proba(self, X):
         """``predict_proba`` after each stage."""
@@ -603,10 +600,6 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         for F in self._staged_raw_predict(X):
             yield loss.proba(F)
 
-    def predict(self, X):
-        """Most probable class, shape (n_samples,)."""
-        proba = self.predict_proba(X)  # checks fitting first (clear NotFittedError)
-        return self.classes_[np.argmax(proba, axis=1)]
 
     def staged_predict(self, X):
         """``predict`` after each stage."""

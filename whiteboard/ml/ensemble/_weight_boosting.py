@@ -186,8 +186,8 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
         else ``-1/(K-1)`` (Zhu et al.'s symmetric coding): (n_samples, n_classes), or for two
         classes ``f_1 - f_0``, shape (n_samples,)."""
         out = None
-        for out in self.staged_decision_function(X):
-            pass
+        for decision in self.staged_decision_function(X):
+            out = decision
         return out
 
     def _proba_from_decision(self, decision):

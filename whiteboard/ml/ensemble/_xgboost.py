@@ -51,7 +51,7 @@ import numpy as np
 
 from ..base import (
     BaseEstimator,
-    ClassifierMixin,
+    ProbaClassifierMixin,
     RegressorMixin,
     check_is_fitted,
     check_n_features,
@@ -331,7 +331,7 @@ class XGBoostRegressor(RegressorMixin, _BaseXGBoost):
             yield F[:, 0]
 
 
-class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
+class XGBoostClassifier(ProbaClassifierMixin, _BaseXGBoost):
     """Second-order boosted histogram trees for classification: logistic loss for two classes
     (XGBoost's ``binary:logistic``), softmax with one tree per class and round otherwise
     (``multi:softprob``). See the module docstring; ``fit`` takes ``eval_set`` as the
@@ -405,10 +405,6 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
             return np.column_stack([1.0 - p, p])
         return _softmax(F)
 
-    def predict(self, X):
-        """Most probable class, shape (n_samples,)."""
-        proba = self.predict_proba(X)  # checks fitting first (clear NotFittedError)
-        return self.classes_[np.argmax(proba, axis=1)]
 
     def staged_predict_proba(self, X):
         """``predict_proba`` after each round."""

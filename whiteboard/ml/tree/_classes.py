@@ -26,7 +26,7 @@ import numpy as np
 
 from ..base import (
     BaseEstimator,
-    ClassifierMixin,
+    ProbaClassifierMixin,
     RegressorMixin,
     check_is_fitted,
     check_n_features,
@@ -193,7 +193,7 @@ class BaseDecisionTree(BaseEstimator):
         return {"ccp_alphas": alphas, "impurities": impurities}
 
 
-class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
+class DecisionTreeClassifier(ProbaClassifierMixin, BaseDecisionTree):
     """Classification tree: CART ('gini'), ID3 ('entropy', alias 'log_loss') or C4.5
     ('gain_ratio'; not in scikit-learn).
 
@@ -238,16 +238,6 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
         """Class fractions of the leaf reached, shape (n_samples, n_classes)."""
         X = self._validate_X_predict(X)
         return self.tree_.predict(X)[:, 0, :]
-
-    def predict_log_proba(self, X):
-        """Natural log of ``predict_proba`` (``-inf`` for a zero fraction)."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Class of largest leaf fraction (first on ties), shape (n_samples,)."""
-        proba = self.predict_proba(X)  # checks fitting first (clear NotFittedError)
-        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
