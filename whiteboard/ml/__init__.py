@@ -22,6 +22,7 @@ _EXPORTS = {
     "GradientBoostingClassifier": "ensemble", "GradientBoostingRegressor": "ensemble",
     "RandomForestClassifier": "ensemble", "RandomForestRegressor": "ensemble",
     "XGBoostClassifier": "ensemble", "XGBoostRegressor": "ensemble",
+    "VotingClassifier": "ensemble", "VotingRegressor": "ensemble",
     "ElasticNet": "linear_model", "Lasso": "linear_model", "LinearRegression": "linear_model",
     "LogisticRegression": "linear_model", "Perceptron": "linear_model", "Ridge": "linear_model",
     "TSNE": "manifold",
