@@ -1,4 +1,4 @@
-"""wb.save / wb.load: fail-safe writes (kill -9, stale temporaries) and one clear error for damage."""
+"""wb.save / wb.load: fail-safe writes (kill -9, stale temporaries), one clear error for damage."""
 
 import io
 import os
