@@ -218,3 +218,28 @@ def test_other_formats_raise_model_file_error(tmp_path):
 
 def test_model_file_error_is_a_value_error():
     assert issubclass(ModelFileError, ValueError) and wb.ModelFileError is ModelFileError
+
+
+_WRITER = r"""
+import sys, numpy as np
+sys.path.insert(0, {root!r})
+import whiteboard as wb
+x = np.full((300, 300), float(sys.argv[2]))
+for i in range(40):
+    wb.save({{"x": x, "who": sys.argv[2]}}, sys.argv[1])
+"""
+
+
+def test_concurrent_writers_of_one_target_never_remove_each_others_temporaries(tmp_path):
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER.format(root=ROOT))
+    target = tmp_path / "shared.npz"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    procs = [subprocess.Popen([sys.executable, str(script), str(target), str(k)], env=env,
+                              stderr=subprocess.PIPE) for k in (1, 2)]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err.decode()  # a removed temporary would fail os.replace
+    out = wb.load(target)
+    assert out["who"] in ("1", "2") and np.all(out["x"] == float(out["who"]))
+    assert set(os.listdir(tmp_path)) == {"writer.py", "shared.npz"}
