@@ -145,15 +145,16 @@ def test_truncation_at_every_offset_raises_model_file_error(tmp_path):
 def test_flipped_bytes_raise_model_file_error_or_change_nothing(tmp_path):
     blob = _saved_bytes(tmp_path)
     path = tmp_path / "bad.npz"
-    rng = np.random.default_rng(0)
-    detected = 0
-    positions = list(range(0, len(blob), 3)) + list(rng.integers(0, len(blob), 200))
-    for pos in positions:
-        damaged = bytearray(blob)
-        damaged[pos] ^= int(rng.integers(1, 256))
-        path.write_bytes(bytes(damaged))
-        detected += not _check(path, _state())
-    assert detected > 0.8 * len(positions)  # most bytes are data or headers, all CRC-checked
+    detected = total = 0
+    for pos in range(len(blob)):  # every byte, three ways (low bit, high bit, all bits)
+        for mask in (0x01, 0x80, 0xFF):
+            damaged = bytearray(blob)
+            damaged[pos] ^= mask
+            path.write_bytes(bytes(damaged))
+            detected += not _check(path, _state())
+            total += 1
+    # the rest are zip metadata (timestamps, version fields...) that change nothing
+    assert detected > 0.75 * total
 
 
 def _npz(path, **members):
