@@ -79,8 +79,9 @@ class Trainer:
         What a NaN/inf loss or gradient does: ``"raise"`` (default) stops with
         ``NonFiniteLossError`` / ``NonFiniteGradientError`` naming the step (and the parameter);
         ``"skip"`` leaves the weights and optimiser untouched for that batch (the batch still
-        counts as a step; its loss is left out of the epoch mean) and the epoch's log gets
-        ``skipped_steps``; ``trainer.skipped`` lists ``(global_step, reason)``.
+        counts as a step, a per-step scheduler still steps, its loss is left out of the epoch
+        mean) and the epoch's log gets ``skipped_steps``; ``trainer.skipped`` lists
+        ``(global_step, reason)``. The gradient check costs one sum per parameter per step.
     """
 
     def __init__(self, model, loss_fn, optimizer, scheduler=None, scheduler_interval="epoch",
@@ -224,10 +225,11 @@ class Trainer:
             if g is None:
                 continue
             g = g.data if isinstance(g, Tensor) else g
-            if not np.isfinite(np.sum(g)):  # one reduction per parameter; exact check if it trips
-                if np.isnan(g).any():
+            xp = backend.get_array_module(g)
+            if not math.isfinite(float(xp.sum(g))):  # one reduction per parameter, then exact
+                if bool(xp.isnan(g).any()):
                     return name, "nan"
-                if not np.isfinite(g).all():
+                if not bool(xp.isfinite(g).all()):
                     return name, "inf"
         return None
 
