@@ -215,6 +215,7 @@ def _fault_setup(on_nonfinite, poison_steps=(), value=np.nan):
     return trainer, data.DataLoader(data.TensorDataset(X, y), 16)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NaN arithmetic on purpose
 def test_nonfinite_gradient_raises_with_step_and_parameter():
     trainer, loader = _fault_setup("raise", poison_steps=[6], value=np.inf)
     with pytest.raises(NonFiniteGradientError,
@@ -225,6 +226,7 @@ def test_nonfinite_gradient_raises_with_step_and_parameter():
     assert issubclass(NonFiniteLossError, NonFiniteError)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NaN arithmetic on purpose
 def test_nonfinite_loss_raises_with_step():
     trainer, loader = _fault_setup("raise")
     with wb.no_grad():
@@ -233,6 +235,7 @@ def test_nonfinite_loss_raises_with_step():
         trainer.fit(loader, epochs=1)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NaN arithmetic on purpose
 def test_skip_leaves_weights_untouched_and_counts_the_steps():
     clean, loader = _fault_setup("skip")
     clean.fit(loader, epochs=1)
@@ -255,6 +258,7 @@ def test_skip_leaves_weights_untouched_and_counts_the_steps():
     assert history["loss"][0] != clean.history["loss"][0]  # two batches left out of the mean
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NaN arithmetic on purpose
 def test_skip_on_nonfinite_loss_and_option_is_validated():
     trainer, loader = _fault_setup("skip")
     with wb.no_grad():
