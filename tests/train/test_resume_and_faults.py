@@ -141,6 +141,14 @@ def test_in_process_step_checkpoints_resume_bit_exact(tmp_path, straight, stop_s
     _assert_identical(_final(resumed), straight)
 
 
+def test_mid_epoch_checkpoint_needs_a_stateful_loader(tmp_path):
+    trainer, loader = setup(callbacks=[ModelCheckpoint(tmp_path / "s.npz",
+                                                       every_n_train_steps=3)])
+    batches = list(loader)
+    with pytest.raises(TypeError, match="mid-epoch checkpoint needs the train_loader's position"):
+        trainer.fit(batches, epochs=1)  # a plain list of batches cannot be resumed mid-pass
+
+
 def test_loader_state_dict_continues_the_pass():
     loader = data.DataLoader(data.TensorDataset(np.arange(10)), 3, shuffle=True)
     it = iter(loader)

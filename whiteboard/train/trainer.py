@@ -277,6 +277,12 @@ class Trainer:
     # ------------------------------------------------------------------ checkpoints
     def state_dict(self):
         """Everything needed to continue training exactly: model, optimiser, scheduler, RNG."""
+        if self._partial is not None and not hasattr(self._train_loader, "state_dict"):
+            raise TypeError(
+                "a mid-epoch checkpoint needs the train_loader's position: "
+                f"{type(self._train_loader).__name__} has no state_dict (use a whiteboard "
+                "DataLoader, or checkpoint at epoch ends only)"
+            )
         return {
             "model": dict(self.model.state_dict()),
             "optimizer": self.optimizer.state_dict(),
@@ -289,9 +295,7 @@ class Trainer:
             # mid-epoch (written from on_batch_end): the epoch's sums and the loader position
             "partial": None if self._partial is None else {
                 **self._partial, "sums": dict(self._partial["sums"])},
-            "loader": (None if self._partial is None or self._train_loader is None
-                       or not hasattr(self._train_loader, "state_dict")
-                       else self._train_loader.state_dict()),
+            "loader": None if self._partial is None else self._train_loader.state_dict(),
         }
 
     def load_state_dict(self, state):
