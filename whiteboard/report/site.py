@@ -26,6 +26,8 @@ from . import catalog
 from .tables import numbers_html
 
 ERROR = "error"
+# the expected-outcome marks in glyphs that common fonts have (✅ and ❌ are emoji-only)
+MARK = {"reproduce": "✓", "contested": "⚠", "refute": "✗"}
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em;
        color: #222; line-height: 1.45; }
@@ -163,7 +165,7 @@ def _experiment_html(res, out, sources, errata):
     if exp.zh:
         parts.append(f"<p class='zh' lang='zh'><strong>The notes:</strong> "
                      f"{html.escape(exp.zh)}</p>")
-    parts.append(f"<p><strong>Expected.</strong> {EXPECTED[exp.expected]} {exp.expected}"
+    parts.append(f"<p><strong>Expected.</strong> {MARK[exp.expected]} {exp.expected}"
                  f"&nbsp;&nbsp;<strong>Verdict.</strong> {_verdict_html(res)} "
                  f"&mdash; {html.escape(res.verdict.deciding if res.ok else res.error)}</p>")
     if res.ok and not _expected_matches(res):
@@ -263,7 +265,7 @@ def _index_body(results, claims, by_claim, sections):
     cross = Counter((r.experiment.expected, r.verdict.verdict if r.ok else ERROR)
                     for r in results)
     cross_rows = "".join(
-        f"<tr><th scope='row'>{EXPECTED[e]} {e}</th>" + "".join(
+        f"<tr><th scope='row'>{MARK[e]} {e}</th>" + "".join(
             f"<td class='cross' data-expected='{e}' data-verdict='{v}'>{cross.get((e, v), 0)}"
             f"</td>" for v in order) + "</tr>" for e in EXPECTED)
     rows = []
