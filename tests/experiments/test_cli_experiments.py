@@ -40,3 +40,17 @@ def test_python_dash_m_whiteboard(tmp_path):
                           "--quick", "--no-cache"], capture_output=True, text=True, timeout=120,
                          check=True).stdout
     assert out.startswith("C24: reproduced")
+
+
+def test_report_command_writes_the_site(tmp_path, monkeypatch, capsys):
+    import importlib
+
+    from tests.experiments import fake_experiments as fake
+
+    reg = importlib.import_module("whiteboard.experiments.registry")
+    monkeypatch.setattr(reg, "experiments", lambda: list(fake.ALL))
+    out = tmp_path / "site"
+    assert main(["report", "--quick", "--out", str(out), "--no-cache", "--jobs", "2"]) == 0
+    assert f"report written to {out / 'index.html'}" in capsys.readouterr().out
+    index = (out / "index.html").read_text()
+    assert "3 experiments" not in index and "2 experiments decide 3 of the 206" in index
