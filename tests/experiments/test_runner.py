@@ -6,6 +6,7 @@ import json
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 from tests.experiments import fake_experiments as fake
@@ -137,3 +138,25 @@ def test_bad_arguments_are_named():
         run_experiments(fake.ALL, scheduler=42, cache=False)
     with pytest.raises(KeyError, match="no experiment is registered for claim 'C999'"):
         run_experiments(["C999"])
+
+
+def _dtype_changer(seed, quick):
+    import whiteboard as wb
+
+    wb.set_default_dtype(wb.float64)
+    return {"x": float(np.random.normal())}
+
+
+def test_serial_trials_leave_the_callers_random_state_and_dtype_alone():
+    import whiteboard as wb
+
+    exp = Experiment(id="C7", claims=("C7",), section="A", title="t", expected="reproduce",
+                     claim="c", run=_dtype_changer, module=__name__,
+                     decide_fn=lambda t: fake._identity_decide([{"max_abs_diff": 0.0}]))
+    np.random.seed(123)
+    wb.manual_seed(5)
+    before = np.random.get_state()[1].copy(), wb.get_rng_state(), wb.get_default_dtype()
+    a = run_experiments([exp], seeds=2, cache=False)[0]
+    assert np.array_equal(np.random.get_state()[1], before[0])
+    assert wb.get_rng_state() == before[1] and wb.get_default_dtype() == before[2]
+    assert a.trials[0]["x"] == np.random.RandomState(0).normal()      # seeded per trial

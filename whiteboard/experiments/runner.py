@@ -6,7 +6,8 @@ independent, so they go through ``joblib.Parallel``; with ``scheduler="tcp://HOS
 ``dask.distributed.Client`` the same sweep runs on that cluster through joblib's Dask backend.
 
 Every trial starts from the same state wherever it runs (``np.random.seed(seed)``,
-``backend.manual_seed(seed)``, BLAS limited to one thread when threadpoolctl is present) and its
+``backend.manual_seed(seed)``, BLAS limited to one thread when threadpoolctl is present; the
+caller's random state and default dtype are restored afterwards) and its
 numbers go through a JSON round trip, so local, multi-process and cluster results are equal bit
 for bit (``json`` writes floats with ``repr``, which round-trips exactly).
 
@@ -164,8 +165,18 @@ def run_trial(ref, seed: int, quick: bool) -> dict:
     from .. import backend
 
     exp = _resolve(ref)
+    saved = np.random.get_state(), backend.get_rng_state(), backend.get_default_dtype()
     np.random.seed(seed)
     backend.manual_seed(seed)
+    try:
+        return _timed_run(exp, seed, quick)
+    finally:  # a serial sweep leaves the caller's random state and dtype as it found them
+        np.random.set_state(saved[0])
+        backend.set_rng_state(saved[1])
+        backend.set_default_dtype(saved[2])
+
+
+def _timed_run(exp, seed, quick):
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
