@@ -60,3 +60,35 @@ def test_without_topics_the_report_still_builds(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "whiteboard.topics", None)     # import fails
     index = build_report(tmp_path, [fake.IDENTITY], cache=False)
     assert "topics.html" not in index.read_text()
+
+
+def _unlabelled_plot(trials):
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2)
+    a.plot([0, 1], [0, 1])
+    a.set_xlabel("x")
+    a.set_ylabel("y")
+    b.plot([0, 1], [1, 0])                     # no labels
+    return [fig]
+
+
+def _broken_plot(trials):
+    raise RuntimeError("no figure today")
+
+
+def test_unlabelled_axes_and_broken_plots_are_flagged_on_the_page(tmp_path):
+    import dataclasses
+
+    bad = dataclasses.replace(fake.IDENTITY, plot_fn=_unlabelled_plot)
+    build_report(tmp_path / "a", [bad], cache=False)
+    page = (tmp_path / "a" / "section-B.html").read_text()
+    assert "figure 1: an axis has no label" in page and "fig/C24-1.png" in page
+    labelled = dataclasses.replace(fake.NOISE)
+    build_report(tmp_path / "b", [labelled], cache=False)
+    assert "no label" not in (tmp_path / "b" / "section-A.html").read_text()
+    broken = dataclasses.replace(fake.IDENTITY, plot_fn=_broken_plot)
+    build_report(tmp_path / "c", [broken], cache=False)
+    page = (tmp_path / "c" / "section-B.html").read_text()
+    assert "plot failed: RuntimeError(&#x27;no figure today&#x27;)" in page
+    assert "reproduced" in page                               # verdict and numbers still there

@@ -126,18 +126,30 @@ def _figures(exp, trials, out: Path):
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    names = []
+    names, unlabelled = [], []
     try:
         figs = exp.plot_fn(trials) or []
         for i, fig in enumerate(figs):
             name = f"fig/{exp.id}-{i + 1}.png"
             fig.savefig(out / name, dpi=110)
             names.append(name)
+            if any(_unlabelled(ax) for ax in fig.axes):
+                unlabelled.append(str(i + 1))
     except Exception as err:  # a broken plot must not hide the numbers and the verdict
         return names, f"<p class='mismatch'>plot failed: {html.escape(repr(err))}</p>"
     finally:
         plt.close("all")
-    return names, ""
+    note = (f"<p class='mismatch'>figure {', '.join(unlabelled)}: an axis has no label</p>"
+            if unlabelled else "")
+    return names, note
+
+
+def _unlabelled(ax):
+    """A plotting axes (not a colour bar, not switched off) with an empty x or y label."""
+    if not ax.axison or ax.get_label() == "<colorbar>":
+        return False
+    has_data = ax.lines or ax.collections or ax.patches or ax.images
+    return bool(has_data) and not (ax.get_xlabel() and ax.get_ylabel())
 
 
 def _verdict_html(res):
