@@ -109,7 +109,7 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
   2.03, new 1.92 / 1.99 / 2.10. The goal is met on most runs, not all; a reliable ≤ 1.8x was not
   reached.
   What changed: a dense 3x3, stride-1, undilated, ungrouped convolution now uses Winograd
-  F(2x2, 3x3) (whiteboard/nn/conv.py): 16 batched products U_ξ·V_ξ over 2x2 output tiles instead
+  F(2x2, 3x3) (nn/_conv_winograd.py): 16 batched products U_ξ·V_ξ over 2x2 output tiles instead
   of one im2col GEMM, 2.25x fewer multiplications (three products of ≈ 110 MFLOP instead of
   248), the backward pass as the exact adjoint (dU = dM·Vᵀ, dV = Uᵀ·dM). Profile now (CPU ms per
   step, hot-cache micro-timings of the pieces): the products ≈ 4.0–4.7 (≈ 80–90 GFLOP/s, close to

@@ -37,7 +37,7 @@ double = float64
 long = int64
 
 from . import nn  # noqa: E402
-from .serialization import load, save  # noqa: E402
+from .serialization import ModelFileError, load, save  # noqa: E402
 from . import data, optim  # noqa: E402
 
 _SUBPACKAGES = ("ml", "metrics", "imbalance", "models", "inspect", "train", "testing",

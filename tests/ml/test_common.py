@@ -16,6 +16,10 @@ FAST = {"n_estimators": 3}
 
 def make(name):
     cls = ESTIMATORS[name]
+    if name == "VotingClassifier":
+        return cls([("lr", ml.LogisticRegression()), ("nb", ml.GaussianNB())], voting="soft")
+    if name == "VotingRegressor":
+        return cls([("lin", ml.LinearRegression()), ("tree", ml.DecisionTreeRegressor())])
     params = cls().get_params()
     kw = {k: v for k, v in FAST.items() if k in params}
     if name in ("KMeans", "MiniBatchKMeans"):
@@ -81,8 +85,17 @@ def test_wrong_number_of_features_after_fit(name):
 
 
 def _sklearn_counterpart(name):
+    """A zero-argument factory for scikit-learn's estimator of the same name (meta-estimators
+    get the same members as ``make``), or None."""
     import sklearn.utils.discovery as discovery
 
+    if name == "VotingClassifier":
+        from sklearn.ensemble import VotingClassifier
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.naive_bayes import GaussianNB
+
+        return lambda: VotingClassifier([("lr", LogisticRegression()), ("nb", GaussianNB())],
+                                        voting="soft")
     found = dict(discovery.all_estimators())
     return found.get(name)
 

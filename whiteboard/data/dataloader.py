@@ -4,7 +4,9 @@ The batch size is the choice between the notes' three gradient-descent flavours:
 is stochastic gradient descent, ``batch_size=len(dataset)`` is (full) batch gradient descent, and
 anything between is mini-batch gradient descent. Shuffling draws a permutation from the library's
 generator at the start of each epoch, so ``wb.manual_seed`` (and a checkpoint's RNG state) fixes
-the order.
+the order. ``state_dict()`` holds the current pass's order and the number of batches already
+yielded; after ``load_state_dict`` the next iteration continues that pass where it stopped (no new
+permutation is drawn), which is what a mid-epoch checkpoint needs to resume bit for bit.
 """
 
 from __future__ import annotations
@@ -48,17 +50,46 @@ class DataLoader:
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.collate_fn = collate_fn
+        self._order = None  # order of the pass in progress
+        self._next = 0  # batches of that pass already yielded
+        self._pending = None  # a loaded state for the next __iter__
 
     def __len__(self):
         n = len(self.dataset)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
+    def state_dict(self):
+        """``{"order": indices of the pass in progress (or None), "next_batch": int}``."""
+        if self._pending is not None:
+            return dict(self._pending)
+        return {"order": None if self._order is None else self._order.copy(),
+                "next_batch": self._next}
+
+    def load_state_dict(self, state):
+        """Make the next iteration continue a pass: same order, from ``next_batch``."""
+        order = state["order"]
+        if order is not None:
+            order = np.asarray(order)
+            if order.shape != (len(self.dataset),):
+                raise ValueError(
+                    f"DataLoader.load_state_dict: the saved order has shape {order.shape}, the "
+                    f"dataset has {len(self.dataset)} samples"
+                )
+        self._pending = {"order": order, "next_batch": int(state["next_batch"])}
+
     def __iter__(self):
         n = len(self.dataset)
-        order = backend.get_rng().permutation(n) if self.shuffle else np.arange(n)
+        start = 0
+        if self._pending is not None and self._pending["order"] is not None:
+            order, start = self._pending["order"], self._pending["next_batch"]
+        else:
+            order = backend.get_rng().permutation(n) if self.shuffle else np.arange(n)
+        self._pending = None
+        self._order, self._next = order, start
         batched = self.collate_fn is None and isinstance(self.dataset, TensorDataset)
-        for b in range(len(self)):
+        for b in range(start, len(self)):
             idx = order[b * self.batch_size:(b + 1) * self.batch_size]
+            self._next = b + 1
             if batched:
                 yield tuple(Tensor(col) for col in self.dataset[idx])
             else:

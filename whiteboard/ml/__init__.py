@@ -10,8 +10,8 @@ keeps ``import whiteboard.ml.base`` free of import cycles with ``whiteboard.metr
 import importlib
 
 _SUBPACKAGES = ("base", "cluster", "decomposition", "discriminant_analysis", "ensemble",
-                "linear_model", "manifold", "naive_bayes", "neighbors", "preprocessing", "svm",
-                "tree")
+                "linear_model", "manifold", "mixture", "naive_bayes", "neighbors", "preprocessing",
+                "svm", "tree")
 
 _EXPORTS = {
     "KMeans": "cluster", "MiniBatchKMeans": "cluster",
@@ -22,9 +22,11 @@ _EXPORTS = {
     "GradientBoostingClassifier": "ensemble", "GradientBoostingRegressor": "ensemble",
     "RandomForestClassifier": "ensemble", "RandomForestRegressor": "ensemble",
     "XGBoostClassifier": "ensemble", "XGBoostRegressor": "ensemble",
+    "VotingClassifier": "ensemble", "VotingRegressor": "ensemble",
     "ElasticNet": "linear_model", "Lasso": "linear_model", "LinearRegression": "linear_model",
     "LogisticRegression": "linear_model", "Perceptron": "linear_model", "Ridge": "linear_model",
     "TSNE": "manifold",
+    "GaussianMixture": "mixture",
     "GaussianNB": "naive_bayes", "MultinomialNB": "naive_bayes",
     "KNeighborsClassifier": "neighbors", "KNeighborsRegressor": "neighbors",
     "PolynomialFeatures": "preprocessing", "StandardScaler": "preprocessing",

@@ -4,7 +4,8 @@ from . import functional, init, utils
 from .containers import Flatten, Identity, ModuleDict, ModuleList, Sequential, Unflatten
 from .module import Module, RemovableHandle
 from .parameter import Parameter
-from .conv import Conv1d, Conv2d, ConvTranspose2d
+from .conv import Conv1d, Conv2d
+from .conv_transpose import ConvTranspose2d
 from .linear import Linear
 from .activation import (  # noqa: F401
     ELU, GELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSoftmax, Maxout, MaxoutConv2d,

@@ -5,7 +5,8 @@ and gathered here, so ``import whiteboard.nn.functional as F`` works as in PyTor
 """
 
 from ..autograd.ops import pad  # noqa: F401
-from .conv import conv1d, conv2d, conv_transpose2d  # noqa: F401
+from .conv import conv1d, conv2d  # noqa: F401
+from .conv_transpose import conv_transpose2d  # noqa: F401
 from .linear import linear  # noqa: F401
 from .activation import (  # noqa: F401
     elu, gelu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, maxout, mish, prelu,

@@ -2,4 +2,6 @@
 
 from .callbacks import Callback, EarlyStopping, ModelCheckpoint, ProgressBar
 from .history import History
-from .trainer import NonFiniteLossError, Trainer, accuracy
+from .trainer import (
+    NonFiniteError, NonFiniteGradientError, NonFiniteLossError, Trainer, accuracy,
+)

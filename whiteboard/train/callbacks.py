@@ -106,23 +106,49 @@ class EarlyStopping(Callback):
 class ModelCheckpoint(Callback):
     """Save the full training state (model, optimiser, scheduler, RNG, epoch, history).
 
-    ``path`` may contain ``{epoch}``. With ``save_best_only`` a file is written only when
-    ``monitor`` improves. Files are written atomically (``wb.save``), so an interrupted write
-    never corrupts the previous checkpoint; ``Trainer.resume(path)`` continues bit for bit.
+    ``path`` may contain ``{epoch}`` (1-based) and ``{step}`` (global step). With
+    ``save_best_only`` a file is written only when ``monitor`` improves. Files are written
+    atomically (``wb.save``), so an interrupted write (even ``kill -9``) never corrupts the
+    previous checkpoint; ``Trainer.resume(path)`` continues bit for bit.
+
+    ``every_n_train_steps`` (PyTorch Lightning's name) saves after every N-th optimisation step,
+    mid-epoch included: the checkpoint then also holds the loader's order and position and the
+    epoch's running sums, so the resumed run finishes the epoch exactly as the uninterrupted one.
+    ``every_n_epochs`` defaults to 1, or to 0 (no epoch-end saves) when ``every_n_train_steps``
+    is given.
     """
 
     def __init__(self, path, monitor="val_loss", save_best_only=False, mode="auto",
-                 every_n_epochs=1):
+                 every_n_epochs=None, every_n_train_steps=None):
+        for name, value in (("every_n_epochs", every_n_epochs),
+                            ("every_n_train_steps", every_n_train_steps)):
+            if value is not None and (not isinstance(value, (int, np.integer)) or value < 0):
+                raise ValueError(f"ModelCheckpoint: {name} must be an int >= 0, got {value!r}")
+        if save_best_only and every_n_train_steps:
+            raise ValueError(
+                "ModelCheckpoint: save_best_only compares epoch logs; it cannot be combined "
+                "with every_n_train_steps"
+            )
         self.path = os.fspath(path)
         self.monitor = monitor
         self.save_best_only = save_best_only
         self.mode = _resolve_mode(mode, monitor)
+        if every_n_epochs is None:
+            every_n_epochs = 0 if every_n_train_steps else 1
         self.every_n_epochs = every_n_epochs
+        self.every_n_train_steps = every_n_train_steps or 0
         self.best = None
         self.saved = []
 
+    def on_batch_end(self, trainer, step, loss):
+        n = self.every_n_train_steps
+        if n and trainer.global_step % n == 0:
+            path = self.path.format(epoch=trainer.epoch + 1, step=trainer.global_step)
+            trainer.save_checkpoint(path)
+            self.saved.append(path)
+
     def on_epoch_end(self, trainer, epoch, logs):
-        if (epoch + 1) % self.every_n_epochs:
+        if not self.every_n_epochs or (epoch + 1) % self.every_n_epochs:
             return
         if self.save_best_only:
             value = logs.get(self.monitor)
@@ -133,7 +159,7 @@ class ModelCheckpoint(Callback):
             if not _improved(self.mode, value, self.best, 0.0):
                 return
             self.best = value
-        path = self.path.format(epoch=epoch + 1)
+        path = self.path.format(epoch=epoch + 1, step=trainer.global_step)
         trainer.save_checkpoint(path)
         self.saved.append(path)
 

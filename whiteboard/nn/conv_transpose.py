@@ -1,0 +1,144 @@
+"""Transposed convolution (转置卷积): ``conv_transpose2d`` / ``ConvTranspose2d``.
+
+The notes: "the transposed convolution does, in the forward and backward pass, the opposite of
+the convolution" — precisely: it is the adjoint (transpose) of the linear map ``x ↦ conv2d(x, w)``.
+Writing the convolution as a matrix ``y = C_w x``, the transposed convolution is ``z = C_wᵀ u``.
+So its forward pass is exactly ``conv2d``'s input-gradient computation (``W ᵀ @ cols`` then
+col2im), and its input gradient is exactly ``conv2d``'s forward pass (im2col then ``W @ cols``);
+the code below reuses the same three functions for both. It is not an inverse ("deconvolution" is
+a misnomer, as the notes say): ``C_wᵀ C_w ≠ I``. Output size::
+
+    H_out = (H − 1)·S − 2P + D·(KH − 1) + output_padding + 1
+
+``output_padding`` (smaller than the stride or the dilation) chooses among the input sizes that a
+strided convolution maps to the same output size. Its weight has shape ``(C_in, C_out/G, KH, KW)``
+— the weight of the convolution it is the transpose of.
+
+Tests: ``tests/nn/test_conv_transpose.py``.
+"""
+
+from ..autograd import Tensor
+from ..autograd.ops import _as_tensor, squeeze, unsqueeze
+from ._conv_gemm import conv_forward, conv_input_grad, conv_weight_grad, prepare_grad
+from ._im2col import Geometry, check_input_ndim, expand
+from .conv import _check_conv, _check_float, _ConvNd
+
+__all__ = ["conv_transpose2d", "ConvTranspose2d"]
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed convolution (转置卷积): the adjoint of :func:`conv2d` with the same weight.
+
+    ``weight``: ``(C_in, C_out/groups, KH, KW)``. Output ``(N, C_out, H_out, W_out)`` with
+    ``H_out = (H − 1)·S − 2P + D·(KH − 1) + output_padding + 1``. The forward pass is conv2d's
+    input-gradient computation (``col2im(Wᵀ @ x)``), the input gradient is conv2d's forward pass
+    (``W @ im2col(dY)``) — see the module docstring. Note PyTorch's argument order: ``groups``
+    comes before ``dilation``.
+    """
+    return _conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups,
+                             dilation, "conv_transpose2d")
+
+
+def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, dilation, layer):
+    x, weight = _as_tensor(x), _as_tensor(weight)
+    bias = None if bias is None else _as_tensor(bias)
+    if not check_input_ndim(x, 2, layer):
+        out = _conv_transpose2d(unsqueeze(x, 0), weight, bias, stride, padding, output_padding,
+                                groups, dilation, layer)
+        return squeeze(out, 0)
+    _check_float(layer, input=x, weight=weight, bias=bias)
+    _check_conv(x, weight, bias, groups, layer, transposed=True)
+    stride = expand(stride, 2, "stride", layer)
+    dilation = expand(dilation, 2, "dilation", layer)
+    if isinstance(padding, str):
+        raise ValueError(f"{layer}: padding must be an int or a pair of ints, got {padding!r}")
+    pad = expand(padding, 2, "padding", layer, allow_zero=True)
+    out_pad = expand(output_padding, 2, "output_padding", layer, allow_zero=True)
+    for op, s, d in zip(out_pad, stride, dilation):
+        if op >= s and op >= d:
+            raise ValueError(
+                f"{layer}: output_padding must be smaller than either stride or dilation, got "
+                f"output_padding={out_pad}, stride={stride}, dilation={dilation}"
+            )
+    n, _, h, w = x.shape
+    kernel = weight.shape[2:]
+    full = tuple((size - 1) * s + d * (k - 1) + 1 + op
+                 for size, s, d, k, op in zip((h, w), stride, dilation, kernel, out_pad))
+    out_hw = tuple(f - 2 * p for f, p in zip(full, pad))
+    if min(out_hw) < 1:
+        raise ValueError(
+            f"{layer}: output size {out_hw} is too small (input shape {x.shape}, kernel "
+            f"{kernel}, stride {stride}, padding {pad}, dilation {dilation})"
+        )
+    # the convolution whose adjoint this is: input out_hw, padding pad, output (h, w)
+    geo = Geometry(out_hw, (pad[0], pad[0], pad[1], pad[1]), kernel, stride, dilation, (h, w))
+    x_prepared = prepare_grad(x.data, weight.data, geo, groups)
+    y = conv_input_grad(x_prepared, weight.data, geo, groups)
+    y = y + bias.data[:, None, None] if bias is not None else x.xp.ascontiguousarray(y)
+
+    def backward(g):
+        gx = gw = gb = None
+        if x.requires_grad or weight.requires_grad:
+            gx, saved = conv_forward(g, weight.data, geo, groups,
+                                      keep_cols=weight.requires_grad)
+            if weight.requires_grad:
+                gw = conv_weight_grad(x_prepared, saved, geo, groups, weight.shape)
+            if not x.requires_grad:
+                gx = None
+        if bias is not None and bias.requires_grad:
+            gb = g.sum(axis=(0, 2, 3))
+        return (gx, gw) if bias is None else (gx, gw, gb)
+
+    parents = (x, weight) if bias is None else (x, weight, bias)
+    return Tensor._make(y, parents, backward, "ConvTranspose2d")
+
+
+class ConvTranspose2d(_ConvNd):
+    """Transposed 2-D convolution (转置卷积): the adjoint of Conv2d (see :func:`conv_transpose2d`).
+
+    ``ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+    output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None,
+    dtype=None)``; weight ``(in, out/groups, KH, KW)``. ``forward(input, output_size=None)``:
+    ``output_size`` picks ``output_padding`` so that the output has that height and width.
+    """
+
+    _name = "ConvTranspose2d"
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 device=None, dtype=None):
+        if padding_mode != "zeros":
+            raise ValueError(f"ConvTranspose2d: only padding_mode='zeros' is supported, got "
+                             f"{padding_mode!r}")
+        if isinstance(padding, str):
+            raise ValueError(f"ConvTranspose2d: padding must be an int or a pair of ints, got "
+                             f"{padding!r}")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
+                         bias, padding_mode, True, output_padding=output_padding, dtype=dtype)
+
+    def _output_padding(self, x, output_size):
+        if output_size is None:
+            return self.output_padding
+        size = tuple(int(s) for s in output_size)[-2:]
+        if len(size) != 2:
+            raise ValueError(f"ConvTranspose2d: output_size must have 2 or 4 entries, got "
+                             f"{output_size!r}")
+        extra = []
+        for i, want in enumerate(size):
+            smallest = ((x.shape[-2 + i] - 1) * self.stride[i] - 2 * self.padding[i]
+                        + self.dilation[i] * (self.kernel_size[i] - 1) + 1)
+            if not smallest <= want < smallest + self.stride[i]:
+                raise ValueError(
+                    f"ConvTranspose2d: requested output size {size} is not reachable from input "
+                    f"shape {tuple(x.shape)}: height/width must lie in "
+                    f"[{smallest}, {smallest + self.stride[i] - 1}] along axis {i}"
+                )
+            extra.append(want - smallest)
+        return tuple(extra)
+
+    def forward(self, input, output_size=None):
+        self._check_channels(input)
+        return _conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                 self._output_padding(input, output_size), self.groups,
+                                 self.dilation, "ConvTranspose2d")
