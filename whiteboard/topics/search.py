@@ -2,7 +2,8 @@
 
 A query is split into English words (lower-cased ``[a-z0-9]+``) and Chinese character bigrams
 (single characters when the query has only one). Each term is matched against five fields with
-weights: titles (zh, en, id) 3, tags 2, seed headings 2, formula 1, answer 1. An English term
+weights: titles (zh, en, id) 3, tags 2, seed headings 2, formula 1, answer 1, plus 0.5
+when the term is close to a word of the topic's id. An English term
 matches a word of a field exactly (similarity 1), as a prefix of at least three letters (0.9) or
 within a Damerau-Levenshtein distance of ``max(1, len // 4)`` (``1 - d / len``; typo tolerance,
 so ``dropuot`` finds ``dropout``). A topic's score is
@@ -83,6 +84,9 @@ def _index():
     return docs, vocab
 
 
+_ID_BONUS = 0.5
+
+
 def search(query, limit=10):
     """Topics ranked for ``query`` (best first), at most ``limit``; empty query → nothing."""
     docs, vocab = _index()
@@ -94,9 +98,12 @@ def search(query, limit=10):
     scores = [0.0] * n
     for w in words:
         per_doc = []
-        for _, fs in docs:
-            per_doc.append(max((weight * max((close[w].get(v, 0.0) for v in fs[k][0]),
-                                             default=0.0)) for k, weight in _WEIGHTS))
+        for t, fs in docs:
+            best = max((weight * max((close[w].get(v, 0.0) for v in fs[k][0]), default=0.0))
+                       for k, weight in _WEIGHTS)
+            # a term naming the topic itself (a word of its id) breaks ties between titles
+            best += _ID_BONUS * max((close[w].get(v, 0.0) for v in t.id.split("-")), default=0.0)
+            per_doc.append(best)
         _accumulate(scores, per_doc, n)
     for b in bigrams:
         per_doc = [max(weight * (b in fs[k][1].lower()) for k, weight in _WEIGHTS)
