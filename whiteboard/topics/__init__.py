@@ -17,5 +17,5 @@ from . import html
 from .render import render
 from .search import search
 
-__all__ = ["Topic", "html", "areas", "by_seed", "claim_titles", "errata_titles", "experiment_for", "get",
-           "load", "render", "scope_items", "search", "seed_headings"]
+__all__ = ["Topic", "html", "areas", "by_seed", "claim_titles", "errata_titles", "experiment_for",
+           "get", "load", "render", "scope_items", "search", "seed_headings"]
