@@ -199,7 +199,42 @@ def build_parser():
     models_cmd = sub.add_parser("models", help="list the model names")
     models_cmd.set_defaults(func=cmd_models)
     _add_experiment_commands(sub)
+
+    topics_cmd = sub.add_parser(
+        "topics", help="the notes' questions: search (zh/en), `topics show ID`, --seed 002")
+    topics_cmd.add_argument("query", nargs="*",
+                            help="search words (Chinese or English), or `show ID`")
+    topics_cmd.add_argument("--seed", default=None, help="list one note's questions in order")
+    topics_cmd.add_argument("--limit", type=int, default=10)
+    topics_cmd.set_defaults(func=cmd_topics)
     return parser
+
+
+def cmd_topics(args):
+    from . import topics
+
+    if args.seed is not None:
+        for heading, t in topics.by_seed(args.seed):
+            print(f"{t.id:<28} {heading}")
+        return 0
+    if args.query[:1] == ["show"]:
+        if len(args.query) != 2:
+            raise ValueError("usage: whiteboard topics show ID")
+        print(topics.render(topics.get(args.query[1])), end="")
+        return 0
+    if not args.query:
+        for area, entries in topics.areas().items():
+            print(f"{area} ({len(entries)})")
+            for t in entries:
+                print(f"  {t.id:<28} {t.en}")
+        return 0
+    found = topics.search(" ".join(args.query), limit=args.limit)
+    if not found:
+        print("no topic matches")
+        return 1
+    for t in found:
+        print(f"{t.id:<28} {t.en} | {t.zh}")
+    return 0
 
 
 def cmd_models(args):
