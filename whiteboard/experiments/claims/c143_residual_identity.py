@@ -101,7 +101,7 @@ def _grad_ratio(residual, n_blocks, X, y, seed):
     h.retain_grad()
     hs.append(h)
     nn.functional.cross_entropy(model[-1](h), tensor(y)).backward()
-    norms = [float(np.linalg.norm(t.grad)) for t in hs]
+    norms = [float(np.linalg.norm(t.grad.numpy())) for t in hs]
     return norms
 
 
