@@ -44,7 +44,7 @@ class ResidualBlock(nn.Module):
 
 
 def block_mlp(d_in, width, n_blocks, n_out, bn=True, residual=True):
-    """Stem Linear → ReLU, ``n_blocks`` :class:`ResidualBlock` (plain when not ``residual``), head."""
+    """Stem Linear → ReLU, ``n_blocks`` :class:`ResidualBlock` (plain unless ``residual``), head."""
     return nn.Sequential(nn.Linear(d_in, width), nn.ReLU(),
                          *[ResidualBlock(width, bn, residual) for _ in range(n_blocks)],
                          nn.Linear(width, n_out))

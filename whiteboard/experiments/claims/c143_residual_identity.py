@@ -67,10 +67,10 @@ def _(trials):
     rows = [r for t in trials for r in t["rows"]]
     err = max(r["block_max_abs_diff"] for r in rows)
     dloss = max(abs(r["loss"] - r["loss_shallow"]) for r in rows)
+    extra = ", +".join(str(r["extra_blocks"]) for r in trials[0]["rows"])
     return verdict(err == 0.0 and dloss <= 1e-12,
                    f"max |block(x) - x| = {err:.1e}; max |loss(deep) - loss(shallow)| at init = "
-                   f"{dloss:.1e} over +{', +'.join(str(r['extra_blocks']) for r in trials[0]['rows'])}"
-                   f" blocks", otherwise=REFUTED)
+                   f"{dloss:.1e} over +{extra} blocks", otherwise=REFUTED)
 
 
 @c143.plot

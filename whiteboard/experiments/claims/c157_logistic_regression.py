@@ -87,10 +87,12 @@ SOLVERS = {"lbfgs": dict(tol=1e-10, max_iter=1000), "newton": dict(tol=1e-10),
 
 @experiment("C158", section="J", title="LR by GD / SGD / Newton reaches scikit-learn's solution",
             expected="reproduce",
-            claim="Logistic regression trained by GD, SGD or Newton reaches scikit-learn's solution.",
-            design="Standardised breast_cancer (70/30), C = 1: the library's LogisticRegression with "
-                   "solver lbfgs / newton / gd / sgd (mini-batch 32, step 2/√epoch, 200 or 1000 epochs) against sklearn "
-                   "LogisticRegression(newton-cg, tol 1e-12); max |Δcoef| and test accuracy.",
+            claim="Logistic regression trained by GD, SGD or Newton reaches scikit-learn's "
+                  "solution.",
+            design="Standardised breast_cancer (70/30), C = 1: the library's LogisticRegression "
+                   "with solver lbfgs / newton / gd / sgd (mini-batch 32, step 2/√epoch, 200 or "
+                   "1000 epochs) against sklearn LogisticRegression(newton-cg, "
+                   "tol 1e-12); max |Δcoef| and test accuracy.",
             code=["whiteboard.ml.linear_model:LogisticRegression"],
             tests=["tests/ml/test_logistic.py"])
 def c158(seed, quick):

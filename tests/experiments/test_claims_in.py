@@ -1,0 +1,79 @@
+"""Claims I–N: each experiment's verdict follows its deciding numbers (altering them flips it)."""
+
+import json
+
+from whiteboard.experiments import NOT_REPRODUCED, REFUTED, REPRODUCED, get
+
+
+def _trial(cid, expect=REPRODUCED):
+    exp = get(cid)
+    trial = exp.run(0, True)
+    assert exp.judge([trial]).verdict == expect
+    return exp, json.loads(json.dumps(trial))
+
+
+def test_c143_flips_when_a_zero_block_is_not_the_identity():
+    exp, t = _trial("C143")
+    t["rows"][0]["block_max_abs_diff"] = 1e-3
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c144_flips_when_the_residual_gradient_vanishes():
+    exp, t = _trial("C144")
+    t["ratio_residual"] = 1e-6
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c149_flips_when_grouped_conv_differs():
+    exp, t = _trial("C149")
+    t["rows"][0]["max_abs_diff"] = 1e-3
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c150_flips_when_receptive_fields_differ():
+    exp, t = _trial("C150")
+    t["rows"][1]["rf_factorised"] = [5, 3]
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c157_flips_when_a_prediction_disagrees():
+    exp, t = _trial("C157")
+    t["disagree_linear"] = 1
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c158_flips_when_a_solver_misses_the_optimum():
+    exp, t = _trial("C158")
+    t["rows"][2]["max_abs_dcoef"] = 1e-2
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c175_flips_when_irls_differs_from_newton():
+    exp, t = _trial("C175")
+    t["irls_vs_newton"] = 1e-5
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c159_flips_when_the_svm_moves():
+    exp, t = _trial("C159")
+    t["svm_delta_far"] = 0.1
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c161_flips_when_a_kernel_fails():
+    exp, t = _trial("C161")
+    t["circles"]["rbf"] = 0.6
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c163_flips_when_all_gram_matrices_are_psd():
+    exp, t = _trial("C163")
+    for r in t["rows"]:
+        r["min_eig"] = 0.01
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c168_flips_when_the_count_is_wrong():
+    exp, t = _trial("C168")
+    t["n_ovo"] = 10
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
