@@ -77,3 +77,15 @@ def test_c168_flips_when_the_count_is_wrong():
     exp, t = _trial("C168")
     t["n_ovo"] = 10
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c169_flips_when_wcss_increases():
+    exp, t = _trial("C169")
+    t["digits"]["runs_with_increase"] = 1
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c170_flips_when_kmeanspp_is_no_better():
+    exp, t = _trial("C170")
+    t["blobs"]["paired_p"] = 0.8
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
