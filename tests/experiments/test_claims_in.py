@@ -89,3 +89,21 @@ def test_c170_flips_when_kmeanspp_is_no_better():
     exp, t = _trial("C170")
     t["blobs"]["paired_p"] = 0.8
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c178_flips_when_boosting_does_not_help():
+    exp, t = _trial("C178")
+    t["test_error"][-1] = 0.4
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c181_flips_when_alpha_is_not_the_line_search():
+    exp, t = _trial("C181")
+    t["alpha_line_search"] = 0.3
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c182_flips_when_alpha_is_not_the_exp_loss_minimiser():
+    exp, t = _trial("C182")
+    t["line_search_gaps"][3] = 0.1
+    assert exp.judge([t]).verdict == REFUTED
