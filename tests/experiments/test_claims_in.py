@@ -107,3 +107,21 @@ def test_c182_flips_when_alpha_is_not_the_exp_loss_minimiser():
     exp, t = _trial("C182")
     t["line_search_gaps"][3] = 0.1
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c184_flips_when_a_matrix_differs():
+    exp, t = _trial("C184")
+    t["cm_mismatch"] = 1
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c185_flips_when_auc_is_not_the_pairwise_probability():
+    exp, t = _trial("C185")
+    t["max_gap"] = 0.01
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c186_flips_when_f1_is_not_zero():
+    exp, t = _trial("C186")
+    t["f1"] = 0.5
+    assert exp.judge([t]).verdict == REFUTED
