@@ -125,3 +125,9 @@ def test_c186_flips_when_f1_is_not_zero():
     exp, t = _trial("C186")
     t["f1"] = 0.5
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c173_flips_when_a_leaf_is_not_its_mean():
+    exp, t = _trial("C173")
+    t["rows"][1]["leaf_mean_gap"] = 0.5
+    assert exp.judge([t]).verdict == REFUTED
