@@ -131,3 +131,23 @@ def test_c173_flips_when_a_leaf_is_not_its_mean():
     exp, t = _trial("C173")
     t["rows"][1]["leaf_mean_gap"] = 0.5
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c188_flips_when_stratified_splits_lose_the_minority():
+    exp, t = _trial("C188")
+    t["stratified"]["share_below_2"] = 0.3
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c190_is_decided_by_geometry_and_majority_share():
+    exp, t = _trial("C190", expect=NOT_REPRODUCED)
+    t["majority_share_smote"], t["majority_share_borderline"] = 0.4, 0.1
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["max_residual"] = 1e-3
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c192_flips_when_weighting_and_threshold_disagree():
+    exp, t = _trial("C192")
+    t["rows"][2]["agreement"] = 0.8
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
