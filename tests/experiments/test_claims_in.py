@@ -151,3 +151,28 @@ def test_c192_flips_when_weighting_and_threshold_disagree():
     exp, t = _trial("C192")
     t["rows"][2]["agreement"] = 0.8
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c203_flips_when_the_hidden_map_is_no_better():
+    exp, t = _trial("C203")
+    t["sil_hidden"] = t["sil_raw"] - 0.1
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c204_flips_when_occlusion_ignores_the_strokes():
+    exp, t = _trial("C204")
+    t["correlations"] = [-0.1 for _ in t["correlations"]]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c205_flips_when_units_are_much_purer_than_directions():
+    exp, t = _trial("C205")
+    t["mean_direction"] = t["mean_unit"] - 0.3
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c206_is_decided_by_sparsity_and_smoothness():
+    exp, t = _trial("C206", expect=NOT_REPRODUCED)
+    t["good"]["sparsity"], t["init"]["sparsity"] = 0.8, 0.3
+    t["good"]["filter_tv"] = 0.1
+    assert exp.judge([t]).verdict == REPRODUCED

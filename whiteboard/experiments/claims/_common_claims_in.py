@@ -48,3 +48,45 @@ def block_mlp(d_in, width, n_blocks, n_out, bn=True, residual=True):
     return nn.Sequential(nn.Linear(d_in, width), nn.ReLU(),
                          *[ResidualBlock(width, bn, residual) for _ in range(n_blocks)],
                          nn.Linear(width, n_out))
+
+
+def train_classifier(model, X, y, epochs, lr=1e-2, batch_size=64, seed=0, weight_decay=0.0):
+    """Adam on the cross-entropy, shuffled mini-batches; returns the per-epoch mean loss."""
+    from ...autograd import tensor
+    from ...optim import Adam
+
+    rng = np.random.default_rng(seed)
+    opt = Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    model.train()
+    losses = []
+    for _ in range(epochs):
+        order = rng.permutation(len(y))
+        total = 0.0
+        for start in range(0, len(y), batch_size):
+            idx = order[start:start + batch_size]
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(tensor(X[idx])), tensor(y[idx]))
+            loss.backward()
+            opt.step()
+            total += float(loss.item()) * len(idx)
+        losses.append(total / len(y))
+    model.eval()
+    return losses
+
+
+def predict(model, X, batch_size=512):
+    """Arg-max class of the model's outputs, without a graph."""
+    from ...autograd import no_grad, tensor
+
+    out = []
+    with no_grad():
+        for start in range(0, len(X), batch_size):
+            out.append(model(tensor(X[start:start + batch_size])).numpy().argmax(1))
+    return np.concatenate(out)
+
+
+def digits_cnn(channels=8):
+    """Conv(1→c, 3, pad 1) → ReLU → MaxPool 2 → Conv(c→2c, 3, pad 1) → ReLU → MaxPool 2 → Linear."""
+    return nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(channels, 2 * channels, 3, padding=1), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2 * channels * 4, 10))
