@@ -176,3 +176,21 @@ def test_c206_is_decided_by_sparsity_and_smoothness():
     t["good"]["sparsity"], t["init"]["sparsity"] = 0.8, 0.3
     t["good"]["filter_tv"] = 0.1
     assert exp.judge([t]).verdict == REPRODUCED
+
+
+def test_c162_flips_when_the_kernel_stays_tame():
+    exp, t = _trial("C162")
+    t["coef0=1"][-1]["max"] = t["coef0=1"][0]["max"] * 10
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c166_reproduces_only_if_regularised_lr_is_unaffected():
+    exp, t = _trial("C166", expect=REFUTED)
+    t["max_dproba_C1"] = 1e-6
+    assert exp.judge([t]).verdict == REPRODUCED
+
+
+def test_c167_flips_when_in_tube_points_matter():
+    exp, t = _trial("C167")
+    t["rows"][1]["max_change"] = 0.01
+    assert exp.judge([t]).verdict == REFUTED
