@@ -194,3 +194,21 @@ def test_c167_flips_when_in_tube_points_matter():
     exp, t = _trial("C167")
     t["rows"][1]["max_change"] = 0.01
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c156_flips_when_a_count_is_off():
+    exp, t = _trial("C156")
+    t["googlenet"]["depth"] = 21
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c172_flips_when_k_is_wrong():
+    exp, t = _trial("C172")
+    t["rows"][0]["k_elbow"] = 3
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c176_flips_when_one_learner_wins_everywhere():
+    exp, t = _trial("C176")
+    t["linear_100d"]["knn"] = 0.95
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
