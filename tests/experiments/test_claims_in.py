@@ -212,3 +212,25 @@ def test_c176_flips_when_one_learner_wins_everywhere():
     exp, t = _trial("C176")
     t["linear_100d"]["knn"] = 0.95
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def _set_recall(t, variant, value):
+    for k in t:
+        if k.endswith("/" + variant):
+            t[k]["recall"] = value
+
+
+def test_c189_is_decided_by_the_recall_change():
+    exp = get("C189")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    _set_recall(t, "none", 0.3)
+    _set_recall(t, "smote", 0.7)
+    assert exp.judge([t]).verdict == REPRODUCED
+    _set_recall(t, "smote", 0.2)
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c191_flips_when_the_pool_does_not_shrink_geometrically():
+    exp, t = _trial("C191")
+    t["pool_sizes"] = [t["pool_sizes"][0]] * len(t["pool_sizes"])
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
