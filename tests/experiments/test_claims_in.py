@@ -234,3 +234,16 @@ def test_c191_flips_when_the_pool_does_not_shrink_geometrically():
     exp, t = _trial("C191")
     t["pool_sizes"] = [t["pool_sizes"][0]] * len(t["pool_sizes"])
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c177_flips_when_bagging_keeps_the_variance():
+    exp, t = _trial("C177")
+    m = t["models"]
+    m["bagged deep trees"]["variance"] = m["deep tree"]["variance"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c179_flips_when_adaboost_is_robust():
+    exp, t = _trial("C179")
+    t["rows"][-1]["ada_error"] = t["rows"][0]["ada_error"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
