@@ -247,3 +247,18 @@ def test_c179_flips_when_adaboost_is_robust():
     exp, t = _trial("C179")
     t["rows"][-1]["ada_error"] = t["rows"][0]["ada_error"]
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c180_flips_when_the_test_error_rises():
+    exp, t = _trial("C180")
+    t["test_error_final"] = t["test_error_at_zero"] + 0.05
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c193_is_decided_by_the_property_and_the_cost():
+    exp, t = _trial("C193", expect=NOT_REPRODUCED)
+    t["adacost"]["total_cost"] = t["adaboost"]["total_cost"] - 10
+    t["adacost"]["recall"] = t["adaboost"]["recall"] + 0.1
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["up"][3] = 0.0
+    assert exp.judge([t]).verdict == REFUTED
