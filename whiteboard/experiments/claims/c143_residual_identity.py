@@ -113,7 +113,7 @@ def _grad_ratio(residual, n_blocks, X, y, seed):
                    "at every block input via autograd; ratio first/last block.",
             code=["whiteboard.autograd:Tensor", "whiteboard.nn:Linear",
                   "whiteboard.experiments.claims._common_claims_in:ResidualBlock"],
-            tests=["tests/autograd/test_tensor.py", "tests/nn/test_init.py"])
+            tests=["tests/autograd/test_graph.py", "tests/nn/test_init.py"])
 def c144(seed, quick):
     Xtr, _, ytr, _ = digits_split(seed)
     X, y = Xtr[:256], ytr[:256]

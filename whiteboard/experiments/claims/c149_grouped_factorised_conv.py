@@ -95,10 +95,12 @@ def _(trials):
     axes[0].bar([f"C={r['cardinality']}, d={r['d']}" for r in rows],
                 [max(r["max_abs_diff"], 1e-18) for r in rows])
     axes[0].set_yscale("log")
+    axes[0].set_xlabel("configuration (cardinality C, width d)")
     axes[0].set_ylabel("max |Σ branches − grouped conv|")
     axes[0].set_title("Split-transform-merge = grouped conv")
     axes[1].bar(["ResNeXt 32x4d", "ResNet 64-d"],
                 [t["params_resnext_32x4d"], t["params_resnet_bottleneck"]])
+    axes[1].set_xlabel("bottleneck block")
     axes[1].set_ylabel("parameters of the bottleneck")
     axes[1].set_title("Equal parameter budget")
     fig.tight_layout()
@@ -151,7 +153,7 @@ def _fit_rank1(K, seed, steps):
                    "measured as the support of ∂y_centre/∂x by autograd; (1x3)∘(3x1) fitted with "
                    "Adam to random 3x3 kernels, the residual against Eckart–Young √(σ₂²+σ₃²).",
             code=["whiteboard.nn:Conv2d", "whiteboard.optim:Adam"],
-            tests=["tests/nn/test_conv.py", "tests/optim/test_adam.py"])
+            tests=["tests/nn/test_conv.py", "tests/optim/test_optimizers.py"])
 def c150(seed, quick):
     backend.manual_seed(seed)
     C = 8
@@ -208,6 +210,7 @@ def _(trials):
     axes[0].bar(x - 0.2, [r["params_full"] for r in t["rows"]], 0.4, label="n x n")
     axes[0].bar(x + 0.2, [r["params_factorised"] for r in t["rows"]], 0.4, label="1xn + nx1")
     axes[0].set_xticks(x, [f"n={n}" for n in ns])
+    axes[0].set_xlabel("kernel size n")
     axes[0].set_ylabel(f"parameters (C={t['C']} → {t['C']})")
     axes[0].set_title("Asymmetric factorisation")
     axes[0].legend(fontsize=8)

@@ -87,6 +87,7 @@ def _(trials):
     vals.append(t["googlenet"]["depth"])
     bars = axes[0].bar(labels, vals)
     axes[0].bar_label(bars)
+    axes[0].set_xlabel("model")
     axes[0].set_ylabel("weight layers on the main path")
     axes[0].set_title("Depth from the model definitions")
     sizes = [299] + t["inception_v3_sizes"]

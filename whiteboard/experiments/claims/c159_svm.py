@@ -242,6 +242,7 @@ def _(trials):
                   [t["acc_ovr"], t["acc_ovo"]])
     ax.bar_label(bars, fmt="%.3f")
     ax.set_ylim(0, 1.05)
+    ax.set_xlabel("multi-class reduction")
     ax.set_ylabel("digits test accuracy")
     ax.set_title("Two multi-class reductions")
     fig.tight_layout()

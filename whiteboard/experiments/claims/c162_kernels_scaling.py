@@ -135,6 +135,7 @@ def _(trials):
         ax.bar(x + 0.27 * (i - 1), [a[name][m] for m in models], 0.27, label=name)
     ax.set_xticks(x, ["RBF SVC", "LR C=1e6", "LR C=1"])
     ax.set_ylim(0.5, 1.0)
+    ax.set_xlabel("model")
     ax.set_ylabel("test accuracy")
     ax.set_title("Feature scaling: SVM and regularised LR")
     ax.legend(fontsize=8)

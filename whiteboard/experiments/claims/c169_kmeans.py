@@ -152,6 +152,7 @@ def _(trials):
     for ax, (name, v) in zip(axes, t.items()):
         ax.boxplot([v["random"], v["kmeanspp"]])
         ax.set_xticks([1, 2], ["random", "k-means++"])
+        ax.set_xlabel("initialisation")
         ax.set_ylabel("final WCSS")
         ax.set_title(f"{name}")
     fig.tight_layout()

@@ -59,6 +59,7 @@ def _(trials):
     ax2 = ax.twinx()
     sil = [np.nan if v is None else v for v in r["silhouettes"]]
     ax2.plot(ks, sil, "s--", color="tab:orange", label="silhouette")
+    ax2.set_xlabel("K")
     ax2.set_ylabel("mean silhouette")
     ax.axvline(4, color="k", lw=0.8, ls=":")
     ax.set_title(f"elbow K = {r['k_elbow']}, silhouette K = {r['k_silhouette']}")
@@ -114,6 +115,7 @@ def _(trials):
         ax.bar(x + 0.4 * i - 0.2, vals, 0.4, label="5-NN" if model == "knn" else "LR")
     ax.set_xticks(x, ["two moons", "linear, 100-d"])
     ax.set_ylim(0.5, 1.0)
+    ax.set_xlabel("problem")
     ax.set_ylabel("test accuracy")
     ax.set_title("The ranking flips")
     ax.legend()

@@ -90,6 +90,7 @@ def _(trials):
     v = [m[n]["variance"] for n in names]
     ax.bar(names, b, label="bias²")
     ax.bar(names, v, bottom=b, label="variance")
+    ax.set_xlabel("model")
     ax.set_ylabel("test error decomposition")
     ax.set_title(f"make_friedman1, {trials[0]['sets']} training sets")
     ax.tick_params(axis="x", labelsize=8)

@@ -186,6 +186,7 @@ def _(trials):
     bars = ax.bar(["accuracy", "recall", "F1", "G-mean", "AUC"], [t[n] for n in names])
     ax.bar_label(bars, fmt="%.2f")
     ax.set_ylim(0, 1.1)
+    ax.set_xlabel("metric")
     ax.set_ylabel("score of the always-majority classifier")
     ax.set_title("99:1 data: accuracy misleads")
     fig.tight_layout()

@@ -173,6 +173,7 @@ def _(trials):
         S = np.asarray(t[key])
         ax.scatter(S[:, 0], S[:, 1], s=6, c="tab:blue", marker="x", label="synthetic")
         ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
         ax.set_title(name)
     axes[0].set_ylabel("x₂")
     axes[0].legend(fontsize=7)

@@ -102,6 +102,7 @@ def _(trials):
             vals = [np.mean([t[f"{k}/{v}"][metric] for t in trials]) for k in keys]
             ax.bar(x + 0.4 * i - 0.2, vals, 0.4, label="no resampling" if v == "none" else "SMOTE")
         ax.set_xticks(x, [k.replace("/", "\n") for k in keys], fontsize=7)
+        ax.set_xlabel("data set / classifier")
         ax.set_ylabel(f"minority {metric}")
         ax.set_ylim(0, 1)
         ax.legend(fontsize=8)
@@ -177,6 +178,7 @@ def _(trials):
     axes[0].boxplot([[t[n]["auc"] for t in trials] for n in names])
     axes[0].set_xticks([1, 2, 3], ["RUS + AdaBoost", "EasyEnsemble", "BalanceCascade"],
                        fontsize=8)
+    axes[0].set_xlabel("method")
     axes[0].set_ylabel("test AUC")
     axes[0].set_title("97:3 data")
     t = trials[0]
