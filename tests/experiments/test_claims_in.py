@@ -265,3 +265,12 @@ def test_c193_is_decided_by_the_property_and_the_cost():
     assert exp.judge([t]).verdict == REPRODUCED
     t["up"][3] = 0.0
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c165_is_decided_by_the_scaling_exponents():
+    exp = get("C165")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    t["time_vs_n"], t["time_vs_d"] = [1.0, 4.0, 16.0], [1.0, 1.1, 1.2]
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["time_vs_d"] = [1.0, 4.0, 16.0]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
