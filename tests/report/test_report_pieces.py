@@ -40,10 +40,11 @@ def test_package_data_is_complete():
 def test_topics_pages_are_written_and_linked_when_the_package_exists(tmp_path, monkeypatch):
     calls = []
 
-    def write_pages(out_dir, experiment_links):
-        calls.append(experiment_links)
-        (out_dir / "topics.html").write_text("<!DOCTYPE html><title>topics</title>")
-        return [out_dir / "topics.html"]
+    def write_pages(out_dir, experiment_link):
+        calls.append(experiment_link("C24"))
+        out_dir.mkdir(parents=True)
+        (out_dir / "index.html").write_text("<!DOCTYPE html><title>topics</title>")
+        return [out_dir / "index.html"]
 
     pkg = types.ModuleType("whiteboard.topics")
     pkg.__path__ = []
@@ -52,14 +53,15 @@ def test_topics_pages_are_written_and_linked_when_the_package_exists(tmp_path, m
     monkeypatch.setitem(sys.modules, "whiteboard.topics", pkg)
     monkeypatch.setitem(sys.modules, "whiteboard.topics.html", mod)
     index = build_report(tmp_path, [fake.IDENTITY], cache=False)
-    assert calls == [{"C24": "section-B.html#C24"}]
-    assert "<a href='topics.html'>topics</a>" in index.read_text()
+    assert calls == ["../section-B.html#C24"]
+    assert "<a href='topics/index.html'>topics</a>" in index.read_text()
 
 
 def test_without_topics_the_report_still_builds(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "whiteboard.topics", None)     # import fails
+    monkeypatch.setitem(sys.modules, "whiteboard.topics.html", None)
     index = build_report(tmp_path, [fake.IDENTITY], cache=False)
-    assert "topics.html" not in index.read_text()
+    assert "topics/" not in index.read_text()
 
 
 def _unlabelled_plot(trials):

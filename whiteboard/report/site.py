@@ -210,19 +210,16 @@ def _experiment_html(res, out, sources, errata):
 
 
 def _topics(out: Path, results):
-    """Let the topics section (another package) write its pages, if it is installed."""
+    """Let the topics package write its pages into ``topics/`` (if it is importable), with
+    each claim's experiment linked back to its section page; returns the nav entries."""
     try:
         from ..topics.html import write_pages
     except ImportError:
         return []
-    params = inspect.signature(write_pages).parameters
-    links = {c: f"section-{r.experiment.section}.html#{r.experiment.id}"
-             for r in results for c in r.experiment.claims}
-    offered = {"results": results, "experiment_links": links}
-    kwargs = {k: v for k, v in offered.items() if k in params}
-    pages = write_pages(out, **kwargs) or []
-    return [(str(Path(p).relative_to(out)) if Path(p).is_absolute() else str(p), Path(p).stem)
-            for p in pages]
+    links = {r.experiment.id: f"../section-{r.experiment.section}.html#{r.experiment.id}"
+             for r in results}
+    pages = write_pages(out / "topics", experiment_link=links.get) or []
+    return [("topics/index.html", "topics")] if pages else []
 
 
 def write_site(results, out) -> Path:
