@@ -108,9 +108,9 @@ def c2(seed, quick):
     for i in range(0, k, 3 if quick else 2):
         for j in range(0, k, 3 if quick else 2):
             a, c = a_grid[j], c_grid[i]
-            r1 = minimize_scalar(lambda w: 0.5 * (w - a) ** 2 + c * abs(w), bounds=(-4, 4),
+            r1 = minimize_scalar(lambda w, a=a, c=c: 0.5 * (w - a) ** 2 + c * abs(w), bounds=(-4, 4),
                                  method="bounded", options={"xatol": 1e-10})
-            r2 = minimize_scalar(lambda w: 0.5 * (w - a) ** 2 + c * w * w, bounds=(-4, 4),
+            r2 = minimize_scalar(lambda w, a=a, c=c: 0.5 * (w - a) ** 2 + c * w * w, bounds=(-4, 4),
                                  method="bounded", options={"xatol": 1e-10})
             err1, err2 = max(err1, abs(r1.x - l1[i, j])), max(err2, abs(r2.x - l2[i, j]))
     zero1 = l1 == 0.0
@@ -130,7 +130,8 @@ def _(trials):
              and t["numeric_err_l1"] < 1e-6 and t["numeric_err_l2"] < 1e-6)
     return verdict(holds, f"{{w*=0}} differs from {{|a| <= C}} in {t['l1_region_mismatch']} grid "
                           f"points (L1); L2 zero off a = 0 in {t['l2_zero_off_axis']}; numeric "
-                          f"argmin vs closed forms {max(t['numeric_err_l1'], t['numeric_err_l2']):.0e}",
+                          f"argmin vs closed forms "
+                          f"{max(t['numeric_err_l1'], t['numeric_err_l2']):.0e}",
                    otherwise=REFUTED)
 
 

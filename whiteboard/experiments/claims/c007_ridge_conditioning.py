@@ -25,7 +25,8 @@ LAMS = (0.0, 0.01, 0.1, 1.0, 10.0, 100.0)
                    "x1 + x2): cond(X^T X + lambda I) vs lambda; sd of the coefficients over 200 "
                    "bootstrap resamples (quick 50), the library's LinearRegression vs Ridge "
                    "(alpha 10).",
-            code=["whiteboard.ml.linear_model:Ridge", "whiteboard.ml.linear_model:LinearRegression"],
+            code=["whiteboard.ml.linear_model:Ridge",
+                  "whiteboard.ml.linear_model:LinearRegression"],
             tests=["tests/ml/test_linear_regression.py"])
 def c7(seed, quick):
     rng = np.random.default_rng(seed)

@@ -56,7 +56,7 @@ class _Residual(nn.Module):
             tests=["tests/inspect/test_arithmetic_rf.py"])
 def c38(seed, quick):
     analytic = receptive_field(EXAMPLE, SIZE)
-    layers, measured, jumps = _example_layers(), [], []
+    layers, measured = _example_layers(), []
     built = []
     for layer in layers:
         built.append(layer)
@@ -191,7 +191,8 @@ def c41(seed, quick):
         return nn.Sequential(*layers).double()
 
     s3, s7 = stack(3, 3, 2), stack(7, 1, 2)
-    return {"rf3": gradient_support(s3, (2, 21, 21))[0], "rf7": gradient_support(s7, (2, 21, 21))[0],
+    return {"rf3": gradient_support(s3, (2, 21, 21))[0],
+            "rf7": gradient_support(s7, (2, 21, 21))[0],
             "w3": 3 * conv_params(64, 64, 3, bias=False), "w7": conv_params(64, 64, 7, bias=False),
             "relu3": sum(isinstance(m, nn.ReLU) for m in s3.modules()),
             "relu7": sum(isinstance(m, nn.ReLU) for m in s7.modules())}

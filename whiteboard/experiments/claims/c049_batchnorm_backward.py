@@ -80,7 +80,8 @@ def c49(seed, quick):
             fd.append(abs(((_fwd(xp, gamma, beta) - _fwd(xm, gamma, beta)) * g).sum() / 2e-6
                           - ref[0][i, j]))
         rows.append({"shape": [n, d],
-                     "staged_vs_torch": float(max(np.abs(a - b).max() for a, b in zip(staged, ref))),
+                     "staged_vs_torch": float(max(np.abs(a - b).max()
+                                                  for a, b in zip(staged, ref))),
                      "fused_vs_torch": float(max(np.abs(a - b).max() for a, b in zip(lib, ref))),
                      "fd_vs_torch": float(max(fd))})
     return {"rows": rows}
