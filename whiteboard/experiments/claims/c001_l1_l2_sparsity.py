@@ -108,10 +108,9 @@ def c2(seed, quick):
     for i in range(0, k, 3 if quick else 2):
         for j in range(0, k, 3 if quick else 2):
             a, c = a_grid[j], c_grid[i]
-            r1 = minimize_scalar(lambda w, a=a, c=c: 0.5 * (w - a) ** 2 + c * abs(w), bounds=(-4, 4),
-                                 method="bounded", options={"xatol": 1e-10})
-            r2 = minimize_scalar(lambda w, a=a, c=c: 0.5 * (w - a) ** 2 + c * w * w, bounds=(-4, 4),
-                                 method="bounded", options={"xatol": 1e-10})
+            opts = dict(bounds=(-4, 4), method="bounded", options={"xatol": 1e-10})
+            r1 = minimize_scalar(lambda w, a=a, c=c: 0.5 * (w - a) ** 2 + c * abs(w), **opts)
+            r2 = minimize_scalar(lambda w, a=a, c=c: 0.5 * (w - a) ** 2 + c * w * w, **opts)
             err1, err2 = max(err1, abs(r1.x - l1[i, j])), max(err2, abs(r2.x - l2[i, j]))
     zero1 = l1 == 0.0
     region = np.abs(a_grid)[None, :] <= c_grid[:, None]
