@@ -152,3 +152,17 @@ def test_figures_are_drawn_with_labelled_axes(cid):
             assert ax.get_xlabel() or ax.get_xticklabels(), cid
             assert ax.get_ylabel(), cid
         plt.close(fig)
+
+
+def test_c8_c9_flip_without_the_trade_off():
+    _flips("C8", lambda t: t.update(variance=sorted(t["variance"])), to=NOT_REPRODUCED)
+    _flips("C9", lambda t: t.update(ridge15=[1e6] * len(t["ridge15"])), to=NOT_REPRODUCED)
+
+
+def test_c16_flips_when_the_full_tree_does_not_fit_training_data():
+    _flips("C16", lambda t: t["rows"][-1].update(train=0.9), to=NOT_REPRODUCED)
+
+
+def test_c17_c18_flip():
+    _flips("C17", lambda t: t.update(poly=0.6), to=NOT_REPRODUCED)
+    _flips("C18", lambda t: t.update(bag_var=t["tree_var"]), to=NOT_REPRODUCED)
