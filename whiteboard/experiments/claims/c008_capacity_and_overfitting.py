@@ -268,7 +268,7 @@ def _(trials):
                    "training sets on a fixed test set.",
             code=["whiteboard.ml.ensemble:BaggingClassifier",
                   "whiteboard.ml.tree:DecisionTreeClassifier"],
-            tests=["tests/ml/ensemble"])
+            tests=["tests/ml/ensemble/test_bagging.py"])
 def c18(seed, quick):
     Xte, yte = make_moons(500, noise=0.3, random_state=10_000 + seed)
     reps = 10 if quick else 30
