@@ -166,3 +166,43 @@ def test_c16_flips_when_the_full_tree_does_not_fit_training_data():
 def test_c17_c18_flip():
     _flips("C17", lambda t: t.update(poly=0.6), to=NOT_REPRODUCED)
     _flips("C18", lambda t: t.update(bag_var=t["tree_var"]), to=NOT_REPRODUCED)
+
+
+def test_c13_c14_flip_without_the_late_decline():
+    def flat(t):
+        t["test_final"] = t["test_at_best"]
+    _flips("C13", flat, to=NOT_REPRODUCED)
+    _flips("C14", lambda t: t.update(flipped_fit=[0.1] * len(t["flipped_fit"])),
+           to=NOT_REPRODUCED)
+
+
+def test_c25_flips_when_the_linear_map_solves_xor():
+    _flips("C25", lambda t: t.update(linear=1.0), to=NOT_REPRODUCED)
+
+
+def test_c51_to_c53_are_decided_by_the_numbers():
+    import copy
+
+    for cid in ("C51", "C52", "C53"):
+        exp = get(cid)
+        t = exp.run(0, True)
+        good = copy.deepcopy(t)
+        if cid == "C51":
+            for lr in ("0.01", "0.1", "1.0"):
+                good["runs"][f"bn_{lr}"]["curve"] = [0.96] * good["epochs"]
+                good["runs"][f"bn_{lr}"]["final"] = 0.96
+            good["runs"]["plain_1.0"]["final"] = 0.0
+            good["runs"]["plain_0.1"]["curve"] = [0.5] * good["epochs"]
+            bad = copy.deepcopy(good)
+            bad["runs"]["plain_1.0"]["final"] = 0.97
+        elif cid == "C52":
+            good["plain"]["test"], good["bn"]["test"] = 0.1, 0.95
+            bad = copy.deepcopy(good)
+            bad["plain"]["test"] = 0.95
+        else:
+            good["plain"] = [0.0, 0.5, 0.93, 0.6, 0.0]
+            good["bn"] = [0.9, 0.92, 0.93, 0.92, 0.9]
+            bad = copy.deepcopy(good)
+            bad["bn"] = good["plain"]
+        assert exp.judge([good]).verdict == REPRODUCED, cid
+        assert exp.judge([bad]).verdict == NOT_REPRODUCED, cid
