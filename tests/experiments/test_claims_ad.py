@@ -206,3 +206,12 @@ def test_c51_to_c53_are_decided_by_the_numbers():
             bad["bn"] = good["plain"]
         assert exp.judge([good]).verdict == REPRODUCED, cid
         assert exp.judge([bad]).verdict == NOT_REPRODUCED, cid
+
+
+def test_c37_flips_when_hooks_disagree_with_the_formula():
+    _flips("C37", lambda t: t["nets"]["resnet18"].update(formula_macs=1))
+
+
+def test_c70_c71_flip():
+    _flips("C70", lambda t: t.update(corr_fisher=0.5), to=NOT_REPRODUCED)
+    _flips("C71", lambda t: t.update(**{"in0.2": 0.5}), to=NOT_REPRODUCED)
