@@ -215,3 +215,9 @@ def test_c37_flips_when_hooks_disagree_with_the_formula():
 def test_c70_c71_flip():
     _flips("C70", lambda t: t.update(corr_fisher=0.5), to=NOT_REPRODUCED)
     _flips("C71", lambda t: t.update(**{"in0.2": 0.5}), to=NOT_REPRODUCED)
+
+
+def test_c55_flips_when_bn_does_not_degrade():
+    def mutate(t):
+        t["runs"]["bn_2"]["test"] = t["runs"]["bn_32"]["test"]
+    _flips("C55", mutate, to=NOT_REPRODUCED)
