@@ -221,3 +221,26 @@ def test_c55_flips_when_bn_does_not_degrade():
     def mutate(t):
         t["runs"]["bn_2"]["test"] = t["runs"]["bn_32"]["test"]
     _flips("C55", mutate, to=NOT_REPRODUCED)
+
+
+def test_c3_c10_c15_flip():
+    _flips("C3", lambda t: t.update(share_axis_l2=0.5), to=NOT_REPRODUCED)
+    _flips("C10", lambda t: t.update(shift_train_stats=t["clean"]), to=NOT_REPRODUCED)
+    _flips("C15", lambda t: t.update(test_100_l2=1.0), to=NOT_REPRODUCED)
+
+
+def test_l1_projection_matches_a_numerical_solver():
+    import numpy as np
+    from scipy.optimize import minimize
+
+    from whiteboard.experiments.claims.c003_l1_ball_corners import project_l1
+
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(20, 3)) * 2
+    p = project_l1(v)
+    for vi, pi in zip(v, p):
+        cons = {"type": "ineq", "fun": lambda w: 1 - np.abs(w).sum()}
+        ref = minimize(lambda w, vi=vi: ((w - vi) ** 2).sum(), np.zeros(3), constraints=cons,
+                       method="SLSQP", options={"ftol": 1e-12})
+        assert np.abs(pi - ref.x).max() < 1e-4
+        assert np.abs(pi).sum() <= 1 + 1e-12
