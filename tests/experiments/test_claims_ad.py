@@ -239,8 +239,10 @@ def test_l1_projection_matches_a_numerical_solver():
     v = rng.normal(size=(20, 3)) * 2
     p = project_l1(v)
     for vi, pi in zip(v, p):
-        cons = {"type": "ineq", "fun": lambda w: 1 - np.abs(w).sum()}
-        ref = minimize(lambda w, vi=vi: ((w - vi) ** 2).sum(), np.zeros(3), constraints=cons,
-                       method="SLSQP", options={"ftol": 1e-12})
-        assert np.abs(pi - ref.x).max() < 1e-4
+        # smooth split form: w = u - s with u, s >= 0 and sum(u + s) <= 1
+        cons = {"type": "ineq", "fun": lambda z: 1 - z.sum()}
+        ref = minimize(lambda z, vi=vi: ((z[:3] - z[3:] - vi) ** 2).sum(), np.full(6, 0.1),
+                       constraints=cons, bounds=[(0, None)] * 6, method="SLSQP",
+                       options={"ftol": 1e-14, "maxiter": 500})
+        assert np.abs(pi - (ref.x[:3] - ref.x[3:])).max() < 1e-5
         assert np.abs(pi).sum() <= 1 + 1e-12
