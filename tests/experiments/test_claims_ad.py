@@ -246,3 +246,21 @@ def test_l1_projection_matches_a_numerical_solver():
                        options={"ftol": 1e-14, "maxiter": 500})
         assert np.abs(pi - (ref.x[:3] - ref.x[3:])).max() < 1e-5
         assert np.abs(pi).sum() <= 1 + 1e-12
+
+
+def test_c12_flips_when_weight_noise_acts_like_ridge():
+    _flips("C12", lambda t: t.update(wt_vs_ols=0.5), to=NOT_REPRODUCED)
+
+
+def test_c21_c34_flip():
+    _flips("C21", lambda t: t.update(cnn_perm=t["cnn_orig"]), to=NOT_REPRODUCED)
+    _flips("C34", lambda t: t["pool"].update(pool_params=4))
+
+
+def test_c43_is_decided_by_the_accuracy_difference():
+    exp = get("C43")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    t["gap"]["test"] = t["fc"]["test"]
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["gap"]["test"] = t["fc"]["test"] - 0.2
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
