@@ -27,7 +27,7 @@ def _locally_connected(x, kernels, bias):
     return np.einsum("nchwuv,ohwcuv->nohw", win, kernels) + bias[None]
 
 
-@experiment("C19", section="B", title="Weight sharing cuts parameters, not multiply-adds",
+@experiment("C19", section="A", title="Weight sharing cuts parameters, not multiply-adds",
             expected="reproduce", errata=["E12"],
             claim="Sparse connectivity and weight sharing cut parameters; sharing does not cut "
                   "the number of multiply-adds.",

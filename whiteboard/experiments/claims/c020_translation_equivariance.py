@@ -33,7 +33,7 @@ def _interior_err(conv, x, dy, dx, stride):
     return float(np.abs(y1[sl] - ref[sl]).max() / np.abs(y0).max())
 
 
-@experiment("C20", section="B", title="Convolution is translation-equivariant at stride 1",
+@experiment("C20", section="A", title="Convolution is translation-equivariant at stride 1",
             expected="reproduce", errata=["E15"],
             claim="Convolution is translation-equivariant (stride 1); stride and pooling break "
                   "exact equivariance.",

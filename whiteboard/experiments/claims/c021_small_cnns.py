@@ -32,7 +32,7 @@ def _images(X):
     return X.reshape(-1, 1, 8, 8)
 
 
-@experiment("C21", section="B", title="Destroying locality hurts a CNN, not an MLP",
+@experiment("C21", section="A", title="Destroying locality hurts a CNN, not an MLP",
             expected="reproduce",
             claim="CNNs work on images/speech/text because of local correlation; destroying "
                   "locality removes their edge (an MLP doesn't care).",
