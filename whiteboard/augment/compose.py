@@ -53,7 +53,8 @@ class Compose:
 
 
 class RandomApply(Transform):
-    """Apply the list of ``transforms`` (in order) with probability ``p`` (default 0.5), per sample."""
+    """Apply the list of ``transforms`` (in order) with probability ``p`` (default 0.5),
+    per sample."""
 
     def __init__(self, transforms, p=0.5):
         self.transforms = _check_transforms(transforms, "RandomApply")

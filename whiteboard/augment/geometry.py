@@ -34,7 +34,8 @@ def check_interpolation(mode, name="interpolation"):
 
 
 def _axis_taps(start, length, n_out, mode):
-    """Per-sample source indices and weights along one axis: ``(i0, i1, w1)`` of shape (N, n_out)."""
+    """Per-sample source indices and weights along one axis: ``(i0, i1, w1)``,
+    each (N, n_out)."""
     start = np.asarray(start, dtype=np.float64)[:, None]
     length = np.asarray(length, dtype=np.float64)[:, None]
     o = np.arange(n_out, dtype=np.float64)[None, :]
@@ -132,7 +133,8 @@ def pad(x, padding, fill=0.0, padding_mode="constant"):
 
 
 class Pad(Transform):
-    """Pad every side: ``padding`` int / ``(left-right, top-bottom)`` / ``(left, top, right, bottom)``;
+    """Pad every side: ``padding`` int / ``(left-right, top-bottom)`` /
+    ``(left, top, right, bottom)``;
     ``padding_mode`` ``'constant'`` (with ``fill``), ``'edge'``, ``'reflect'``, ``'symmetric'``."""
 
     def __init__(self, padding, fill=0, padding_mode="constant"):
