@@ -149,10 +149,11 @@ class RandomAffine(Transform):
                  fill=0, center=None):
         self.degrees = _degrees(degrees)
         if translate is not None:
-            translate = check_range(tuple(translate), "translate", bound=(0.0, 1.0)) \
-                if len(translate) == 2 else None
-            if translate is None:
-                raise ValueError("translate should be a pair (a, b) of fractions in [0, 1]")
+            if (not isinstance(translate, (tuple, list)) or len(translate) != 2
+                    or not all(isinstance(v, numbers.Real) and 0 <= v <= 1 for v in translate)):
+                raise ValueError(f"translate should be a pair (a, b) of fractions in [0, 1], got "
+                                 f"{translate!r}")
+            translate = (float(translate[0]), float(translate[1]))
         self.translate = translate
         if scale is not None:
             scale = check_range(scale, "scale")
