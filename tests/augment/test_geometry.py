@@ -47,7 +47,8 @@ def test_pad_equals_numpy_pad(mode):
     x = _batch()
     out = Pad((1, 2, 3, 4), fill=0.5, padding_mode=mode)(x)
     kw = {"constant_values": 0.5} if mode == "constant" else {}
-    np.testing.assert_array_equal(out, np.pad(x, ((0, 0), (0, 0), (2, 4), (1, 3)), mode=mode, **kw))
+    ref = np.pad(x, ((0, 0), (0, 0), (2, 4), (1, 3)), mode=mode, **kw)
+    np.testing.assert_array_equal(out, ref)
     assert Pad(2)(x).shape == (6, 3, 11, 14) and Pad((1, 2))(x).shape == (6, 3, 11, 12)
 
 
@@ -131,7 +132,8 @@ def test_five_and_ten_crop_are_corners_and_centre():
     ten = TenCrop(4)(x)
     assert len(ten) == 10
     np.testing.assert_array_equal(ten[5], x[..., :4, ::-1][..., :4])
-    np.testing.assert_array_equal(TenCrop(4, vertical_flip=True)(x)[9], CenterCrop(4)(x[..., ::-1, :]))
+    np.testing.assert_array_equal(TenCrop(4, vertical_flip=True)(x)[9],
+                                  CenterCrop(4)(x[..., ::-1, :]))
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, -1])
@@ -141,15 +143,16 @@ def test_rotation_multiples_of_90_are_rot90(k):
         out = RandomRotation((90 * k, 90 * k), interpolation=mode, expand=True)(x)
         np.testing.assert_allclose(out, np.rot90(x, k, axes=(2, 3)), atol=1e-6)
     sq = _batch(h=8, w=8)
-    np.testing.assert_array_equal(RandomRotation((90 * k, 90 * k))(sq), np.rot90(sq, k, axes=(2, 3)))
+    np.testing.assert_array_equal(RandomRotation((90 * k, 90 * k))(sq),
+                                  np.rot90(sq, k, axes=(2, 3)))
 
 
 def _torch_warp(x, theta, mode):
     """grid_sample with the same inverse matrix, converted to normalised coordinates."""
     n, _, H, W = x.shape
     a = np.empty((n, 2, 3))
-    a[:, 0, 0], a[:, 0, 1], a[:, 0, 2] = theta[:, 0, 0], theta[:, 0, 1] * H / W, theta[:, 0, 2] * 2 / W
-    a[:, 1, 0], a[:, 1, 1], a[:, 1, 2] = theta[:, 1, 0] * W / H, theta[:, 1, 1], theta[:, 1, 2] * 2 / H
+    a[:, 0] = theta[:, 0] * np.array([1, H / W, 2 / W])
+    a[:, 1] = theta[:, 1] * np.array([W / H, 1, 2 / H])
     grid = F.affine_grid(torch.tensor(a), (n, x.shape[1], H, W), align_corners=False)
     return F.grid_sample(torch.tensor(x), grid, mode=mode, padding_mode="zeros",
                          align_corners=False).numpy()
@@ -175,7 +178,8 @@ def test_rotation_bilinear_equals_grid_sample_float32():
     out = t(x)
     z = np.zeros(16)
     theta = inverse_affine_matrix(-t.last_params, (z, z), np.ones(16), (z, z))
-    np.testing.assert_allclose(out, _torch_warp(x.astype(np.float64), theta, "bilinear"), atol=1e-5)
+    ref = _torch_warp(x.astype(np.float64), theta, "bilinear")
+    np.testing.assert_allclose(out, ref, atol=1e-5)
     assert out.dtype == np.float32
 
 
