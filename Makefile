@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-slow bench lint clean
+.PHONY: setup run test test-slow bench lint clean report browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ test-slow: $(STAMP)
 
 bench: $(STAMP)
 	PYTHONPATH=$(CURDIR) $(BIN)/python -m benchmarks
+
+# The quick report of every experiment: report/index.html (trials cached in ~/.cache/whiteboard).
+report: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python -m whiteboard report --quick --out report --jobs 2
+
+# Debian's Chromium for the report's browser test (never a downloaded browser build).
+browser:
+	[ -x /usr/bin/chromium ] || (apt-get update && apt-get install -y chromium chromium-driver)
 
 lint: $(STAMP)
 	$(BIN)/ruff check whiteboard tests benchmarks

@@ -5,6 +5,9 @@
     whiteboard summary resnet50 --input 3x224x224
     whiteboard receptive-field alexnet
     whiteboard receptive-field --layers "11,4,0 3,2,0 5,1,2 3,2,0 3,1,1"
+    whiteboard experiments list
+    whiteboard experiments run C24 C72 --seeds 3 --quick --json
+    whiteboard report --quick --out report --jobs 2 [--scheduler tcp://HOST:8786]
 """
 
 from __future__ import annotations
@@ -195,7 +198,43 @@ def build_parser():
 
     models_cmd = sub.add_parser("models", help="list the model names")
     models_cmd.set_defaults(func=cmd_models)
+    _add_experiment_commands(sub)
+
+    topics_cmd = sub.add_parser(
+        "topics", help="the notes' questions: search (zh/en), `topics show ID`, --seed 002")
+    topics_cmd.add_argument("query", nargs="*",
+                            help="search words (Chinese or English), or `show ID`")
+    topics_cmd.add_argument("--seed", default=None, help="list one note's questions in order")
+    topics_cmd.add_argument("--limit", type=int, default=10)
+    topics_cmd.set_defaults(func=cmd_topics)
     return parser
+
+
+def cmd_topics(args):
+    from . import topics
+
+    if args.seed is not None:
+        for heading, t in topics.by_seed(args.seed):
+            print(f"{t.id:<28} {heading}")
+        return 0
+    if args.query[:1] == ["show"]:
+        if len(args.query) != 2:
+            raise ValueError("usage: whiteboard topics show ID")
+        print(topics.render(topics.get(args.query[1])), end="")
+        return 0
+    if not args.query:
+        for area, entries in topics.areas().items():
+            print(f"{area} ({len(entries)})")
+            for t in entries:
+                print(f"  {t.id:<28} {t.en}")
+        return 0
+    found = topics.search(" ".join(args.query), limit=args.limit)
+    if not found:
+        print("no topic matches")
+        return 1
+    for t in found:
+        print(f"{t.id:<28} {t.en} | {t.zh}")
+    return 0
 
 
 def cmd_models(args):
@@ -204,6 +243,74 @@ def cmd_models(args):
     for name in models.list_models():
         print(name)
     return 0
+
+
+def _sweep_options(p):
+    p.add_argument("--seeds", type=int, default=None,
+                   help="seeds 0..N-1 for every experiment (default: each experiment's own)")
+    p.add_argument("--quick", action="store_true", help="quick mode (seconds per experiment)")
+    p.add_argument("--jobs", type=int, default=1, help="joblib workers (-1: all cores)")
+    p.add_argument("--scheduler", default=None,
+                   help="run the sweep on a Dask cluster: tcp://HOST:PORT (needs whiteboard[dask])")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the trial cache ($WHITEBOARD_CACHE or "
+                        "~/.cache/whiteboard/experiments)")
+
+
+def cmd_experiments_list(args):
+    from .experiments import EXPECTED, experiments
+
+    for exp in experiments():
+        ids = ",".join(exp.claims)
+        print(f"{ids:<12} {exp.section}  {EXPECTED[exp.expected]} {exp.expected:<9}  {exp.title}")
+    return 0
+
+
+def cmd_experiments_run(args):
+    import json
+
+    from .experiments.runner import run_experiments
+
+    results = run_experiments(args.claims, seeds=args.seeds, quick=args.quick, n_jobs=args.jobs,
+                              scheduler=args.scheduler, cache=not args.no_cache,
+                              progress=not args.json)
+    for res in results:
+        if args.json:
+            print(json.dumps(res.to_json()))
+        else:
+            verdict = res.verdict.verdict if res.ok else "error"
+            deciding = res.verdict.deciding if res.ok else res.error
+            print(f"{','.join(res.experiment.claims)}: {verdict} (expected "
+                  f"{res.experiment.expected}) - {deciding}  [{sum(res.seconds):.2f} s]")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_report(args):
+    from .report import build_report
+
+    index = build_report(args.out, seeds=args.seeds, quick=args.quick, n_jobs=args.jobs,
+                         scheduler=args.scheduler, cache=not args.no_cache, progress=True)
+    print(f"report written to {index}")
+    return 0
+
+
+def _add_experiment_commands(sub):
+    exps = sub.add_parser("experiments", help="the notes' claims as experiments: list, run")
+    esub = exps.add_subparsers(dest="experiments_command", metavar="ACTION")
+    lst = esub.add_parser("list", help="id, section, expected outcome and title of each experiment")
+    lst.set_defaults(func=cmd_experiments_list)
+    run = esub.add_parser("run", help="run experiments and print their verdicts")
+    run.add_argument("claims", nargs="+", metavar="CLAIM", help="claim ids, e.g. C24 C72")
+    _sweep_options(run)
+    run.add_argument("--json", action="store_true",
+                     help="one JSON object per experiment per line")
+    run.set_defaults(func=cmd_experiments_run)
+    exps.set_defaults(func=lambda args: exps.print_help() or 0)
+
+    rep = sub.add_parser("report", help="run every experiment and write the static HTML report")
+    rep.add_argument("--out", default="report", help="output folder (default ./report)")
+    _sweep_options(rep)
+    rep.set_defaults(func=cmd_report)
 
 
 def main(argv=None):

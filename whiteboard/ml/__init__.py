@@ -14,7 +14,7 @@ _SUBPACKAGES = ("base", "cluster", "decomposition", "discriminant_analysis", "en
                 "svm", "tree")
 
 _EXPORTS = {
-    "KMeans": "cluster", "MiniBatchKMeans": "cluster",
+    "KMeans": "cluster", "KMedoids": "cluster", "MiniBatchKMeans": "cluster",
     "PCA": "decomposition",
     "LinearDiscriminantAnalysis": "discriminant_analysis",
     "AdaBoostClassifier": "ensemble", "AdaBoostRegressor": "ensemble",
