@@ -200,6 +200,11 @@ def build_parser():
     models_cmd.set_defaults(func=cmd_models)
     _add_experiment_commands(sub)
 
+    aug = sub.add_parser("augment", help="image augmentation: --show draws a grid of transforms")
+    aug.add_argument("--show", action="store_true", help="draw the grid on sklearn's sample image")
+    aug.add_argument("--out", default=None, help="save the grid to this file instead of a window")
+    aug.set_defaults(func=cmd_augment)
+
     topics_cmd = sub.add_parser(
         "topics", help="the notes' questions: search (zh/en), `topics show ID`, --seed 002")
     topics_cmd.add_argument("query", nargs="*",
@@ -242,6 +247,18 @@ def cmd_models(args):
 
     for name in models.list_models():
         print(name)
+    return 0
+
+
+def cmd_augment(args):
+    if not args.show:
+        print("whiteboard augment: nothing to do (use --show [--out grid.png])")
+        return 0
+    from .augment.show import show
+
+    show(out=args.out)
+    if args.out:
+        print(f"grid written to {args.out}")
     return 0
 
 

@@ -1,0 +1,108 @@
+"""Colour ops against ``colorsys`` (HSV, 1e-10 in float64) and torchvision's documented
+blend formulas written out explicitly (1e-12 in float64)."""
+
+import colorsys
+
+import numpy as np
+import pytest
+
+import whiteboard as wb
+from whiteboard.augment import ColorJitter, Grayscale
+from whiteboard.augment.colour import (adjust_brightness, adjust_contrast, adjust_hue,
+                                       adjust_saturation, hsv_to_rgb, rgb_to_grayscale,
+                                       rgb_to_hsv)
+
+
+def _img(n=4, h=5, w=6, seed=0):
+    x = np.random.default_rng(seed).random((n, 3, h, w))
+    x[0, :, 0, 0] = 0.5  # a grey pixel (hue 0)
+    x[0, :, 0, 1] = 0.0  # black (saturation 0)
+    return x
+
+
+def test_rgb_to_hsv_matches_colorsys():
+    x = _img()
+    hsv = rgb_to_hsv(x)
+    px = np.moveaxis(x, 1, -1).reshape(-1, 3)
+    ref = np.array([colorsys.rgb_to_hsv(*p) for p in px])
+    np.testing.assert_allclose(np.moveaxis(hsv, 1, -1).reshape(-1, 3), ref, atol=1e-10)
+
+
+def test_hsv_to_rgb_matches_colorsys_and_round_trips():
+    hsv = np.random.default_rng(3).random((3, 3, 4, 5))
+    px = np.moveaxis(hsv, 1, -1).reshape(-1, 3)
+    ref = np.array([colorsys.hsv_to_rgb(*p) for p in px])
+    np.testing.assert_allclose(np.moveaxis(hsv_to_rgb(hsv), 1, -1).reshape(-1, 3), ref,
+                               atol=1e-10)
+    x = _img()
+    np.testing.assert_allclose(hsv_to_rgb(rgb_to_hsv(x)), x, atol=1e-10)
+
+
+def _gray(x):
+    return (0.2989 * x[:, 0] + 0.587 * x[:, 1] + 0.114 * x[:, 2])[:, None]
+
+
+def test_blend_formulas():
+    x = _img()
+    f = np.array([0.3, 1.0, 1.7, 0.0])
+    fb = f[:, None, None, None]
+    np.testing.assert_allclose(rgb_to_grayscale(x), _gray(x), atol=1e-12)
+    np.testing.assert_allclose(adjust_brightness(x, f), np.clip(fb * x, 0, 1), atol=1e-12)
+    mean = _gray(x).mean(axis=(1, 2, 3), keepdims=True)
+    np.testing.assert_allclose(adjust_contrast(x, f), np.clip(fb * x + (1 - fb) * mean, 0, 1),
+                               atol=1e-12)
+    np.testing.assert_allclose(adjust_saturation(x, f),
+                               np.clip(fb * x + (1 - fb) * _gray(x), 0, 1), atol=1e-12)
+    np.testing.assert_allclose(adjust_brightness(x, 1.0), x, atol=1e-12)
+
+
+def test_adjust_hue_vs_colorsys():
+    x = _img(n=2)
+    out = adjust_hue(x, 0.25)
+    px = np.moveaxis(x, 1, -1).reshape(-1, 3)
+    ref = []
+    for p in px:
+        h, s, v = colorsys.rgb_to_hsv(*p)
+        ref.append(colorsys.hsv_to_rgb((h + 0.25) % 1.0, s, v))
+    np.testing.assert_allclose(np.moveaxis(out, 1, -1).reshape(-1, 3), ref, atol=1e-10)
+    shifts = np.array([0.1, -0.3])
+    per = adjust_hue(x, shifts)
+    for i in range(2):
+        np.testing.assert_allclose(per[i], adjust_hue(x[i:i + 1], shifts[i])[0], atol=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_grayscale(k):
+    x = _img()
+    out = Grayscale(num_output_channels=k)(x)
+    assert out.shape == (4, k, 5, 6)
+    np.testing.assert_allclose(out, np.repeat(_gray(x), k, axis=1), atol=1e-12)
+    with pytest.raises(ValueError, match="num_output_channels"):
+        Grayscale(2)
+
+
+def test_color_jitter_ranges_seed_and_order():
+    x = _img(n=64)
+    t = ColorJitter(brightness=0.4, contrast=(0.5, 0.9), saturation=0.2, hue=0.1)
+    assert t.brightness == (0.6, 1.4) and t.contrast == (0.5, 0.9)
+    assert t.hue == (-0.1, 0.1)
+    wb.manual_seed(5)
+    out = t(x)
+    order, factors = t.last_params
+    b, c, s, h = factors
+    assert b.min() >= 0.6 and b.max() <= 1.4 and c.min() >= 0.5 and c.max() <= 0.9
+    assert s.min() >= 0.8 and s.max() <= 1.2 and np.abs(h).max() <= 0.1
+    assert len({tuple(o) for o in order}) > 1  # the order is drawn per sample
+    fns = [adjust_brightness, adjust_contrast, adjust_saturation, adjust_hue]
+    for i in (0, 17, 63):
+        y = x[i:i + 1]
+        for k in order[i]:
+            y = fns[k](y, factors[k][i:i + 1])
+        np.testing.assert_allclose(out[i], y[0], atol=1e-12)
+    wb.manual_seed(5)
+    np.testing.assert_array_equal(t(x), out)
+    assert ColorJitter(brightness=0).brightness is None
+    with pytest.raises(ValueError, match="hue"):
+        ColorJitter(hue=0.6)
+    with pytest.raises(ValueError, match="brightness"):
+        ColorJitter(brightness=-1)

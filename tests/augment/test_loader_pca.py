@@ -1,0 +1,60 @@
+"""``AugmentedLoader`` against applying the same seeded transform by hand per batch (exact), and
+``FancyPCA`` against NumPy's eigendecomposition of the pixel covariance (``np.linalg.eigh``, 1e-8
+up to eigenvector sign) and the paper's offset ``P (α ⊙ λ)`` (1e-12)."""
+
+import numpy as np
+import pytest
+
+import whiteboard as wb
+from whiteboard.augment import (AugmentedLoader, Compose, FancyPCA, Mixup,
+                                RandomHorizontalFlip)
+from whiteboard.data import DataLoader, TensorDataset
+
+
+def _loader():
+    rng = np.random.default_rng(0)
+    x = rng.random((10, 3, 4, 5)).astype(np.float32)
+    y = rng.integers(0, 3, size=10)
+    return DataLoader(TensorDataset(x, y), batch_size=4), x, y
+
+
+def test_augmented_loader_applies_per_batch():
+    loader, x, y = _loader()
+    t = Compose([RandomHorizontalFlip(p=0.5)])
+    aug = AugmentedLoader(loader, t, batch_transform=Mixup(num_classes=3))
+    assert len(aug) == len(loader) == 3
+    wb.manual_seed(3)
+    got = list(aug)
+    wb.manual_seed(3)
+    mix = Mixup(num_classes=3)
+    for (xb, yb), (xa, ya) in zip(loader, got):
+        xr = xb.data if isinstance(xb, wb.Tensor) else xb
+        yr = yb.data if isinstance(yb, wb.Tensor) else yb
+        xe, ye = mix(t(xr), yr)
+        np.testing.assert_array_equal(xa.data if isinstance(xa, wb.Tensor) else xa, xe)
+        np.testing.assert_array_equal(ya.data if isinstance(ya, wb.Tensor) else ya, ye)
+    assert sum(len(b[0]) for b in got) == 10
+    with pytest.raises(ValueError, match="transform"):
+        AugmentedLoader(loader)
+
+
+def test_fancy_pca_fit_and_offset():
+    rng = np.random.default_rng(1)
+    imgs = rng.random((6, 3, 8, 8))
+    imgs[:, 1] = 0.6 * imgs[:, 0] + 0.4 * imgs[:, 1]  # correlated channels
+    t = FancyPCA(alphastd=0.1).fit(imgs)
+    px = np.moveaxis(imgs, 1, -1).reshape(-1, 3)
+    w, v = np.linalg.eigh(np.cov(px, rowvar=False))
+    np.testing.assert_allclose(t.eigenvalues, w[::-1], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(np.abs(t.eigenvectors @ v[:, ::-1]), np.eye(3), atol=1e-8)
+    wb.manual_seed(2)
+    out = t(imgs)
+    wb.manual_seed(2)
+    alpha = wb.backend.get_rng().normal(0.0, 0.1, size=(6, 3))
+    delta = (t.eigenvectors.T @ (alpha * t.eigenvalues).T).T
+    np.testing.assert_allclose(out - imgs, np.broadcast_to(delta[:, :, None, None], imgs.shape),
+                               atol=1e-12)
+    with pytest.raises(ValueError, match="fit"):
+        FancyPCA()(imgs)
+    with pytest.raises(ValueError, match="eigenvalues"):
+        FancyPCA(eigenvalues=[1, 2], eigenvectors=np.eye(3))
