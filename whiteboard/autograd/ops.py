@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import numbers
 from collections import namedtuple
+import warnings
 
 import numpy as np
 
@@ -411,18 +412,31 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
     Backward: ``dL/dx_i = g · 2 (x_i - x̄) / (n - correction)`` (the x̄ term cancels because
     ``Σ (x_i - x̄) = 0``).
+
+    When ``correction >= n`` there are no degrees of freedom left: like PyTorch the divisor is
+    clamped to ``max(0, n - correction)`` and a warning is issued, so the result is ``inf`` (or
+    ``nan`` for a constant input) — never a negative variance or ``-0.0``.
     """
     x = _as_tensor(x)
     dims = _dims(dim, x.ndim)
     ddof = _correction(unbiased, correction)
     count = int(np.prod([x.shape[d] for d in dims])) if x.ndim else 1
+    dof = builtins.max(0, count - ddof)
+    if dof == 0:
+        warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less "
+                      f"than the number of reduced elements ({count}), got {ddof}",
+                      RuntimeWarning, stacklevel=2)
     centered = x.data - x.data.mean(axis=dims, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = (centered * centered).sum(axis=dims, keepdims=keepdim) / (count - ddof)
-    return Tensor._make(
-        out, (x,),
-        lambda g: (_keep(g, x.shape, dims, keepdim) * 2 * centered / (count - ddof),), "Var",
-    )
+        out = (centered * centered).sum(axis=dims, keepdims=keepdim) / x.xp.asarray(
+            dof, dtype=x.dtype)
+
+    def backward(g):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (_keep(g, x.shape, dims, keepdim) * 2 * centered / x.xp.asarray(
+                dof, dtype=x.dtype),)
+
+    return Tensor._make(out, (x,), backward, "Var")
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):

@@ -103,16 +103,23 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     ``l_i = 0.5 d²/β`` if ``|d| < β`` else ``|d| − 0.5 β``, with ``d = x_i − y_i``; ``β = 0`` is
     the L1 loss. The gradient ``d/β`` (clipped to ±1) is bounded, so outliers cannot blow up the
     update — the reason Fast R-CNN uses it for box regression.
+
+    One elementwise node with the derivative ``d/β`` inside and ``sign(d)`` outside, computed as
+    ``0.5·d·d/β`` (square first): ``0.5/β`` would overflow for a subnormal β and turn
+    ``0·inf`` into NaN, where PyTorch's values and gradients stay finite.
     """
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
+    _check_reduction(reduction)
     input, target = _tensor(input), _tensor(target)
     diff = input - target
-    absd = ops.abs(diff)
-    if beta == 0:
-        return _reduce(absd, reduction)
-    quad = diff * diff * (0.5 / beta)
-    return _reduce(ops.where(absd.data < beta, quad, absd - 0.5 * beta), reduction)
+    d, xp = diff.data, diff.xp
+    absd = xp.abs(d)
+    inside = absd < beta
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        loss = xp.where(inside, 0.5 * d * d / beta, absd - 0.5 * beta).astype(d.dtype, copy=False)
+        slope = xp.where(inside, d / beta if beta else d, xp.sign(d)).astype(d.dtype, copy=False)
+    return _reduce(Tensor._make(loss, (diff,), lambda g: (g * slope,), "SmoothL1"), reduction)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):

@@ -133,6 +133,13 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     check_same_float_dtype("batch_norm", input=x, weight=w, bias=b, running_mean=running_mean,
                            running_var=running_var)
     xp = x.xp
+    if x.data.size == 0:
+        # An empty batch (N = 0, or a zero-sized spatial axis): nothing to normalise and no
+        # statistics to update. PyTorch returns an empty result and leaves the running
+        # statistics untouched; the gradients of γ and β are zero.
+        present = tuple(t for t in (x, w, b) if t is not None)
+        return Tensor._make(xp.empty_like(x.data), present,
+                            lambda g: tuple(xp.zeros_like(t.data) for t in present), "BatchNorm")
     x3 = x.data.reshape(n, c, -1)
     m = x3.shape[0] * x3.shape[2]
     if training:
