@@ -21,9 +21,23 @@ __all__ = ["DataLoader", "default_collate"]
 
 
 def default_collate(samples):
-    """Stack a list of samples (tuples of arrays/scalars) into a tuple of batch Tensors."""
-    columns = list(zip(*samples))
-    return tuple(Tensor(np.stack([np.asarray(v) for v in col])) for col in columns)
+    """Stack a list of samples into a batch, as PyTorch's ``default_collate``.
+
+    Samples that are tuples/lists give a tuple with one batch Tensor per position; dicts give a
+    dict with one per key; anything else (arrays, Tensors, Python numbers) is stacked into one
+    Tensor — Python ints become int64, floats float64, bools bool, as in PyTorch.
+    """
+    first = samples[0]
+    if isinstance(first, dict):
+        return {key: default_collate([s[key] for s in samples]) for key in first}
+    if isinstance(first, (tuple, list)):
+        lengths = {len(s) for s in samples}
+        if len(lengths) > 1:
+            raise ValueError(f"default_collate: each sample must have the same number of "
+                             f"elements, got lengths {sorted(lengths)}")
+        return tuple(default_collate(list(col)) for col in zip(*samples))
+    return Tensor(np.stack([v.data if isinstance(v, Tensor) else np.asarray(v)
+                            for v in samples]))
 
 
 class DataLoader:
@@ -43,8 +57,13 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, collate_fn=None):
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size should be a positive integer, got {batch_size!r}")
+        if (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+                or batch_size < 1):
+            raise ValueError("batch_size should be a positive integer value, but got "
+                             f"batch_size={batch_size!r}")
+        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+            raise TypeError("DataLoader: dataset must support len() and indexing (a Dataset, "
+                            f"a list ...), got {type(dataset).__name__}")
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self.shuffle = shuffle

@@ -290,7 +290,8 @@ class AdaCostClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """H(x) = sign(f(x)) as labels of ``classes_`` (f = 0 goes to ``classes_[0]``)."""
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        f = self.decision_function(X)  # checks fitted before classes_ is read
+        return self.classes_[(f > 0).astype(int)]
 
     def predict_proba(self, X):
         """(n, 2) probabilities through the logistic link P(+1|x) = 1 / (1 + exp(−2 f(x)))."""

@@ -144,7 +144,8 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         return proba / len(self.estimators_)
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # checks fitted before classes_ is read
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 def _weak_labels(estimator, member, X):

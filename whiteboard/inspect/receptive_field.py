@@ -24,6 +24,8 @@ global pooling, and linear layers after a flatten, see the whole input.
 
 from __future__ import annotations
 
+import numbers
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,6 +69,9 @@ def receptive_field(layers, input_size=None):
             raise ValueError(
                 f"layer {i}: expected (kernel, stride, padding[, dilation]), got {tuple(layer)}"
             )
+        if any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in layer):
+            raise TypeError(f"layer {i}: kernel, stride, padding and dilation must be ints, got "
+                            f"{tuple(layer)}")
         kernel, stride, padding = (int(v) for v in layer[:3])
         dilation = int(layer[3]) if len(layer) == 4 else 1
         if kernel < 1 or stride < 1 or padding < 0 or dilation < 1:

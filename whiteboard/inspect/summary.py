@@ -15,6 +15,8 @@ figures); FLOPs = 2 × MACs. The notes use both conventions under the name FLOPs
 
 from __future__ import annotations
 
+import numbers
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,9 +116,22 @@ def layer_macs(module, inputs, output):
     return 0
 
 
+def _check_input_shape(input_shape):
+    """A tuple/list of positive ints (one int for feature vectors), without the batch axis."""
+    if isinstance(input_shape, numbers.Integral) and not isinstance(input_shape, bool):
+        input_shape = (input_shape,)
+    if not isinstance(input_shape, (tuple, list)):
+        raise TypeError(f"summary: input_shape must be a tuple of ints such as (1, 32, 32), got "
+                        f"{input_shape!r} ({type(input_shape).__name__})")
+    for v in input_shape:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+            raise ValueError(f"summary: input_shape must hold positive ints, got {input_shape!r}")
+    return tuple(int(v) for v in input_shape)
+
+
 def summary(model, input_shape, print_table=False):
     """Build the per-layer table for an input of ``input_shape`` = (C, H, W) or (features,)."""
-    input_shape = tuple(int(v) for v in input_shape)
+    input_shape = _check_input_shape(input_shape)
     rows = []
     names = {id(m): n for n, m in model.named_modules()}
 

@@ -12,7 +12,8 @@ _ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "leaky_rel
 
 
 class MLP(nn.Sequential):
-    """A fully connected network ``in_features → hidden... → num_classes`` (logits out)."""
+    """A fully connected network ``in_features → hidden... → num_classes`` (logits out);
+    ``hidden`` is a sequence of widths (``()`` for a linear model) or one int."""
 
     def __init__(self, in_features=64, num_classes=10, hidden=(128,), activation="relu",
                  dropout=0.0):
@@ -20,6 +21,7 @@ class MLP(nn.Sequential):
             raise ValueError(
                 f"MLP: unknown activation {activation!r}; choose from {sorted(_ACTIVATIONS)}"
             )
+        hidden = (hidden,) if isinstance(hidden, int) else tuple(hidden)
         layers, width = [], in_features
         for size in hidden:
             layers.append(nn.Linear(width, size))

@@ -36,7 +36,7 @@ from .. import backend
 from ..autograd import Tensor, ops
 from ..autograd.ops import _as_tensor, _dims, _unary
 from .conv import Conv2d
-from ._validation import check_same_float_dtype
+from ._validation import check_same_float_dtype, check_size
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -449,7 +449,7 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
-        self.num_parameters = num_parameters
+        self.num_parameters = check_size(num_parameters, "num_parameters", "PReLU", minimum=1)
         self.init = init
         dtype = backend.get_default_dtype() if dtype is None else np.dtype(dtype)
         self.weight = Parameter(Tensor(np.full(num_parameters, float(init)), dtype=dtype))
@@ -564,6 +564,8 @@ class Maxout(Module):
     def __init__(self, in_features, out_features, pool_size, bias=True, device=None,
                  dtype=None):
         super().__init__()
+        check_size(out_features, "out_features", "Maxout")
+        check_size(pool_size, "pool_size", "Maxout", minimum=1)
         self.in_features, self.out_features, self.pool_size = (in_features, out_features,
                                                                pool_size)
         self.linear = Linear(in_features, out_features * pool_size, bias=bias, device=device,
@@ -589,6 +591,8 @@ class MaxoutConv2d(Module):
     def __init__(self, in_channels, out_channels, kernel_size, pool_size, stride=1, padding=0,
                  dilation=1, bias=True, device=None, dtype=None):
         super().__init__()
+        check_size(out_channels, "out_channels", "MaxoutConv2d", minimum=1)
+        check_size(pool_size, "pool_size", "MaxoutConv2d", minimum=1)
         self.in_channels, self.out_channels, self.pool_size = (in_channels, out_channels,
                                                                pool_size)
         self.conv = Conv2d(in_channels, out_channels * pool_size, kernel_size, stride=stride,

@@ -27,7 +27,7 @@ from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor
 from . import init
-from ._validation import check_same_float_dtype
+from ._validation import check_same_float_dtype, check_size
 from .module import Module
 from .parameter import Parameter
 
@@ -102,8 +102,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
+        self.in_features = check_size(in_features, "in_features", type(self).__name__)
+        self.out_features = check_size(out_features, "out_features", type(self).__name__)
         dtype = backend.get_default_dtype() if dtype is None else np.dtype(dtype)
         self.weight = Parameter(Tensor(np.zeros((out_features, in_features)), dtype=dtype))
         if bias:

@@ -71,6 +71,13 @@ def _reduce(loss, reduction):
     return loss
 
 
+def _check_ignore_index(ignore_index, name):
+    """``ignore_index`` is a class index: an int (PyTorch: "must be int, not float")."""
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+        raise TypeError(f"{name}: ignore_index must be an int, got {ignore_index!r} "
+                        f"({type(ignore_index).__name__})")
+
+
 def _same_shape(input, target, name):
     if input.shape != target.shape:
         raise ValueError(
@@ -268,6 +275,7 @@ def _class_loss(input, target, weight, ignore_index, reduction, label_smoothing,
     the loss is ``l = −Σ_c u_c log p_c`` and its logit gradient is ``p·Σ_c u_c − u`` (the fused,
     stable softmax-cross-entropy backward: for ``w = 1`` this is ``softmax(x) − q``).
     """
+    _check_ignore_index(ignore_index, name)
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
@@ -458,6 +466,7 @@ def focal_loss(input, target, alpha=None, gamma=2.0, reduction="mean", ignore_in
     number of non-ignored elements (not by Σα).
     """
     _check_reduction(reduction)
+    _check_ignore_index(ignore_index, "focal_loss")
     if gamma < 0:
         raise ValueError(f"focal_loss: gamma must be non-negative, got {gamma}")
     input = _tensor(input)
@@ -709,6 +718,7 @@ class CrossEntropyLoss(_WeightedLoss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(weight, reduction)
+        _check_ignore_index(ignore_index, type(self).__name__)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
@@ -722,6 +732,7 @@ class NLLLoss(_WeightedLoss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(weight, reduction)
+        _check_ignore_index(ignore_index, type(self).__name__)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
@@ -747,6 +758,7 @@ class FocalLoss(_Loss):
         super().__init__(reduction)
         self.alpha = alpha
         self.gamma = gamma
+        _check_ignore_index(ignore_index, type(self).__name__)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):

@@ -52,7 +52,7 @@ import numpy as np
 from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor
-from ._validation import check_same_float_dtype
+from ._validation import check_same_float_dtype, check_size
 from .module import Module
 from .parameter import Parameter
 
@@ -202,7 +202,7 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, device=None, dtype=None, *, bias=True):
         super().__init__()
-        self.num_features = num_features
+        self.num_features = check_size(num_features, "num_features", type(self).__name__)
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
@@ -427,7 +427,8 @@ class LayerNorm(Module):
         super().__init__()
         if isinstance(normalized_shape, numbers.Integral):
             normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
+        self.normalized_shape = tuple(check_size(n, "normalized_shape", "LayerNorm")
+                                      for n in normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         dtype = backend.get_default_dtype() if dtype is None else np.dtype(dtype)
@@ -480,7 +481,9 @@ class GroupNorm(Module):
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None,
                  dtype=None, *, bias=True):
         super().__init__()
-        if num_groups <= 0 or num_channels % num_groups:
+        check_size(num_groups, "num_groups", "GroupNorm", minimum=1)
+        check_size(num_channels, "num_channels", "GroupNorm")
+        if num_channels % num_groups:
             raise ValueError(
                 f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
                 f"({num_groups})"
@@ -657,7 +660,8 @@ class LocalResponseNorm(Module):
 
     def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
         super().__init__()
-        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+        self.size = check_size(size, "size", "LocalResponseNorm", minimum=1)
+        self.alpha, self.beta, self.k = alpha, beta, k
 
     def forward(self, input):
         return local_response_norm(input, self.size, self.alpha, self.beta, self.k)
