@@ -25,11 +25,13 @@ class count (ties resolved towards the smallest label, as ``max``/``min`` over s
 
 from __future__ import annotations
 
+import functools
 import numbers
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ..ml.base import BaseEstimator, check_array, check_classification_targets
+from ..ml.base import BaseEstimator, NotFittedError, check_array, check_classification_targets
 from ._validation import _precheck
 
 __all__ = ["BaseSampler", "check_sampling_strategy"]
@@ -168,6 +170,27 @@ def check_sampling_strategy(sampling_strategy, y, sampling_type):
     return dict(sorted(out.items()))
 
 
+@dataclass
+class SamplerTags:
+    """imbalanced-learn's sampler tag: ``sample_indices`` is True when the sampler only selects
+    rows (and records them in ``sample_indices_``)."""
+
+    sample_indices: bool = False
+
+
+@functools.cache
+def _sampler_tags_class():
+    """scikit-learn's ``Tags`` (a slotted dataclass) plus a ``sampler_tags`` field, built on
+    first use so that scikit-learn stays a dev-only import."""
+    from sklearn.utils import Tags
+
+    @dataclass(slots=True)
+    class SamplerEstimatorTags(Tags):
+        sampler_tags: SamplerTags | None = None
+
+    return SamplerEstimatorTags
+
+
 class BaseSampler(BaseEstimator):
     """Common ``fit``/``fit_resample`` of the samplers.
 
@@ -180,6 +203,7 @@ class BaseSampler(BaseEstimator):
     # float32/float64 X keeps its dtype in the output (other dtypes become float64)
     _sampling_type = None
     _allow_nan = False
+    _sample_indices = False  # True where fit_resample sets ``sample_indices_``
 
     def _check_X_y(self, X, y, allow_nan=None):
         allow_nan = self._allow_nan if allow_nan is None else allow_nan
@@ -203,23 +227,77 @@ class BaseSampler(BaseEstimator):
         check_classification_targets(y)
         return X, y
 
-    def fit(self, X, y):
-        """Validate ``X``, ``y`` and resolve ``sampling_strategy_``; use ``fit_resample``."""
+    def _update_sklearn_tags(self, tags):
+        # as imbalanced-learn: y is required; NaN allowed only by the samplers that copy rows;
+        # ``sampler_tags.sample_indices`` says whether ``sample_indices_`` is set by the fit
+        tags.target_tags.required = True
+        tags.input_tags.allow_nan = self._allow_nan
+        values = {f.name: getattr(tags, f.name) for f in fields(tags)}
+        return _sampler_tags_class()(**values,
+                                     sampler_tags=SamplerTags(self._sample_indices))
+
+    def _check_params(self):
+        """Parameters checked at fit, as imbalanced-learn's constraints (the error names them)."""
+        if "random_state" in self.get_params(deep=False):
+            rs = self.random_state
+            ok = (rs is None or isinstance(rs, (np.random.RandomState, np.random.Generator))
+                  or (isinstance(rs, numbers.Integral) and not isinstance(rs, bool)
+                      and 0 <= rs <= 2**32 - 1))
+            if not ok:
+                raise ValueError(
+                    f"The 'random_state' parameter of {type(self).__name__} must be an int in "
+                    "the range [0, 4294967295], an instance of 'numpy.random.RandomState' or "
+                    f"'numpy.random.Generator', or None. Got {rs!r} instead."
+                )
+
+    def _validate_and_resolve(self, X, y):
+        self._check_params()
         X, y = self._check_X_y(X, y)
         self.sampling_strategy_ = check_sampling_strategy(
             self.sampling_strategy, y, self._sampling_type
         )
         self.n_features_in_ = X.shape[1]
+        return X, y
+
+    def fit(self, X, y):
+        """Validate ``X``, ``y`` and resolve ``sampling_strategy_``; use ``fit_resample``."""
+        self._validate_and_resolve(X, y)
         return self
 
     def fit_resample(self, X, y):
-        """Resample ``X`` (n, d) and ``y`` (n,); returns ``(X_resampled, y_resampled)``."""
-        X, y = self._check_X_y(X, y)
-        self.sampling_strategy_ = check_sampling_strategy(
-            self.sampling_strategy, y, self._sampling_type
-        )
-        self.n_features_in_ = X.shape[1]
-        return self._fit_resample(X, y)
+        """Resample ``X`` (n, d) and ``y`` (n,); returns ``(X_resampled, y_resampled)``.
+
+        As imbalanced-learn, the output has the input's container: a list ``X`` (or ``y``)
+        comes back as a list, anything else as a NumPy array.
+        """
+        X_in, y_in = X, y
+        X, y = self._validate_and_resolve(X, y)
+        X_res, y_res = self._fit_resample(X, y)
+        if isinstance(X_in, list):
+            X_res = X_res.tolist()
+        if isinstance(y_in, list):
+            y_res = y_res.tolist()
+        return X_res, y_res
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output features: a sampler keeps the columns, so these are the input's
+        (``input_features``, else ``feature_names_in_``, else ``x0 … x{d-1}``), as an object
+        array — scikit-learn's one-to-one feature-names contract."""
+        if not hasattr(self, "n_features_in_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call "
+                                 "'fit' or 'fit_resample' first.")
+        names_in = getattr(self, "feature_names_in_", None)
+        if input_features is None:
+            if names_in is not None:
+                return np.asarray(names_in, dtype=object)
+            return np.asarray([f"x{i}" for i in range(self.n_features_in_)], dtype=object)
+        input_features = np.asarray(input_features, dtype=object)
+        if input_features.ndim != 1 or len(input_features) != self.n_features_in_:
+            raise ValueError(f"input_features should have length equal to number of features "
+                             f"({self.n_features_in_}), got {len(input_features)}")
+        if names_in is not None and not np.array_equal(input_features, names_in):
+            raise ValueError("input_features is not equal to feature_names_in_")
+        return input_features
 
     def _fit_resample(self, X, y):
         raise NotImplementedError

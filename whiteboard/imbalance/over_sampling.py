@@ -124,6 +124,7 @@ class RandomOverSampler(BaseSampler):
 
     _sampling_type = "over-sampling"
     _allow_nan = True
+    _sample_indices = True
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, shrinkage=None):
         self.sampling_strategy = sampling_strategy

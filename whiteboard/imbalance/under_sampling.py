@@ -41,6 +41,7 @@ class RandomUnderSampler(BaseSampler):
 
     _sampling_type = "under-sampling"
     _allow_nan = True
+    _sample_indices = True
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, replacement=False):
         self.sampling_strategy = sampling_strategy
