@@ -100,6 +100,8 @@ def _dims(dim, ndim):
                 f"[{-builtins.max(ndim, 1)}, {builtins.max(ndim, 1) - 1}], but got {d})"
             )
         out.append(d % builtins.max(ndim, 1) if ndim else 0)
+    if ndim == 0:
+        return ()  # a 0-d tensor accepts dim 0 / -1 (as PyTorch) and has no axis to reduce
     return tuple(sorted(set(out)))
 
 
@@ -464,9 +466,13 @@ def _extreme_dim(x, dim, keepdim, arg, name):
     """max/min along one axis returning (values, indices); the gradient goes to the index."""
     x = _as_tensor(x)
     if x.ndim == 0:
+        _dims(dim, 0)  # only 0 and -1 are valid for a 0-d tensor
         values, indices = _extreme_dim(reshape(x, 1), 0, False, arg, name)
         return MaxResult(values, indices)
     (axis,) = _dims(dim, x.ndim)
+    if x.shape[axis] == 0:
+        raise IndexError(f"{name.lower()}(): Expected reduction dim {axis} to have non-zero "
+                         f"size (input shape {x.shape})")
     xp = x.xp
     idx = xp.expand_dims(arg(x.data, axis=axis), axis)
     values = xp.take_along_axis(x.data, idx, axis=axis)
@@ -515,11 +521,12 @@ def logsumexp(x, dim, keepdim=False):
     x = _as_tensor(x)
     dims = _dims(dim, x.ndim)
     xp = x.xp
-    m = x.data.max(axis=dims, keepdims=True)
+    m = x.data.max(axis=dims, keepdims=True, initial=-np.inf)  # empty axis: log Σ ∅ = −inf
     m = xp.where(xp.isfinite(m), m, 0)
     e = xp.exp(x.data - m)
     s = e.sum(axis=dims, keepdims=True)
-    out = xp.log(s) + m
+    with np.errstate(divide="ignore"):
+        out = xp.log(s) + m
     result = out if keepdim else out.squeeze(axis=dims)
     return Tensor._make(
         result, (x,), lambda g: (_keep(g, x.shape, dims, keepdim) * (e / s),), "LogSumExp"
@@ -531,7 +538,14 @@ def argmax(x, dim=None, keepdim=False):
     x = _as_tensor(x)
     if dim is None:
         return Tensor._wrap(x.xp.asarray(x.data.argmax(), dtype=np.int64))
-    return Tensor._wrap(x.data.argmax(axis=dim, keepdims=keepdim).astype(np.int64))
+    if x.ndim == 0:
+        _dims(dim, 0)
+        return Tensor._wrap(x.xp.asarray(0, dtype=np.int64))
+    (axis,) = _dims(dim, x.ndim)
+    if x.shape[axis] == 0:
+        raise IndexError(f"argmax(): Expected reduction dim {axis} to have non-zero size "
+                         f"(input shape {x.shape})")
+    return Tensor._wrap(x.data.argmax(axis=axis, keepdims=keepdim).astype(np.int64))
 
 
 def argmin(x, dim=None, keepdim=False):
@@ -539,7 +553,14 @@ def argmin(x, dim=None, keepdim=False):
     x = _as_tensor(x)
     if dim is None:
         return Tensor._wrap(x.xp.asarray(x.data.argmin(), dtype=np.int64))
-    return Tensor._wrap(x.data.argmin(axis=dim, keepdims=keepdim).astype(np.int64))
+    if x.ndim == 0:
+        _dims(dim, 0)
+        return Tensor._wrap(x.xp.asarray(0, dtype=np.int64))
+    (axis,) = _dims(dim, x.ndim)
+    if x.shape[axis] == 0:
+        raise IndexError(f"argmin(): Expected reduction dim {axis} to have non-zero size "
+                         f"(input shape {x.shape})")
+    return Tensor._wrap(x.data.argmin(axis=axis, keepdims=keepdim).astype(np.int64))
 
 
 # ---------------------------------------------------------------------- shape

@@ -283,7 +283,7 @@ def _softmax_dim(dim, ndim, who):
         warnings.warn(f"Implicit dimension choice for {who} has been deprecated. Change the "
                       "call to include dim=X as an argument.", stacklevel=3)
         dim = 0 if ndim in (0, 1, 3) else 1
-    return _dims(dim, ndim)[0] if ndim else 0
+    return (_dims(dim, ndim) or (0,))[0]  # a 0-d tensor accepts dim 0 / -1 only
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
@@ -299,7 +299,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     xp = x.xp
     if x.ndim == 0:
         return _unary(x, xp.ones_like(x.data), lambda: xp.zeros_like(x.data), "Softmax")
-    e = xp.exp(x.data - x.data.max(axis=axis, keepdims=True))
+    # initial=-inf: an empty input gives an empty output, as in PyTorch
+    e = xp.exp(x.data - x.data.max(axis=axis, keepdims=True, initial=-np.inf))
     y = e / e.sum(axis=axis, keepdims=True)
     return Tensor._make(y, (x,), lambda g: (y * (g - (g * y).sum(axis=axis, keepdims=True)),),
                         "Softmax")

@@ -134,6 +134,9 @@ def _check_conv(x, weight, bias, groups, layer, transposed=False):
     if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
         raise ValueError(f"{layer}: groups must be a positive integer, got {groups!r}")
     c = x.shape[1]
+    if x.ndim == 4 and 0 in x.shape[2:] and x.shape[0] and c:
+        raise ValueError(f"{layer}: only zero batch or zero channel inputs are supported with "
+                         f"an empty spatial size, got input shape {x.shape}")
     if transposed:
         expected = weight.shape[0]
         if expected % groups:

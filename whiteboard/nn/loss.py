@@ -148,6 +148,8 @@ def _reduce_array(loss, reduction, count):
     total = loss.sum()
     if reduction == "sum":
         return total, 1.0
+    if count == 0:  # the mean of no losses is NaN, as in PyTorch
+        return total * np.nan, np.nan
     return total / count, 1.0 / count
 
 

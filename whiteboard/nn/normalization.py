@@ -352,6 +352,12 @@ def _normalize_groups(x, num_groups, eps, weight, bias, name):
     """
     xp = x.xp
     n, c = x.shape[0], x.shape[1]
+    if x.data.size == 0:  # nothing to normalise (an empty batch, no channels or no positions)
+        empty = xp.zeros((n, num_groups), dtype=x.dtype)
+        parents = _parents(x, weight, bias)
+        return (Tensor._make(xp.empty_like(x.data), parents,
+                             lambda g: tuple(xp.zeros_like(p.data) for p in parents), name),
+                empty, empty)
     per_group = c // num_groups
     count = x.data.size // (n * num_groups) if n else 1
     xg = x.data.reshape(n, num_groups, -1)

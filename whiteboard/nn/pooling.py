@@ -82,6 +82,9 @@ def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, layer):
         raise ValueError(
             f"{layer}: padding {pad} should be at most half of kernel_size {kernel}"
         )
+    if 0 in x.shape[1:]:
+        raise ValueError(f"{layer}: expected a 3-D or 4-D input with non-zero channel and "
+                         f"spatial sizes (only the batch may be empty), got shape {x.shape}")
     h, w = x.shape[-2:]
     out = tuple(_pool_out_size(size, k, s, p, d, ceil_mode)
                 for size, k, s, p, d in zip((h, w), kernel, stride, pad, dil))
