@@ -57,9 +57,8 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
 def _sigmoid(xp, v):
-    # Split by sign so that exp never overflows.
-    e = xp.exp(-xp.abs(v))
-    return xp.where(v >= 0, 1 / (1 + e), e / (1 + e))
+    # σ(v) = (1 + tanh(v/2)) / 2: one transcendental call, and no overflow for any v.
+    return 0.5 + 0.5 * xp.tanh(0.5 * v)
 
 
 class _Recurrence(Function):
@@ -86,6 +85,10 @@ class _Recurrence(Function):
             cs = xp.empty((T + 1, B, H), dtype=x.dtype)
             cs[0] = c0
             acts = xp.empty((T, B, 4 * H), dtype=x.dtype)
+            half = xp.full(4 * H, 0.5, dtype=x.dtype)
+            half[2 * H:3 * H] = 1
+            shift = half.copy()
+            shift[2 * H:3 * H] = 0
             tanh_c = xp.empty((T, B, H), dtype=x.dtype)
         elif mode == "GRU":
             acts = xp.empty((T, B, 3 * H), dtype=x.dtype)
@@ -99,10 +102,12 @@ class _Recurrence(Function):
             elif mode == "RNN_RELU":
                 hs[t + 1] = xp.maximum(xg[t] + hg, 0)
             elif mode == "LSTM":
+                # all four gates in one tanh: σ(v) = (1 + tanh(v/2)) / 2 for i, f, o; tanh for g
                 a = xg[t] + hg
-                a[:, :2 * H] = _sigmoid(xp, a[:, :2 * H])
-                a[:, 2 * H:3 * H] = xp.tanh(a[:, 2 * H:3 * H])
-                a[:, 3 * H:] = _sigmoid(xp, a[:, 3 * H:])
+                a *= half
+                xp.tanh(a, out=a)
+                a *= half
+                a += shift
                 acts[t] = a
                 cs[t + 1] = a[:, H:2 * H] * cs[t] + a[:, :H] * a[:, 2 * H:3 * H]
                 tanh_c[t] = xp.tanh(cs[t + 1])
