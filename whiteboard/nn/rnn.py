@@ -148,6 +148,13 @@ class _Recurrence(Function):
         if mode == "LSTM":
             cs, acts, tanh_c = ctx.extra
             dc = xp.zeros((B, H), dtype=x.dtype)
+            # The step-independent factors of the gate gradients, for all T steps at once:
+            # dL/d(pre-activation) = dc ⊙ [g σ'(i), c_{t-1} σ'(f), i tanh'(g)], dh ⊙ tanh(c) σ'(o)
+            i, f, g, o = (acts[..., k * H:(k + 1) * H] for k in range(4))
+            factor = xp.concatenate([g * i * (1 - i), cs[:-1] * f * (1 - f), i * (1 - g * g),
+                                     tanh_c * o * (1 - o)], axis=2).reshape(T, B, 4, H)
+            dh_to_dc = o * (1 - tanh_c * tanh_c)
+            d4 = dx_gates.reshape(T, B, 4, H)
         elif mode == "GRU":
             acts, hn = ctx.extra
         for t in range(T - 1, -1, -1):
@@ -157,15 +164,10 @@ class _Recurrence(Function):
             elif mode == "RNN_RELU":
                 dx_gates[t] = dh * (hs[t + 1] > 0)
             elif mode == "LSTM":
-                a = acts[t]
-                i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-                dc = dc + grad[t, :, H:] + dh * o * (1 - tanh_c[t] ** 2)
-                d = dx_gates[t]
-                d[:, :H] = dc * g * i * (1 - i)
-                d[:, H:2 * H] = dc * cs[t] * f * (1 - f)
-                d[:, 2 * H:3 * H] = dc * i * (1 - g ** 2)
-                d[:, 3 * H:] = dh * tanh_c[t] * o * (1 - o)
-                dc = dc * f
+                dc = dc + grad[t, :, H:] + dh * dh_to_dc[t]
+                xp.multiply(dc[:, None, :], factor[t, :, :3], out=d4[t, :, :3])
+                xp.multiply(dh, factor[t, :, 3], out=d4[t, :, 3])
+                dc = dc * f[t]
             else:
                 a = acts[t]
                 r, z, n = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
