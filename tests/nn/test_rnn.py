@@ -212,3 +212,22 @@ def test_errors_name_the_layer_and_shapes():
         nn.RNN(3, 4, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="hidden_size"):
         nn.RNN(3, 0)
+
+
+@pytest.mark.parametrize("kind", list(LAYERS))
+def test_saturated_gates_stay_finite_and_match_torch(kind):
+    wm, tm = _make(kind, LAYERS, np.float64, 3, 4)
+    for p in wm.parameters():
+        p.data *= 200  # pre-activations of order 1e3: σ and tanh saturate, exp would overflow
+    x = np.random.default_rng(6).standard_normal((4, 2, 3)) * 10
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        _compare(wm, tm, x, [], np.float64)
+
+
+def test_state_dict_round_trip_and_torch_load():
+    wm = nn.GRU(3, 4, num_layers=2, bidirectional=True, dtype=np.float64)
+    tm = torch.nn.GRU(3, 4, num_layers=2, bidirectional=True).double()
+    tm.load_state_dict({k: torch.from_numpy(v.numpy()) for k, v in wm.state_dict().items()})
+    x = np.random.default_rng(8).standard_normal((5, 2, 3))
+    np.testing.assert_allclose(wm(wb.tensor(x))[0].numpy(),
+                               tm(torch.from_numpy(x))[0].detach().numpy(), rtol=1e-12)
