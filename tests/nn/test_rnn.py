@@ -208,6 +208,10 @@ def test_errors_name_the_layer_and_shapes():
         nn.GRUCell(3, 4)(wb.zeros(5, 2))
     with pytest.raises(ValueError, match=r"RNNCell: expected hx of shape \(5, 4\), got \(4,\)"):
         nn.RNNCell(3, 4)(wb.zeros(5, 3), wb.zeros(4))
+    with pytest.raises(TypeError, match="GRU: hx dtype float64 does not match"):
+        nn.GRU(3, 4)(wb.zeros(2, 1, 3), wb.zeros(1, 1, 4, dtype=wb.float64))
+    with pytest.raises(TypeError, match="LSTMCell: c_0 dtype float64"):
+        nn.LSTMCell(3, 4)(wb.zeros(2, 3), (wb.zeros(2, 4), wb.zeros(2, 4, dtype=wb.float64)))
     with pytest.raises(ValueError, match="nonlinearity"):
         nn.RNN(3, 4, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="hidden_size"):
@@ -231,3 +235,13 @@ def test_state_dict_round_trip_and_torch_load():
     x = np.random.default_rng(8).standard_normal((5, 2, 3))
     np.testing.assert_allclose(wm(wb.tensor(x))[0].numpy(),
                                tm(torch.from_numpy(x))[0].detach().numpy(), rtol=1e-12)
+
+
+def test_frozen_parameters_and_input_without_grad():
+    m = nn.LSTM(3, 4, bidirectional=True, dtype=np.float64)
+    m.weight_ih_l0.requires_grad_(False)
+    h0 = wb.tensor(np.ones((2, 2, 4)), requires_grad=True)
+    out, _ = m(wb.tensor(np.ones((3, 2, 3))), (h0, wb.zeros(2, 2, 4, dtype=wb.float64)))
+    out.sum().backward()
+    assert m.weight_ih_l0.grad is None and m.weight_hh_l0.grad is not None
+    assert h0.grad.shape == (2, 2, 4) and np.all(np.isfinite(h0.grad.numpy()))

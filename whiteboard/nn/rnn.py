@@ -185,12 +185,13 @@ class _Recurrence(Function):
                 dh = dh + dh_direct
         flat_x = dx_gates.reshape(T * B, G * H)
         flat_h = dh_gates.reshape(T * B, G * H)
-        dx = (dx_gates @ w_ih)
-        dw_ih = flat_x.T @ x.reshape(T * B, -1)
-        dw_hh = flat_h.T @ hs[:-1].reshape(T * B, H)
-        db_ih = flat_x.sum(axis=0) if ctx.has_bias else None
-        db_hh = flat_h.sum(axis=0) if ctx.has_bias else None
-        if ctx.reverse:
+        need = ctx.needs_input_grad
+        dx = dx_gates @ w_ih if need[0] else None
+        dw_ih = flat_x.T @ x.reshape(T * B, -1) if need[3] else None
+        dw_hh = flat_h.T @ hs[:-1].reshape(T * B, H) if need[4] else None
+        db_ih = flat_x.sum(axis=0) if ctx.has_bias and need[5] else None
+        db_hh = flat_h.sum(axis=0) if ctx.has_bias and need[6] else None
+        if ctx.reverse and dx is not None:
             dx = dx[::-1].copy()
         dc0 = dc if mode == "LSTM" else None
         return dx, dh, dc0, dw_ih, dw_hh, db_ih, db_hh, None, None
@@ -260,6 +261,9 @@ class RNNBase(Module):
                 f"{type(self).__name__}: expected {what} of shape {expected}, got {state.shape} "
                 f"(input shape {x_shape})"
             )
+        if state.dtype != self.weight_ih_l0.dtype:
+            raise TypeError(f"{type(self).__name__}: {what} dtype {state.dtype} does not match "
+                            f"the parameters' dtype {self.weight_ih_l0.dtype}")
 
     def forward(self, input, hx=None):
         name = type(self).__name__
@@ -445,6 +449,9 @@ class RNNCellBase(Module):
             if s.shape != expected:
                 raise ValueError(f"{name}: expected {what} of shape {expected}, got {s.shape} "
                                  f"(input shape {x.shape})")
+            if s.dtype != self.weight_ih.dtype:
+                raise TypeError(f"{name}: {what} dtype {s.dtype} does not match the "
+                                f"parameters' dtype {self.weight_ih.dtype}")
             states.append(s if batched else s.unsqueeze(0))
         h0 = states[0]
         c0 = states[1] if self.mode == "LSTM" else None
