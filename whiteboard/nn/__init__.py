@@ -25,3 +25,4 @@ from .normalization import (  # noqa: F401
     InstanceNorm3d, LayerNorm, LocalResponseNorm,
 )
 from .dropout import Dropout, Dropout2d  # noqa: F401
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell  # noqa: F401
