@@ -533,34 +533,28 @@ def logsumexp(x, dim, keepdim=False):
     )
 
 
-def argmax(x, dim=None, keepdim=False):
-    """Index of the maximum (flattened when ``dim`` is None); not differentiable."""
+def _arg_extreme(x, dim, keepdim, name):
     x = _as_tensor(x)
     if dim is None:
-        return Tensor._wrap(x.xp.asarray(x.data.argmax(), dtype=np.int64))
+        return Tensor._wrap(x.xp.asarray(getattr(x.data, name)(), dtype=np.int64))
     if x.ndim == 0:
-        _dims(dim, 0)
+        _dims(dim, 0)  # only 0 and -1 are valid for a 0-d tensor
         return Tensor._wrap(x.xp.asarray(0, dtype=np.int64))
     (axis,) = _dims(dim, x.ndim)
     if x.shape[axis] == 0:
-        raise IndexError(f"argmax(): Expected reduction dim {axis} to have non-zero size "
+        raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size "
                          f"(input shape {x.shape})")
-    return Tensor._wrap(x.data.argmax(axis=axis, keepdims=keepdim).astype(np.int64))
+    return Tensor._wrap(getattr(x.data, name)(axis=axis, keepdims=keepdim).astype(np.int64))
+
+
+def argmax(x, dim=None, keepdim=False):
+    """Index of the maximum (flattened when ``dim`` is None); not differentiable."""
+    return _arg_extreme(x, dim, keepdim, "argmax")
 
 
 def argmin(x, dim=None, keepdim=False):
     """Index of the minimum (flattened when ``dim`` is None); not differentiable."""
-    x = _as_tensor(x)
-    if dim is None:
-        return Tensor._wrap(x.xp.asarray(x.data.argmin(), dtype=np.int64))
-    if x.ndim == 0:
-        _dims(dim, 0)
-        return Tensor._wrap(x.xp.asarray(0, dtype=np.int64))
-    (axis,) = _dims(dim, x.ndim)
-    if x.shape[axis] == 0:
-        raise IndexError(f"argmin(): Expected reduction dim {axis} to have non-zero size "
-                         f"(input shape {x.shape})")
-    return Tensor._wrap(x.data.argmin(axis=axis, keepdims=keepdim).astype(np.int64))
+    return _arg_extreme(x, dim, keepdim, "argmin")
 
 
 # ---------------------------------------------------------------------- shape
