@@ -81,15 +81,24 @@ def warp_affine(x, theta, out_size=None, mode="nearest", fill=0.0, center=None):
     return np.ascontiguousarray(np.moveaxis(out, -1, 1)).astype(x.dtype, copy=False)
 
 
-def _degrees(degrees):
-    return check_range(degrees, "degrees", center=0.0, bound=(-math.inf, math.inf),
-                       clip_first=False)
+def _degrees(degrees, name="degrees"):
+    return check_range(degrees, name, center=0.0, bound=(-math.inf, math.inf), clip_first=False)
 
 
 def _check_fill(fill):
     if not isinstance(fill, numbers.Real):
         raise ValueError(f"fill should be a number, got {fill!r}")
     return float(fill)
+
+
+def _check_center(center):
+    if center is None:
+        return None
+    if (not isinstance(center, (tuple, list)) or len(center) != 2
+            or not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in center)):
+        raise ValueError(f"center should be None or a pair (x, y) of finite numbers, got "
+                         f"{center!r}")
+    return float(center[0]), float(center[1])
 
 
 def _center_rel(center, H, W, n):
@@ -125,7 +134,7 @@ class RandomRotation(Transform):
         self.degrees = _degrees(degrees)
         self.interpolation = check_interpolation(interpolation)
         self.expand = bool(expand)
-        self.center = center
+        self.center = _check_center(center)
         self.fill = _check_fill(fill)
 
     def _apply(self, x, rng):
@@ -163,18 +172,18 @@ class RandomAffine(Transform):
         self.shear = self._shear(shear)
         self.interpolation = check_interpolation(interpolation)
         self.fill = _check_fill(fill)
-        self.center = center
+        self.center = _check_center(center)
 
     @staticmethod
     def _shear(shear):
         if shear is None:
             return None
         if isinstance(shear, numbers.Real):
-            return _degrees(shear), (0.0, 0.0)
+            return _degrees(shear, "shear"), (0.0, 0.0)
         if isinstance(shear, (tuple, list)) and len(shear) == 2:
-            return _degrees(tuple(shear)), (0.0, 0.0)
+            return _degrees(tuple(shear), "shear"), (0.0, 0.0)
         if isinstance(shear, (tuple, list)) and len(shear) == 4:
-            return _degrees(tuple(shear[:2])), _degrees(tuple(shear[2:]))
+            return _degrees(tuple(shear[:2]), "shear"), _degrees(tuple(shear[2:]), "shear")
         raise ValueError(f"shear should be a number or a sequence of 2 or 4 numbers, got "
                          f"{shear!r}")
 
