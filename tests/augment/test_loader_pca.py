@@ -58,3 +58,33 @@ def test_fancy_pca_fit_and_offset():
         FancyPCA()(imgs)
     with pytest.raises(ValueError, match="eigenvalues"):
         FancyPCA(eigenvalues=[1, 2], eigenvectors=np.eye(3))
+
+
+def test_fancy_pca_noise_covariance_over_many_draws():
+    """Cov(δ) = alphastd² · Σᵢ λᵢ² pᵢ pᵢᵀ for δ = Σᵢ αᵢ λᵢ pᵢ, αᵢ ~ N(0, alphastd²) (the paper's
+    offset; the eigenvalue enters squared, so Cov(δ) is *not* alphastd² · Σ λᵢ pᵢ pᵢᵀ).
+
+    Bound: whitened by Σ^{-1/2}, the n = 20,000 offsets have sample covariance I + E with
+    sd(E_ii) = √(2/n) ≈ 0.010 and sd(E_ij) = √(1/n) ≈ 0.007; we allow 5 sd (0.05), a
+    one-in-millions false failure per entry, while the un-squared formula is off by λᵢ⁻¹ ≫ 1.05.
+    """
+    rng = np.random.default_rng(3)
+    imgs = rng.random((4, 3, 6, 6))
+    imgs[:, 2] = 0.7 * imgs[:, 0] + 0.3 * imgs[:, 2]
+    t = FancyPCA(alphastd=0.1).fit(imgs)
+    n = 20_000
+    wb.manual_seed(4)
+    delta = t(np.zeros((n, 3, 1, 1)))[:, :, 0, 0]
+    lam, P = t.eigenvalues, t.eigenvectors
+    sigma = 0.1 ** 2 * (P.T * lam ** 2) @ P
+    w, v = np.linalg.eigh(sigma)
+    whiten = v @ np.diag(w ** -0.5) @ v.T
+    s = np.cov(delta @ whiten, rowvar=False)
+    assert np.abs(s - np.eye(3)).max() < 5 * np.sqrt(2 / n)
+    # the mean offset is zero within 5 standard errors of each coordinate
+    assert np.all(np.abs((delta @ whiten).mean(0)) < 5 / np.sqrt(n))
+    # the formula with λᵢ instead of λᵢ² is rejected by the same bound
+    wrong = 0.1 ** 2 * (P.T * lam) @ P
+    w2, v2 = np.linalg.eigh(wrong)
+    s2 = np.cov(delta @ (v2 @ np.diag(w2 ** -0.5) @ v2.T), rowvar=False)
+    assert np.abs(s2 - np.eye(3)).max() > 5 * np.sqrt(2 / n)

@@ -51,45 +51,74 @@ def warp_affine(x, theta, out_size=None, mode="nearest", fill=0.0, center=None):
     ``center`` is the rotation centre relative to the image centre (per sample or None)."""
     n, ch, H, W = x.shape
     oh, ow = out_size if out_size is not None else (H, W)
+    # coordinates in the image's precision (float32 like grid_sample for float32 images)
+    dt = np.result_type(x.dtype, np.float32)
     cx = np.zeros(n) if center is None else np.asarray(center[0], dtype=np.float64)
     cy = np.zeros(n) if center is None else np.asarray(center[1], dtype=np.float64)
-    gx = np.arange(ow) - (ow - 1) / 2.0
-    gy = np.arange(oh) - (oh - 1) / 2.0
-    px = gx[None, None, :] - cx[:, None, None]
-    py = gy[None, :, None] - cy[:, None, None]
-    t = theta[:, :, :, None, None]
-    sx = t[:, 0, 0] * px + t[:, 0, 1] * py + t[:, 0, 2] + cx[:, None, None] + (W - 1) / 2.0
-    sy = t[:, 1, 0] * px + t[:, 1, 1] * py + t[:, 1, 2] + cy[:, None, None] + (H - 1) / 2.0
-    xh = np.moveaxis(x, 1, -1)
-    idx = np.arange(n)[:, None, None]
-    fill = np.asarray(fill, dtype=x.dtype)
+    gx = (np.arange(ow) - (ow - 1) / 2.0).astype(dt)
+    gy = (np.arange(oh) - (oh - 1) / 2.0).astype(dt)
+    px = gx[None, None, :] - cx[:, None, None].astype(dt)
+    py = gy[None, :, None] - cy[:, None, None].astype(dt)
+    t = theta.astype(dt)[:, :, :, None, None]
+    off_x = (t[:, 0, 2] + cx[:, None, None] + (W - 1) / 2.0).astype(dt)
+    off_y = (t[:, 1, 2] + cy[:, None, None] + (H - 1) / 2.0).astype(dt)
+    sx = t[:, 0, 0] * px + t[:, 0, 1] * py + off_x
+    sy = t[:, 1, 0] * px + t[:, 1, 1] * py + off_y
+    # channel-major copy (ch, n, H + 2, W + 2) with one ring of ``fill`` around every image: a
+    # source coordinate clipped into [-1, H] (or [-1, W]) reads either the image or ``fill``, with
+    # no per-tap inside test, and a tap is one 1-d gather per channel over the whole batch
+    Hp, Wp = H + 2, W + 2
+    xp = np.empty((ch, n, Hp, Wp), dtype=x.dtype)
+    xp[:, :, 1:-1, 1:-1] = np.moveaxis(x, 1, 0)
+    xp[:, :, 0], xp[:, :, -1], xp[:, :, :, 0], xp[:, :, :, -1] = fill, fill, fill, fill
+    flat = xp.reshape(ch, n * Hp * Wp)
+    base = (np.arange(n) * (Hp * Wp))[:, None, None]
 
-    def tap(r, c):
-        inside = (r >= 0) & (r < H) & (c >= 0) & (c < W)
-        v = xh[idx, np.clip(r, 0, H - 1), np.clip(c, 0, W - 1)]
-        return np.where(inside[..., None], v, fill)
+    def row(r):
+        return base + (np.clip(r, -1, H) + 1) * Wp
+
+    def col(c):
+        return np.clip(c, -1, W) + 1
+
+    def tap(r_off, c_off):
+        return np.take(flat, (r_off + c_off).ravel(), axis=1)
 
     if mode == "nearest":
-        out = tap(np.rint(sy).astype(np.intp), np.rint(sx).astype(np.intp))
+        out = tap(row(np.rint(sy).astype(np.intp)), col(np.rint(sx).astype(np.intp)))
     else:
         x0, y0 = np.floor(sx), np.floor(sy)
-        wx = (sx - x0).astype(x.dtype)[..., None]
-        wy = (sy - y0).astype(x.dtype)[..., None]
+        wx = (sx - x0).astype(x.dtype, copy=False).ravel()
+        wy = (sy - y0).astype(x.dtype, copy=False).ravel()
         x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
-        out = ((tap(y0, x0) * (1 - wx) + tap(y0, x0 + 1) * wx) * (1 - wy)
-               + (tap(y0 + 1, x0) * (1 - wx) + tap(y0 + 1, x0 + 1) * wx) * wy)
-    return np.ascontiguousarray(np.moveaxis(out, -1, 1)).astype(x.dtype, copy=False)
+        r0, r1, c0, c1 = row(y0), row(y0 + 1), col(x0), col(x0 + 1)
+        top = tap(r0, c0)
+        top += wx * (tap(r0, c1) - top)
+        bottom = tap(r1, c0)
+        bottom += wx * (tap(r1, c1) - bottom)
+        out = top
+        out += wy * (bottom - top)
+    out = np.moveaxis(out.reshape(ch, n, oh, ow), 0, 1)
+    return np.ascontiguousarray(out).astype(x.dtype, copy=False)
 
 
-def _degrees(degrees):
-    return check_range(degrees, "degrees", center=0.0, bound=(-math.inf, math.inf),
-                       clip_first=False)
+def _degrees(degrees, name="degrees"):
+    return check_range(degrees, name, center=0.0, bound=(-math.inf, math.inf), clip_first=False)
 
 
 def _check_fill(fill):
     if not isinstance(fill, numbers.Real):
         raise ValueError(f"fill should be a number, got {fill!r}")
     return float(fill)
+
+
+def _check_center(center):
+    if center is None:
+        return None
+    if (not isinstance(center, (tuple, list)) or len(center) != 2
+            or not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in center)):
+        raise ValueError(f"center should be None or a pair (x, y) of finite numbers, got "
+                         f"{center!r}")
+    return float(center[0]), float(center[1])
 
 
 def _center_rel(center, H, W, n):
@@ -125,7 +154,7 @@ class RandomRotation(Transform):
         self.degrees = _degrees(degrees)
         self.interpolation = check_interpolation(interpolation)
         self.expand = bool(expand)
-        self.center = center
+        self.center = _check_center(center)
         self.fill = _check_fill(fill)
 
     def _apply(self, x, rng):
@@ -163,18 +192,18 @@ class RandomAffine(Transform):
         self.shear = self._shear(shear)
         self.interpolation = check_interpolation(interpolation)
         self.fill = _check_fill(fill)
-        self.center = center
+        self.center = _check_center(center)
 
     @staticmethod
     def _shear(shear):
         if shear is None:
             return None
         if isinstance(shear, numbers.Real):
-            return _degrees(shear), (0.0, 0.0)
+            return _degrees(shear, "shear"), (0.0, 0.0)
         if isinstance(shear, (tuple, list)) and len(shear) == 2:
-            return _degrees(tuple(shear)), (0.0, 0.0)
+            return _degrees(tuple(shear), "shear"), (0.0, 0.0)
         if isinstance(shear, (tuple, list)) and len(shear) == 4:
-            return _degrees(tuple(shear[:2])), _degrees(tuple(shear[2:]))
+            return _degrees(tuple(shear[:2]), "shear"), _degrees(tuple(shear[2:]), "shear")
         raise ValueError(f"shear should be a number or a sequence of 2 or 4 numbers, got "
                          f"{shear!r}")
 

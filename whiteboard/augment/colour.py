@@ -84,29 +84,58 @@ def _blend(a, b, f):
     return np.clip(f * a + (1 - f) * b, 0.0, 1.0)
 
 
+def _check_factor(factor, name, lo=0.0, hi=np.inf):
+    f = np.asarray(factor, dtype=np.float64)
+    if f.ndim > 1 or not np.isfinite(f).all() or (f < lo).any() or (f > hi).any():
+        raise ValueError(f"{name} should be a number in [{lo}, {hi}] or one per sample, got "
+                         f"{factor!r}")
+
+
+def _check_image(x, name):
+    _check_rgb(x, name)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"{name} should be a floating array (values in [0, 1]), got dtype "
+                         f"{x.dtype} (shape {x.shape})")
+
+
 def _per_sample(f, x):
     f = np.asarray(f, dtype=x.dtype)
+    if f.ndim == 1 and (x.ndim != 4 or len(f) != len(x)):
+        raise ValueError(f"a per-sample factor needs an NCHW batch of {len(f)} images, got "
+                         f"shape {x.shape}")
     return f.reshape(f.shape + (1,) * (x.ndim - f.ndim)) if f.ndim else f
 
 
 def adjust_brightness(x, factor):
     """``blend(x, 0, factor)``; ``factor`` a number or one per sample of the NCHW batch."""
+    if not isinstance(x, np.ndarray) or x.ndim not in (3, 4) or not np.issubdtype(
+            x.dtype, np.floating):
+        raise ValueError(f"adjust_brightness x should be a float CHW or NCHW array, got "
+                         f"{getattr(x, 'dtype', type(x).__name__)} of shape "
+                         f"{getattr(x, 'shape', None)}")
+    _check_factor(factor, "brightness_factor")
     return _blend(x, 0.0, _per_sample(factor, x))
 
 
 def adjust_contrast(x, factor):
     """``blend(x, mean grayscale, factor)``."""
+    _check_image(x, "adjust_contrast x")
+    _check_factor(factor, "contrast_factor")
     mean = rgb_to_grayscale(x).mean(axis=(-3, -2, -1), keepdims=True)
     return _blend(x, mean, _per_sample(factor, x))
 
 
 def adjust_saturation(x, factor):
     """``blend(x, grayscale(x), factor)``."""
+    _check_image(x, "adjust_saturation x")
+    _check_factor(factor, "saturation_factor")
     return _blend(x, rgb_to_grayscale(x), _per_sample(factor, x))
 
 
 def adjust_hue(x, shift):
     """Rotate the hue by ``shift`` (a fraction of the circle, in [−0.5, 0.5])."""
+    _check_image(x, "adjust_hue x")
+    _check_factor(shift, "hue_factor", -0.5, 0.5)
     hsv = rgb_to_hsv(x)
     hsv[..., 0, :, :] = (hsv[..., 0, :, :] + _per_sample(shift, x)[..., 0, :, :]
                          if np.ndim(shift) else hsv[..., 0, :, :] + shift) % 1.0
