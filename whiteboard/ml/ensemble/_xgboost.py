@@ -51,6 +51,7 @@ import numpy as np
 
 from ..base import (
     BaseEstimator,
+    _sklearn_flavoured,
     ProbaClassifierMixin,
     RegressorMixin,
     check_is_fitted,
@@ -78,7 +79,8 @@ def _validate_fit(X, y, estimator, y_numeric=False):
     if y_arr is not None and y_arr.ndim == 2 and y_arr.shape[1] == 1:
         warnings.warn("A column-vector y was passed when a 1d array was expected. Please "
                       "change the shape of y to (n_samples,), for example using ravel().",
-                      DataConversionWarning, stacklevel=3)
+                      _sklearn_flavoured(DataConversionWarning, "DataConversionWarning"),
+                      stacklevel=3)
         y = y_arr.ravel()
     return check_X_y(_precheck(X, estimator), y, allow_nan=True, y_numeric=y_numeric,
                      estimator=estimator)
