@@ -9,6 +9,8 @@ Workloads (the issue's rows, the same data and settings for both libraries)
 - kmeans-default: the same data with the default init (k-means++, n_init='auto').
 - adaboost: AdaBoostClassifier, 50 stumps, make_classification 20,000 x 20.
 - gbdt: GradientBoostingClassifier, 100 stages of depth 3, the same data.
+- lasso-path: Lasso on 1,000 x 200 (20 true non-zeros), 30 alphas from alpha_max down to
+  alpha_max / 1000 (log-spaced), one estimator refitted with warm_start=True at each alpha.
 
 Contenders run round-robin in one process (whiteboard, scikit-learn, whiteboard, ...) under
 threadpool_limits(1); each cell is the median of ``--repeats`` runs (default 5). The check
@@ -28,11 +30,13 @@ from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import make_classification
 from sklearn.ensemble import AdaBoostClassifier as SkAda
 from sklearn.ensemble import GradientBoostingClassifier as SkGB
+from sklearn.linear_model import Lasso as SkLasso
 from threadpoolctl import threadpool_limits
 
 from whiteboard.ml.cluster import KMeans as WbKMeans
 from whiteboard.ml.ensemble import AdaBoostClassifier as WbAda
 from whiteboard.ml.ensemble import GradientBoostingClassifier as WbGB
+from whiteboard.ml.linear_model import Lasso as WbLasso
 
 
 def _kmeans_data():
@@ -45,11 +49,26 @@ def _kmeans_data():
     return X, init
 
 
+def _lasso_path(cls, X, y, alphas):
+    est = cls(alpha=alphas[0], warm_start=True)
+    coefs = []
+    for a in alphas:
+        est.set_params(alpha=a).fit(X, y)
+        coefs.append(est.coef_.copy())
+    return np.array(coefs)
+
+
 def workloads():
     X, init = _kmeans_data()
     Xc, yc = make_classification(20_000, 20, n_informative=10, random_state=0)
     same_km = lambda a, b: (f"n_iter {a.n_iter_}/{b.n_iter_}, inertia rel. diff "  # noqa: E731
                             f"{abs(a.inertia_ - b.inertia_) / b.inertia_:.0e}")
+    rng = np.random.default_rng(0)
+    Xl = rng.normal(size=(1000, 200))
+    wl = np.zeros(200)
+    wl[:20] = 3 * rng.normal(size=20)
+    yl = Xl @ wl + rng.normal(size=1000)
+    alphas = np.abs(Xl.T @ (yl - yl.mean())).max() / 1000 * np.logspace(0, -3, 30)
     return {
         "kmeans-array": ("KMeans k=8, 200,000x20, init array, n_init=1",
                          lambda: WbKMeans(8, init=init, n_init=1).fit(X),
@@ -67,6 +86,10 @@ def workloads():
                  lambda: SkGB(n_estimators=100, max_depth=3, random_state=0).fit(Xc, yc),
                  lambda a, b: "train loss equal: " + str(np.allclose(
                      a.train_score_, b.train_score_, rtol=1e-8))),
+        "lasso-path": ("Lasso path, 30 alphas, warm starts, 1,000x200",
+                       lambda: _lasso_path(WbLasso, Xl, yl, alphas),
+                       lambda: _lasso_path(SkLasso, Xl, yl, alphas),
+                       lambda a, b: f"max |coef diff| {np.abs(a - b).max():.1e} (tol 1e-4)"),
     }
 
 
