@@ -258,7 +258,9 @@ def check_array(X, name="X", ensure_2d=True, allow_nan=False, dtype=np.float64, 
             f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) while a minimum of "
             f"{min_samples} is required{who}."
         )
-    if arr.dtype.kind in "fc":
+    # one summation pass screens the common all-finite case (a NaN or ±inf makes the sum
+    # non-finite); only a non-finite sum (or an overflow) pays the two exact scans
+    if arr.dtype.kind in "fc" and (allow_nan or not np.isfinite(arr.sum())):
         if not allow_nan and np.isnan(arr).any():
             raise ValueError(f"Input {name}{who} contains NaN.")
         if np.isinf(arr).any():

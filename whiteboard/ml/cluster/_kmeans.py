@@ -257,9 +257,9 @@ class _LloydState:
     cluster becomes empty and after an empty-cluster relocation.
     """
 
-    def __init__(self, X, Xa, sample_weight, k):
+    def __init__(self, X, Xa, sample_weight, k, x_sq=None):
         self.X, self.Xa, self.w, self.k = X, Xa, sample_weight, k
-        self.x_sq = np.einsum("ij,ij->i", X, X)
+        self.x_sq = np.einsum("ij,ij->i", X, X) if x_sq is None else x_sq
         self.labels = None
         self.sums = None
 
@@ -326,16 +326,18 @@ class _LloydState:
         return labels, new
 
 
-def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None, X_aug=None):
+def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None, X_aug=None,
+          x_squared_norms=None):
     """Lloyd iterations from ``centers_init``; returns labels, inertia, centres, n_iter.
 
     ``tol`` is absolute (already scaled). ``callback(iteration, centers, labels)`` is called
-    after every update (used to record the inertia trajectory). ``X_aug`` = ``augment(X)``
-    when the caller already has it.
+    after every update (used to record the inertia trajectory). ``X_aug`` = ``augment(X)`` and
+    ``x_squared_norms`` = the row norms ‖x_i‖² when the caller already has them (each is a
+    full pass over the data; KMeans.fit computes them once for all its inits).
     """
     Xa = augment(X) if X_aug is None else X_aug
     centers = np.array(centers_init, dtype=np.float64)
-    state = _LloydState(X, Xa, sample_weight, centers.shape[0])
+    state = _LloydState(X, Xa, sample_weight, centers.shape[0], x_sq=x_squared_norms)
     labels_old = np.full(X.shape[0], -1, dtype=np.int32)
     strict = False
     i = 0
@@ -354,6 +356,15 @@ def lloyd(X, sample_weight, centers_init, max_iter=300, tol=0.0, callback=None, 
     if not strict:
         labels = _assign(X, centers)
     return labels, _inertia(X, sample_weight, centers, labels), centers, i + 1
+
+
+def _sq_distances_to(X, x_sq, rows, out):
+    """‖x_r − x_i‖² for the rows r of ``X`` named by ``rows`` against every row i: written into
+    ``out`` (len(rows), n) in place, ‖x_r‖² − 2 x_r·x_i + ‖x_i‖² clipped at 0 (no temporaries)."""
+    np.matmul(-2.0 * X[rows], X.T, out=out)
+    out += x_sq[rows, None]
+    out += x_sq
+    return np.maximum(out, 0.0, out=out)
 
 
 def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None,
@@ -375,18 +386,18 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None,
     indices = np.full(n_clusters, -1, dtype=np.int64)
     first = rng.choice(n, p=w / w.sum())
     centers[0], indices[0] = X[first], first
-    closest = euclidean_distances(X[first:first + 1], X, squared=True, Y_norm_squared=x_sq)[0]
+    closest = _sq_distances_to(X, x_sq, np.array([first]), np.empty((1, n)))[0]
     potential = closest @ w
+    buf = np.empty((n_local_trials, n))
     for c in range(1, n_clusters):
         targets = rng.uniform(size=n_local_trials) * potential
         cands = np.searchsorted(np.cumsum(w * closest), targets)
         np.clip(cands, None, n - 1, out=cands)
-        d = euclidean_distances(X[cands], X, squared=True, X_norm_squared=x_sq[cands],
-                                Y_norm_squared=x_sq)
+        d = _sq_distances_to(X, x_sq, cands, buf)
         np.minimum(closest, d, out=d)
         pots = d @ w
         best = int(np.argmin(pots))
-        potential, closest = pots[best], d[best]
+        potential, closest = pots[best], d[best].copy()  # d is reused
         centers[c], indices[c] = X[cands[best]], cands[best]
     return centers, indices
 
@@ -403,7 +414,6 @@ class _BaseKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"max_iter must be a positive integer, got {self.max_iter!r}")
         if not isinstance(self.tol, numbers.Real) or self.tol < 0:
             raise ValueError(f"tol must be a non-negative number, got {self.tol!r}")
-        self._tol = _tolerance(X, self.tol)
         init = self.init
         is_array = not isinstance(init, str) and not callable(init)
         if isinstance(init, str) and init not in ("k-means++", "random"):
@@ -527,18 +537,23 @@ class KMeans(_BaseKMeans):
         init = self._validate(X, default_n_init=10)
         w = _fit_weights(sample_weight, X.shape[0])
         rng = check_random_state(self.random_state)
+        # one pass writes the centred data straight into the augmented array [X − mean, 1];
+        # the centred row norms then give the tolerance too: mean_j Var(X_j) = Σ_i ‖x_i‖² / (n d)
+        n, d = X.shape
         mean = X.mean(axis=0)
-        Xa = augment(X)
-        Xa[:, :-1] -= mean
+        Xa = np.empty((n, d + 1))
         Xc = Xa[:, :-1]
+        np.subtract(X, mean, out=Xc)
+        Xa[:, -1] = 1.0
         if not isinstance(init, str) and not callable(init):
             init = init - mean
         x_sq = np.einsum("ij,ij->i", Xc, Xc)
+        self._tol = 0.0 if self.tol == 0 else float(x_sq.sum() / (n * d) * self.tol)
         best = None
         for _ in range(self._n_init):
             centers = self._init_centroids(Xc, x_sq, init, rng, w)
             labels, inertia, centers, n_iter = lloyd(Xc, w, centers, self.max_iter, self._tol,
-                                                     X_aug=Xa)
+                                                     X_aug=Xa, x_squared_norms=x_sq)
             if best is None or inertia < best[1]:
                 best = (labels, inertia, centers, n_iter)
         labels, inertia, centers, n_iter = best
@@ -589,6 +604,7 @@ class MiniBatchKMeans(_BaseKMeans):
         """Cluster ``X`` (n, d) by mini-batches."""
         X = check_real_array(X, estimator=self)
         init = self._validate(X, default_n_init=3)
+        self._tol = _tolerance(X, self.tol)
         if not isinstance(self.batch_size, numbers.Integral) or self.batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
         n, _ = X.shape
@@ -627,7 +643,8 @@ class MiniBatchKMeans(_BaseKMeans):
             batch_inertia = _inertia(Xb, ones, centers, labels)
             new = centers.copy()
             hit = bw > 0
-            new[hit] = (centers[hit] * counts[hit, None] + sums[hit]) / (counts[hit] + bw[hit])[:, None]
+            new[hit] = ((centers[hit] * counts[hit, None] + sums[hit])
+                        / (counts[hit] + bw[hit])[:, None])
             counts += bw
             since_reassign += batch
             if (counts == 0).any() or since_reassign >= 10 * k:

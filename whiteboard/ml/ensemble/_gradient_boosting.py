@@ -347,6 +347,9 @@ class _BaseGradientBoosting(BaseEstimator):
                                  "some classes. Try using another random seed.")
         n = X.shape[0]
         K = self.n_trees_per_iteration_
+        # every stage's trees split the same X: sort each feature once for all of them (the
+        # builder drops out-of-bag, zero-weight samples from the shared order without re-sorting)
+        presorted = np.argsort(X.T, axis=1, kind="stable").astype(np.int32)
         self.n_features_in_ = f
         self.max_features_ = DecisionTreeRegressor(max_features=self.max_features) \
             ._resolve_max_features(f)
@@ -369,7 +372,7 @@ class _BaseGradientBoosting(BaseEstimator):
             stage = []
             for k in range(K):
                 tree = self._make_tree(rng)
-                tree._fit(X, G[:, k], ws, CRITERIA_REG, None)
+                tree._fit(X, G[:, k], ws, CRITERIA_REG, None, presorted)
                 t = tree.tree_
                 leaf = t.apply(X)
                 inbag = np.flatnonzero(mask) if do_oob else slice(None)

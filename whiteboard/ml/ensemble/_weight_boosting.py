@@ -41,6 +41,7 @@ from ..base import (
     encode_labels,
 )
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
+from ..tree._tree import CRITERIA_CLF
 from ..tree._validation import validate_X, validate_X_y
 from ._base import fit_accepts_sample_weight, make_member, member_seeds
 
@@ -139,13 +140,33 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
                              f"{type(template).__name__}.fit does not accept sample_weight; "
                              "use an estimator that supports sample weights.")
         self.estimator_ = template
-        return self._boost_all(X, yi, sample_weight)
+        # A plain tree learner (the default stump included) sees the same X every round: cast
+        # it to float32 and sort each feature once here, and let every round's tree reuse the
+        # order (the weights change, the order does not) instead of validating and sorting again.
+        self._shared_tree_input = None
+        if type(template) is DecisionTreeClassifier and template.class_weight is None:
+            X32 = np.asarray(X, dtype=np.float32)
+            presorted = np.argsort(X32.T, axis=1, kind="stable").astype(np.int32)
+            self._shared_tree_input = (X32, presorted, encode_labels(yi)[0])
+        try:
+            return self._boost_all(X, yi, sample_weight)
+        finally:
+            del self._shared_tree_input
+
+    def _fit_member(self, est, X, y, w):
+        """``est.fit(X, y, sample_weight=w)``; the learner's predictions on ``X``."""
+        if self._shared_tree_input is None:
+            est.fit(X, y, sample_weight=w)
+            return np.asarray(est.predict(X))
+        X32, presorted, classes = self._shared_tree_input
+        est.classes_, est.n_classes_ = classes, len(classes)
+        est._fit(X32, y, w, CRITERIA_CLF, len(classes), presorted)
+        return classes[est.tree_.predict(X32)[:, 0, :].argmax(axis=1)]
 
     def _boost(self, t, X, y, w, seed):
         est = make_member(self.estimator_, seed)
-        est.fit(X, y, sample_weight=w)
+        incorrect = self._fit_member(est, X, y, w) != y
         self.estimators_.append(est)
-        incorrect = np.asarray(est.predict(X)) != y
         err = float(np.average(incorrect, weights=w))
         if err <= 0:
             return w, 1.0, 0.0

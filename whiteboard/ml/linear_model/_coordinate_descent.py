@@ -24,6 +24,7 @@ When N > d the sweep works on the Gram matrix XᵀX (O(d) per coordinate update 
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -35,7 +36,8 @@ __all__ = ["ElasticNet", "Lasso", "enet_coordinate_descent"]
 
 
 def _soft_threshold(c, lam):
-    return np.sign(c) * max(abs(c) - lam, 0.0)
+    """S(c, λ) = sign(c)·max(|c| − λ, 0) for a scalar c."""
+    return math.copysign(max(abs(c) - lam, 0.0), c)
 
 
 def _duality_gap(X, y, w, r, l1, l2, positive=False):
@@ -67,30 +69,38 @@ def enet_coordinate_descent(X, y, l1, l2, w0=None, max_iter=1000, tol=1e-4, posi
     use_gram = n > d
     if use_gram:
         G = X.T @ X
-        q = X.T @ y
+        # rows of Gᵀ are G's columns, contiguous (the update reads one per moved coordinate)
+        G_cols = np.ascontiguousarray(G.T)
+        q = (X.T @ y).tolist()
         Gw = G @ w
     else:
         r = y - X @ w
+        X_cols = np.ascontiguousarray(X.T)
+    # the scalar loop runs on Python floats (same IEEE arithmetic, no NumPy scalar overhead)
+    a_list = a.tolist()
+    denom = [aj + l2 for aj in a_list]
     gap = np.inf
     it = 0
     for it in range(1, max_iter + 1):
         w_max = d_w_max = 0.0
-        order = rng.permutation(d) if selection == "random" else range(d)
+        order = rng.permutation(d).tolist() if selection == "random" else range(d)
         for j in order:
-            if a[j] == 0.0:
+            aj = a_list[j]
+            if aj == 0.0:
                 continue
-            wj = w[j]
-            c = (q[j] - Gw[j] + a[j] * wj) if use_gram else (X[:, j] @ r + a[j] * wj)
+            wj = float(w[j])
+            c = (q[j] - float(Gw[j]) + aj * wj) if use_gram else (
+                float(X_cols[j] @ r) + aj * wj)
             if positive and c < 0:
                 new = 0.0
             else:
-                new = _soft_threshold(c, l1) / (a[j] + l2)
+                new = _soft_threshold(c, l1) / denom[j]
             if new != wj:
                 delta = new - wj
                 if use_gram:
-                    Gw += delta * G[:, j]
+                    Gw += delta * G_cols[j]
                 else:
-                    r -= delta * X[:, j]
+                    r -= delta * X_cols[j]
                 w[j] = new
             d_w_max = max(d_w_max, abs(new - wj))
             w_max = max(w_max, abs(new))

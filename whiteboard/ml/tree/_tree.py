@@ -771,8 +771,11 @@ class TreeBuilder:
         ids, start, end, feature, thr, n_left = (a[ok] for a in
                                                  (ids, start, end, feature, thr, n_left))
         L, R, imp_l, imp_r, improvement = L[ok], R[ok], imp_l[ok], imp_r[ok], improvement[ok]
-        if len(ids):
-            self.finder.partition(start, end, feature, n_left)
+        # children at max_depth are leaves whose sample order is never read again: only
+        # shallower nodes pay the partition (for a stump, none does)
+        deeper = np.array([nodes.depth[i] + 1 < self.max_depth for i in ids], dtype=bool)
+        if deeper.any():
+            self.finder.partition(start[deeper], end[deeper], feature[deeper], n_left[deeper])
         children = []
         for j, i in enumerate(ids):
             i = int(i)
