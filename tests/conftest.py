@@ -21,3 +21,17 @@ def _seed():
     wb.manual_seed(0)
     np.random.seed(0)
     yield
+
+
+def pytest_addoption(parser):
+    parser.addoption("--shuffle-seed", type=int, default=None,
+                     help="run the collected tests in a random order drawn from this seed "
+                          "(audits that no test depends on another's side effects)")
+
+
+def pytest_collection_modifyitems(config, items):
+    seed = config.getoption("--shuffle-seed")
+    if seed is not None:
+        import random
+
+        random.Random(seed).shuffle(items)
