@@ -47,7 +47,7 @@ def test_c138_flips_when_gd_stalls():
     assert exp.judge([t]).verdict == REFUTED
 
 
-@pytest.mark.parametrize("cid", ["C72", "C73", "C102", "C109", "C138"])
+@pytest.mark.parametrize("cid", ["C72", "C73", "C102", "C109", "C138", "C131"])
 def test_plot_draws_labelled_axes(cid):
     import matplotlib
 
@@ -57,3 +57,9 @@ def test_plot_draws_labelled_axes(cid):
     for fig in figs:
         for ax in fig.axes:
             assert ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_c131_flips_when_newton_needs_more_than_one_step():
+    exp, t = _trial("C131")
+    t["rows"][2]["newton_iters"] = 4
+    assert exp.judge([t]).verdict == REFUTED
