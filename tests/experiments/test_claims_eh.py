@@ -47,7 +47,7 @@ def test_c138_flips_when_gd_stalls():
     assert exp.judge([t]).verdict == REFUTED
 
 
-@pytest.mark.parametrize("cid", ["C72", "C73", "C102", "C109", "C138", "C131"])
+@pytest.mark.parametrize("cid", ["C72", "C73", "C102", "C109", "C138", "C131", "C137"])
 def test_plot_draws_labelled_axes(cid):
     import matplotlib
 
@@ -62,4 +62,19 @@ def test_plot_draws_labelled_axes(cid):
 def test_c131_flips_when_newton_needs_more_than_one_step():
     exp, t = _trial("C131")
     t["rows"][2]["newton_iters"] = 4
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c137_is_decided_by_the_iteration_counts():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp = get("C137")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    n = t["n"]
+    assert t["runs"]["linear"]["cg_iters"] <= n          # finite termination on a spread spectrum
+    t["runs"]["geometric"]["cg_iters"] = n
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["runs"]["geometric"]["cg_iters"] = 2 * n
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    t["runs"]["linear"]["cg_iters"] = 3 * n
     assert exp.judge([t]).verdict == REFUTED
