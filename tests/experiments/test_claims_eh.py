@@ -47,7 +47,7 @@ def test_c138_flips_when_gd_stalls():
     assert exp.judge([t]).verdict == REFUTED
 
 
-@pytest.mark.parametrize("cid", ["C72", "C73", "C102", "C109", "C138", "C131", "C137"])
+@pytest.mark.parametrize("cid", ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141"])
 def test_plot_draws_labelled_axes(cid):
     import matplotlib
 
@@ -77,4 +77,10 @@ def test_c137_is_decided_by_the_iteration_counts():
     t["runs"]["geometric"]["cg_iters"] = 2 * n
     assert exp.judge([t]).verdict == NOT_REPRODUCED
     t["runs"]["linear"]["cg_iters"] = 3 * n
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c141_flips_when_the_equations_disagree_with_finite_differences():
+    exp, t = _trial("C141")
+    t["bp_vs_fd"] = 1e-3
     assert exp.judge([t]).verdict == REFUTED
