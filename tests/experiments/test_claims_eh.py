@@ -47,7 +47,10 @@ def test_c138_flips_when_gd_stalls():
     assert exp.judge([t]).verdict == REFUTED
 
 
-@pytest.mark.parametrize("cid", ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141"])
+PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89"]
+
+
+@pytest.mark.parametrize("cid", PLOTTED)
 def test_plot_draws_labelled_axes(cid):
     import matplotlib
 
@@ -83,4 +86,12 @@ def test_c137_is_decided_by_the_iteration_counts():
 def test_c141_flips_when_the_equations_disagree_with_finite_differences():
     exp, t = _trial("C141")
     t["bp_vs_fd"] = 1e-3
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c89_flips_when_the_linear_net_matches_relu():
+    exp, t = _trial("C89")
+    t["acc_linear"] = t["acc_relu"]
+    assert exp.judge([t]).verdict == REFUTED
+    t["acc_linear"], t["collapse_err"] = 0.5, 1e-3
     assert exp.judge([t]).verdict == REFUTED
