@@ -47,7 +47,7 @@ def test_c138_flips_when_gd_stalls():
     assert exp.judge([t]).verdict == REFUTED
 
 
-PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89"]
+PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -94,4 +94,10 @@ def test_c89_flips_when_the_linear_net_matches_relu():
     t["acc_linear"] = t["acc_relu"]
     assert exp.judge([t]).verdict == REFUTED
     t["acc_linear"], t["collapse_err"] = 0.5, 1e-3
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c126_flips_when_a_schedule_departs_from_torch():
+    exp, t = _trial("C126")
+    t["rows"][3]["vs_torch"] = 1e-3
     assert exp.judge([t]).verdict == REFUTED
