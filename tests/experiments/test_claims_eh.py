@@ -47,7 +47,7 @@ def test_c138_flips_when_gd_stalls():
     assert exp.judge([t]).verdict == REFUTED
 
 
-PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126"]
+PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -101,3 +101,11 @@ def test_c126_flips_when_a_schedule_departs_from_torch():
     exp, t = _trial("C126")
     t["rows"][3]["vs_torch"] = 1e-3
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c135_flips_when_the_end_ratio_stays_linear():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C135")
+    t["rows"][1]["BFGS"]["final_ratio"] = 0.5
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
