@@ -47,7 +47,8 @@ def test_c138_flips_when_gd_stalls():
     assert exp.judge([t]).verdict == REFUTED
 
 
-PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135"]
+PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
+           "C74"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -109,3 +110,12 @@ def test_c135_flips_when_the_end_ratio_stays_linear():
     exp, t = _trial("C135")
     t["rows"][1]["BFGS"]["final_ratio"] = 0.5
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c74_flips_when_an_activation_departs_from_torch():
+    exp, t = _trial("C74")
+    t["rows"][8]["grad_err"] = 1e-3
+    assert exp.judge([t]).verdict == REFUTED
+    exp, t = _trial("C74")
+    t["E66_note_mish_vs_mish"] = 0.0          # the note's Mish would be right after all
+    assert exp.judge([t]).verdict == REFUTED
