@@ -48,7 +48,7 @@ def test_c138_flips_when_gd_stalls():
 
 
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
-           "C74"]
+           "C74", "C75"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -119,3 +119,11 @@ def test_c74_flips_when_an_activation_departs_from_torch():
     exp, t = _trial("C74")
     t["E66_note_mish_vs_mish"] = 0.0          # the note's Mish would be right after all
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c75_flips_when_the_sigmoid_gradient_does_not_vanish():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C75")
+    t["sigmoid"]["ratio"] = 0.5
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
