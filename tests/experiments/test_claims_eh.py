@@ -48,7 +48,7 @@ def test_c138_flips_when_gd_stalls():
 
 
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
-           "C74", "C75"]
+           "C74", "C75", "C76"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -126,4 +126,15 @@ def test_c75_flips_when_the_sigmoid_gradient_does_not_vanish():
 
     exp, t = _trial("C75")
     t["sigmoid"]["ratio"] = 0.5
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c76_flips_when_large_weights_train_fine():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C76")
+    t["train"]["2.0"]["diverged"] = False
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    exp, t = _trial("C76")
+    t["slope"]["2.0"] = 0.0
     assert exp.judge([t]).verdict == NOT_REPRODUCED
