@@ -48,7 +48,7 @@ def test_c138_flips_when_gd_stalls():
 
 
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
-           "C74", "C75", "C76"]
+           "C74", "C75", "C76", "C93", "C94", "C95", "C96"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -138,3 +138,28 @@ def test_c76_flips_when_large_weights_train_fine():
     exp, t = _trial("C76")
     t["slope"]["2.0"] = 0.0
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c93_c94_flip_when_the_variance_behaves_otherwise():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C93")
+    t["0.01"]["std"][-1] = 0.2
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    exp, t = _trial("C94")
+    t["Xavier+ReLU"]["var_ratio"] = 1.0
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c95_c96_errata_demos_follow_the_numbers():
+    exp = get("C95")
+    t = exp.run(0, True)
+    assert exp.judge([t]).verdict == REFUTED
+    t["note"][-1] = t["he"][-1]
+    assert exp.judge([t]).verdict == REPRODUCED
+    exp = get("C96")
+    t = exp.run(0, True)
+    assert exp.judge([t]).verdict == REFUTED
+    for r in t["ratios"]:
+        r["var_note"] = r["var_xavier"]
+    assert exp.judge([t]).verdict == REPRODUCED
