@@ -48,7 +48,8 @@ def test_c138_flips_when_gd_stalls():
 
 
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
-           "C74", "C75", "C76", "C93", "C94", "C95", "C96"]
+           "C74", "C75", "C76", "C93", "C94", "C95", "C96",
+           "C101"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -163,3 +164,9 @@ def test_c95_c96_errata_demos_follow_the_numbers():
     for r in t["ratios"]:
         r["var_note"] = r["var_xavier"]
     assert exp.judge([t]).verdict == REPRODUCED
+
+
+def test_c101_flips_when_the_mse_gradient_does_not_vanish():
+    exp, t = _trial("C101")
+    t["at"]["mse"][2] = 0.2
+    assert exp.judge([t]).verdict == REFUTED
