@@ -49,7 +49,7 @@ def test_c138_flips_when_gd_stalls():
 
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
-           "C101"]
+           "C101", "C105"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -169,4 +169,10 @@ def test_c95_c96_errata_demos_follow_the_numbers():
 def test_c101_flips_when_the_mse_gradient_does_not_vanish():
     exp, t = _trial("C101")
     t["at"]["mse"][2] = 0.2
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c105_flips_when_a_surrogate_dips_below_zero_one():
+    exp, t = _trial("C105")
+    t["rows"][1]["min_minus_01"] = -0.5
     assert exp.judge([t]).verdict == REFUTED
