@@ -49,7 +49,7 @@ def test_c138_flips_when_gd_stalls():
 
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
-           "C101", "C105"]
+           "C101", "C105", "C132", "C134"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -175,4 +175,16 @@ def test_c101_flips_when_the_mse_gradient_does_not_vanish():
 def test_c105_flips_when_a_surrogate_dips_below_zero_one():
     exp, t = _trial("C105")
     t["rows"][1]["min_minus_01"] = -0.5
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c132_c134_follow_the_numbers():
+    exp = get("C132")
+    t = exp.run(0, True)
+    assert exp.judge([t]).verdict == REFUTED
+    for key in ("x4", "logistic"):
+        t[key]["inv_hess"][-1] = 0.1 * t[key]["inv_hess"][0]
+    assert exp.judge([t]).verdict == REPRODUCED
+    exp, t = _trial("C134")
+    t["pure_newton_dist"][0] = 1.0
     assert exp.judge([t]).verdict == REFUTED
