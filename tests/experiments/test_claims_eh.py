@@ -49,7 +49,7 @@ def test_c138_flips_when_gd_stalls():
 
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
-           "C101", "C105", "C132", "C134"]
+           "C101", "C105", "C132", "C134", "C114", "C115"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -188,3 +188,14 @@ def test_c132_c134_follow_the_numbers():
     exp, t = _trial("C134")
     t["pure_newton_dist"][0] = 1.0
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c114_c115_flip_with_the_numbers():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C114")
+    t["momentum"]["iters"] = t["GD"]["iters"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    exp, t = _trial("C115")
+    t["Nesterov"]["x_overshoot"] = 2 * t["momentum"]["x_overshoot"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
