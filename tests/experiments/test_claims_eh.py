@@ -50,7 +50,7 @@ def test_c138_flips_when_gd_stalls():
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
            "C101", "C105", "C132", "C134", "C114", "C115",
-           "C123", "C124", "C92", "C83"]
+           "C123", "C124", "C92", "C83", "C88"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -224,4 +224,10 @@ def test_c92_flips_when_units_differ():
 def test_c83_flips_when_the_slopes_are_not_uniform():
     exp, t = _trial("C83")
     t["ks_p"] = 1e-9
+    assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c88_flips_when_maxout_units_die():
+    exp, t = _trial("C88")
+    t["dead_fraction"] = 0.1
     assert exp.judge([t]).verdict == REFUTED
