@@ -6,7 +6,8 @@ import numpy as np
 from ... import backend, nn
 from ._common_claims_ad import accuracy, digits_split, train_classifier
 
-__all__ = ["accuracy", "digits_split", "init_mlp", "layer_grad_norms", "mlp", "train_classifier"]
+__all__ = ["accuracy", "breast_cancer_logreg", "digits_split", "init_mlp", "layer_grad_norms",
+           "mlp", "train_classifier"]
 
 
 def mlp(sizes, activation=nn.ReLU, seed=0, dtype=np.float64):
@@ -52,3 +53,25 @@ def layer_grad_norms(model, X, y):
     nn.CrossEntropyLoss()(model(tensor(X)), tensor(y)).backward()
     return [float(np.linalg.norm(m.weight.grad.numpy())) for m in model.modules()
             if isinstance(m, nn.Linear)]
+
+
+def breast_cancer_logreg(lam=1e-2):
+    """(fg, hess, w0) of L2-regularised logistic regression on standardised breast_cancer with an
+    intercept column: f = mean(log(1 + e^z) − y z) + λ‖w‖²/2, z = Xw."""
+    from ...data.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer()
+    X = np.asarray(X, dtype=np.float64)
+    X = np.hstack([np.ones((len(X), 1)), (X - X.mean(0)) / X.std(0)])
+    y = np.asarray(y, dtype=np.float64)
+
+    def fg(w):
+        z = X @ w
+        return (float(np.mean(np.logaddexp(0.0, z) - y * z) + lam / 2 * w @ w),
+                X.T @ (1 / (1 + np.exp(-z)) - y) / len(y) + lam * w)
+
+    def hess(w):
+        p = 1 / (1 + np.exp(-X @ w))
+        return (X.T * (p * (1 - p))) @ X / len(y) + lam * np.eye(w.size)
+
+    return fg, hess, np.zeros(X.shape[1])

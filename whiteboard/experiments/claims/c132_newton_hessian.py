@@ -15,27 +15,8 @@ y (the descent direction); the library's ``optim.newton`` flips the negative eig
 import numpy as np
 
 from ...optim import gradient_descent, newton
+from ._common_claims_eh import breast_cancer_logreg as _breast_cancer_logreg
 from ..registry import REFUTED, experiment, verdict
-
-
-def _breast_cancer_logreg(lam=1e-2):
-    from ...data.datasets import load_breast_cancer
-
-    X, y = load_breast_cancer()
-    X = np.asarray(X, dtype=np.float64)
-    X = np.hstack([np.ones((len(X), 1)), (X - X.mean(0)) / X.std(0)])
-    y = np.asarray(y, dtype=np.float64)
-
-    def fg(w):
-        z = X @ w
-        return (float(np.mean(np.logaddexp(0.0, z) - y * z) + lam / 2 * w @ w),
-                X.T @ (1 / (1 + np.exp(-z)) - y) / len(y) + lam * w)
-
-    def hess(w):
-        p = 1 / (1 + np.exp(-X @ w))
-        return (X.T * (p * (1 - p))) @ X / len(y) + lam * np.eye(w.size)
-
-    return fg, hess, np.zeros(X.shape[1])
 
 
 def _newton_trace(fg, hess, x0, steps):
