@@ -50,7 +50,7 @@ def test_c138_flips_when_gd_stalls():
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
            "C101", "C105", "C132", "C134", "C114", "C115",
-           "C123", "C124", "C92", "C83", "C88", "C130", "C121"]
+           "C123", "C124", "C92", "C83", "C88", "C130", "C121", "C120"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -245,3 +245,11 @@ def test_c121_flips_when_adam_departs_from_torch():
     exp, t = _trial("C121")
     t["vs_torch"][-1] = 1e-4
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c120_flips_when_adadelta_depends_on_the_scale():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C120")
+    t["ada_dev"]["1000.0"] = 0.5
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
