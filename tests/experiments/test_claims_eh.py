@@ -50,7 +50,8 @@ def test_c138_flips_when_gd_stalls():
 PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", "C126", "C135",
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
            "C101", "C105", "C132", "C134", "C114", "C115",
-           "C123", "C124", "C92", "C83", "C88", "C130", "C121", "C120", "C111", "C104", "C86"]
+           "C123", "C124", "C92", "C83", "C88", "C130", "C121", "C120", "C111", "C104", "C86",
+           "C100"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -276,4 +277,12 @@ def test_c86_flips_when_centring_does_not_help():
 
     exp, t = _trial("C86")
     t["logreg"]["centred features"]["iters"] = t["logreg"]["[0, 1] features"]["iters"] + 1
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c100_flips_when_mse_learns_as_fast():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C100")
+    t["at"]["MSE"] = t["at"]["CE"]
     assert exp.judge([t]).verdict == NOT_REPRODUCED
