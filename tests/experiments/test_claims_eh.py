@@ -51,7 +51,7 @@ PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", 
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
            "C101", "C105", "C132", "C134", "C114", "C115",
            "C123", "C124", "C92", "C83", "C88", "C130", "C121", "C120", "C111", "C104", "C86",
-           "C100"]
+           "C100", "C78"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -285,4 +285,12 @@ def test_c100_flips_when_mse_learns_as_fast():
 
     exp, t = _trial("C100")
     t["at"]["MSE"] = t["at"]["CE"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c78_flips_when_relu_is_dense():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C78")
+    t["ReLU"]["zero_fraction"] = 0.01
     assert exp.judge([t]).verdict == NOT_REPRODUCED
