@@ -51,7 +51,7 @@ PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", 
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
            "C101", "C105", "C132", "C134", "C114", "C115",
            "C123", "C124", "C92", "C83", "C88", "C130", "C121", "C120", "C111", "C104", "C86",
-           "C100", "C78"]
+           "C100", "C78", "C79"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -294,3 +294,15 @@ def test_c78_flips_when_relu_is_dense():
     exp, t = _trial("C78")
     t["ReLU"]["zero_fraction"] = 0.01
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c79_is_decided_by_the_dead_fraction_of_finite_nets():
+    exp = get("C79")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    for r in t["rows"]:
+        if r["lr"] >= 1.0:
+            r.update(finite=True, dead=0.7)
+    t["continue_lr_0.01"] = {"dead_before": 0.7, "dead_after": 0.68}
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["continue_lr_0.01"]["dead_after"] = 0.1          # units revived: not irreversible
+    assert exp.judge([t]).verdict != REPRODUCED
