@@ -51,7 +51,7 @@ PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", 
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
            "C101", "C105", "C132", "C134", "C114", "C115",
            "C123", "C124", "C92", "C83", "C88", "C130", "C121", "C120", "C111", "C104", "C86",
-           "C100", "C78", "C79", "C139"]
+           "C100", "C78", "C79", "C139", "C84"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -313,4 +313,12 @@ def test_c139_flips_when_clipped_runs_diverge():
 
     exp, t = _trial("C139")
     t["clip"]["diverged"] = True
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c84_flips_when_elu_is_not_more_centred():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C84")
+    t["ELU"]["layer_means"] = [1.0, 1.0, 1.0]
     assert exp.judge([t]).verdict == NOT_REPRODUCED
