@@ -51,7 +51,8 @@ PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", 
            "C74", "C75", "C76", "C93", "C94", "C95", "C96",
            "C101", "C105", "C132", "C134", "C114", "C115",
            "C123", "C124", "C92", "C83", "C88", "C130", "C121", "C120", "C111", "C104", "C86",
-           "C100", "C78", "C79", "C139", "C84", "C116", "C118"]
+           "C100", "C78", "C79", "C139", "C84", "C116", "C118",
+           "C87"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -333,4 +334,12 @@ def test_c116_c118_flip_with_the_numbers():
     exp, t = _trial("C118")
     e = t["runs"]["RMSprop"]["effective_lr"]
     t["runs"]["RMSprop"]["effective_lr"] = sorted(e, reverse=True)
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c87_flips_when_sigmoid_is_as_fast():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C87")
+    t["sigmoid"]["epochs"] = t["tanh"]["epochs"]
     assert exp.judge([t]).verdict == NOT_REPRODUCED
