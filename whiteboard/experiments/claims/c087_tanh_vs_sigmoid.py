@@ -52,7 +52,8 @@ def _(trials):
     d = sg - th
     faster = bool(np.all(d >= 0) and d.mean() > 0 and all(t["tanh"]["reached"] for t in trials))
     return verdict(faster, f"epochs to 95 % training accuracy: tanh {th.mean():.1f} ± "
-                           f"{th.std():.1f}, sigmoid {sg.mean():.1f} ± {sg.std():.1f} ({len(trials)} seeds; "
+                           f"{th.std():.1f}, sigmoid {sg.mean():.1f} ± {sg.std():.1f} "
+                           f"({len(trials)} seeds; "
                            f"cap+1 = {trials[0]['cap'] + 1} means not reached)")
 
 
