@@ -52,7 +52,7 @@ PLOTTED = ["C72", "C73", "C102", "C109", "C138", "C131", "C137", "C141", "C89", 
            "C101", "C105", "C132", "C134", "C114", "C115",
            "C123", "C124", "C92", "C83", "C88", "C130", "C121", "C120", "C111", "C104", "C86",
            "C100", "C78", "C79", "C139", "C84", "C116", "C118",
-           "C87"]
+           "C87", "C91"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
@@ -342,4 +342,12 @@ def test_c87_flips_when_sigmoid_is_as_fast():
 
     exp, t = _trial("C87")
     t["sigmoid"]["epochs"] = t["tanh"]["epochs"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c91_flips_when_softmax_wins():
+    from whiteboard.experiments import NOT_REPRODUCED
+
+    exp, t = _trial("C91")
+    t["softmax + CE"] = {"hamming": 0.0, "subset_acc": 1.0}
     assert exp.judge([t]).verdict == NOT_REPRODUCED
