@@ -6,6 +6,7 @@ from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .clip import clip_grad_norm_, clip_grad_value_, get_total_norm
+from .linear_cg import cg
 from .minimize import (
     METHODS,
     OptimizeResult,
@@ -27,5 +28,5 @@ __all__ = [
     "METHODS", "OptimizeResult", "backtracking_line_search", "bfgs", "conjugate_gradient",
     "gradient_descent", "lbfgs", "line_search_wolfe", "minimize", "newton",
     "lr_scheduler", "Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "NAdam",
-    "clip_grad_norm_", "clip_grad_value_", "get_total_norm",
+    "clip_grad_norm_", "clip_grad_value_", "get_total_norm", "cg",
 ]
