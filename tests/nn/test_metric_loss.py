@@ -52,7 +52,8 @@ def test_margin_ranking(reduction):
     y = np.sign(rng.standard_normal(9))
     check(lambda lib, a, b, t: lib.nn.functional.margin_ranking_loss(
         a, b, t, margin=0.2, reduction=reduction), x1, x2, y, **TOL)
-    check(lambda lib, a, b, t: lib.nn.MarginRankingLoss(0.2, reduction)(a, b, t), x1, x2, y, **TOL)
+    check(lambda lib, a, b, t: lib.nn.MarginRankingLoss(0.2, reduction=reduction)(
+        a, b, t), x1, x2, y, **TOL)
 
 
 def _brute_batch_hard(e, labels, margin, squared, soft):
@@ -62,7 +63,7 @@ def _brute_batch_hard(e, labels, margin, squared, soft):
         neg = [k for k in range(len(labels)) if labels[k] != labels[i]]
         if not pos or not neg:
             continue
-        d = lambda j: ((e[i] - e[j]) ** 2).sum() if squared else torch.norm(e[i] - e[j])  # noqa: E731
+        d = lambda j, i=i: ((e[i] - e[j]) ** 2).sum() if squared else torch.norm(e[i] - e[j])  # noqa: E731
         dap = torch.stack([d(j) for j in pos]).max()
         dan = torch.stack([d(k) for k in neg]).min()
         losses.append(torch.nn.functional.softplus(dap - dan) if soft
