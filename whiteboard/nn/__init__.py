@@ -25,6 +25,7 @@ from .normalization import (  # noqa: F401
     InstanceNorm3d, LayerNorm, LocalResponseNorm,
 )
 from .dropout import Dropout, Dropout2d  # noqa: F401
+from .noise import GaussianNoise  # noqa: F401
 from .metric_loss import (  # noqa: F401
     BatchHardTripletLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss,
 )
