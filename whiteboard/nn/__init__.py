@@ -26,3 +26,7 @@ from .normalization import (  # noqa: F401
 )
 from .dropout import Dropout, Dropout2d  # noqa: F401
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell  # noqa: F401
+from .noise import GaussianNoise  # noqa: F401
+from .metric_loss import (  # noqa: F401
+    BatchHardTripletLoss, CosineEmbeddingLoss, MarginRankingLoss, TripletMarginLoss,
+)

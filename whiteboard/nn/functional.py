@@ -25,3 +25,7 @@ from .normalization import (  # noqa: F401
     batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
 )
 from .dropout import dropout, dropout2d  # noqa: F401
+from .metric_loss import (  # noqa: F401
+    batch_hard_triplet_loss, cosine_embedding_loss, margin_ranking_loss, pairwise_distance,
+    triplet_margin_loss,
+)
