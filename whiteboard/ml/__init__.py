@@ -19,6 +19,7 @@ _EXPORTS = {
     "LinearDiscriminantAnalysis": "discriminant_analysis",
     "AdaBoostClassifier": "ensemble", "AdaBoostRegressor": "ensemble",
     "BaggingClassifier": "ensemble", "BaggingRegressor": "ensemble",
+    "GBDTLogisticRegression": "ensemble",
     "GradientBoostingClassifier": "ensemble", "GradientBoostingRegressor": "ensemble",
     "RandomForestClassifier": "ensemble", "RandomForestRegressor": "ensemble",
     "XGBoostClassifier": "ensemble", "XGBoostRegressor": "ensemble",
