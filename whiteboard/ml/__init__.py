@@ -15,6 +15,7 @@ _SUBPACKAGES = ("base", "cluster", "decomposition", "discriminant_analysis", "en
 
 _EXPORTS = {
     "KMeans": "cluster", "KMedoids": "cluster", "MiniBatchKMeans": "cluster",
+    "SphericalKMeans": "cluster",
     "PCA": "decomposition",
     "LinearDiscriminantAnalysis": "discriminant_analysis",
     "AdaBoostClassifier": "ensemble", "AdaBoostRegressor": "ensemble",
