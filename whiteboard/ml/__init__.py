@@ -10,19 +10,22 @@ keeps ``import whiteboard.ml.base`` free of import cycles with ``whiteboard.metr
 import importlib
 
 _SUBPACKAGES = ("base", "cluster", "decomposition", "discriminant_analysis", "ensemble",
-                "linear_model", "manifold", "mixture", "naive_bayes", "neighbors", "preprocessing",
-                "svm", "tree")
+                "factorization_machine", "linear_model", "manifold", "mixture", "naive_bayes",
+                "neighbors", "preprocessing", "svm", "tree")
 
 _EXPORTS = {
     "KMeans": "cluster", "KMedoids": "cluster", "MiniBatchKMeans": "cluster",
+    "SphericalKMeans": "cluster",
     "PCA": "decomposition",
     "LinearDiscriminantAnalysis": "discriminant_analysis",
     "AdaBoostClassifier": "ensemble", "AdaBoostRegressor": "ensemble",
     "BaggingClassifier": "ensemble", "BaggingRegressor": "ensemble",
+    "GBDTLogisticRegression": "ensemble",
     "GradientBoostingClassifier": "ensemble", "GradientBoostingRegressor": "ensemble",
     "RandomForestClassifier": "ensemble", "RandomForestRegressor": "ensemble",
     "XGBoostClassifier": "ensemble", "XGBoostRegressor": "ensemble",
     "VotingClassifier": "ensemble", "VotingRegressor": "ensemble",
+    "FMClassifier": "factorization_machine", "FMRegressor": "factorization_machine",
     "ElasticNet": "linear_model", "Lasso": "linear_model", "LinearRegression": "linear_model",
     "LogisticRegression": "linear_model", "Perceptron": "linear_model", "Ridge": "linear_model",
     "TSNE": "manifold",

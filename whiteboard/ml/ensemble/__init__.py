@@ -13,6 +13,7 @@ How they differ (the notes' recurring question), with the same tree underneath:
 """
 
 from ._bagging import BaggingClassifier, BaggingRegressor
+from ._gbdt_lr import GBDTLogisticRegression
 from ._forest import RandomForestClassifier, RandomForestRegressor
 from ._gradient_boosting import GradientBoostingClassifier, GradientBoostingRegressor
 from ._voting import VotingClassifier, VotingRegressor
@@ -24,6 +25,7 @@ __all__ = [
     "AdaBoostRegressor",
     "BaggingClassifier",
     "BaggingRegressor",
+    "GBDTLogisticRegression",
     "GradientBoostingClassifier",
     "GradientBoostingRegressor",
     "RandomForestClassifier",
