@@ -390,7 +390,7 @@ EXPECTED_FAILED = {
 
 
 def test_column_vector_y_warns():
-    from whiteboard.ml.svm._validation import DataConversionWarning
+    from whiteboard.validation import DataConversionWarning
 
     X, y = load("iris", scale=True)
     with pytest.warns(DataConversionWarning, match="column-vector y"):

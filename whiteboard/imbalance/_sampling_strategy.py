@@ -32,7 +32,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from ..ml.base import BaseEstimator, NotFittedError, check_array, check_classification_targets
-from ._validation import _precheck
 
 __all__ = ["BaseSampler", "check_sampling_strategy"]
 
@@ -207,7 +206,7 @@ class BaseSampler(BaseEstimator):
 
     def _check_X_y(self, X, y, allow_nan=None):
         allow_nan = self._allow_nan if allow_nan is None else allow_nan
-        X = check_array(_precheck(X, self), allow_nan=allow_nan, estimator=self, dtype=None)
+        X = check_array(X, allow_nan=allow_nan, estimator=self, dtype=None)
         if X.dtype.kind not in "fc":
             X = check_array(X, allow_nan=allow_nan, estimator=self)
         if y is None:

@@ -26,7 +26,7 @@ from ..ml.base import (
     encode_labels,
 )
 from ._estimators import clone_estimator, default_estimator, seeded
-from ._validation import validate_X, validate_X_y
+from ..validation import check_array, check_X_y
 
 __all__ = ["AdaCostClassifier", "compute_class_weight", "compute_sample_weight"]
 
@@ -217,7 +217,7 @@ class AdaCostClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Boost on ``X`` (n, d), binary ``y`` (n,); returns self."""
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         self.classes_, y_idx = encode_labels(y, estimator=self)
         if len(self.classes_) != 2:
             raise ValueError(
@@ -281,7 +281,7 @@ class AdaCostClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """f(x) = Σ_t α_t h_t(x), shape (n,); positive means ``classes_[1]``."""
         check_is_fitted(self, "estimators_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         f = np.zeros(X.shape[0])
         for alpha, est in zip(self.estimator_weights_, self.estimators_):

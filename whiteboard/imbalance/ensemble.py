@@ -55,7 +55,7 @@ from ..ml.base import (
     encode_labels,
 )
 from ._estimators import clone_estimator, default_estimator, seeded
-from ._validation import validate_X, validate_X_y
+from ..validation import check_array, check_X_y
 from .under_sampling import RandomUnderSampler
 
 __all__ = ["BalanceCascadeClassifier", "EasyEnsembleClassifier"]
@@ -111,7 +111,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y):
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         self.classes_, _ = encode_labels(y, estimator=self)
         self.n_classes_ = len(self.classes_)
         self.n_features_in_ = X.shape[1]
@@ -135,7 +135,7 @@ class EasyEnsembleClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         """Average of the members' class probabilities, shape (n, n_classes)."""
         check_is_fitted(self, "estimators_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         proba = np.zeros((X.shape[0], self.n_classes_))
         for est in self.estimators_:
@@ -222,7 +222,7 @@ class BalanceCascadeClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y):
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         self.classes_, y_idx = encode_labels(y, estimator=self)
         if len(self.classes_) != 2:
             raise ValueError(
@@ -271,7 +271,7 @@ class BalanceCascadeClassifier(ClassifierMixin, BaseEstimator):
 
     def _cascade_score(self, X):
         check_is_fitted(self, "estimators_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         total = np.zeros(X.shape[0])
         for est, theta in zip(self.estimators_, self.thresholds_):

@@ -1,6 +1,6 @@
 """Evaluation metrics with scikit-learn's names and semantics, and pairwise distances."""
 
-from ._validation import UndefinedMetricWarning
+from ..validation import UndefinedMetricWarning
 from .classification import (
     accuracy_score,
     balanced_accuracy_score,

@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from ._validation import (
+from ..validation import (
     UndefinedMetricWarning,
     check_consistent_length,
     check_targets,

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ml.base import check_array, check_random_state
-from ._validation import check_consistent_length
+from ..validation import check_array, check_random_state
+from ..validation import check_consistent_length
 from .pairwise import euclidean_distances
 
 __all__ = ["silhouette_samples", "silhouette_score"]

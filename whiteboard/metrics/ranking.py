@@ -18,7 +18,7 @@ from itertools import combinations
 
 import numpy as np
 
-from ._validation import (
+from ..validation import (
     UndefinedMetricWarning,
     _as_1d,
     check_consistent_length,

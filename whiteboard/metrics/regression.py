@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from ._validation import UndefinedMetricWarning, check_consistent_length
+from ..validation import UndefinedMetricWarning, check_consistent_length
 
 __all__ = ["mean_absolute_error", "mean_squared_error", "r2_score"]
 

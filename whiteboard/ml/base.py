@@ -5,18 +5,30 @@ lives in attributes ending in ``_``. ``get_params``/``set_params`` read the ``__
 which is all ``sklearn.base.clone``, ``Pipeline`` and ``GridSearchCV`` need; scikit-learn itself
 is never imported.
 
-The validation helpers give the errors scikit-learn users expect (NaN/inf in X, wrong number of
-features, predict before fit, one class only) with messages that name the argument and the shape.
+The input checks (``check_array``, ``check_X_y``, ``check_is_fitted`` ...) live in
+:mod:`whiteboard.validation` and are re-exported here for the estimators.
 """
 
 from __future__ import annotations
 
 import inspect
-import numbers
-import sys
-import warnings
 
 import numpy as np
+
+from ..validation import (  # re-exported: the estimator contract's checks  # noqa: F401
+    DataConversionWarning,
+    NotFittedError,
+    _not_fitted_error,
+    _sklearn_flavoured,
+    check_array,
+    check_classification_targets,
+    check_is_fitted,
+    check_n_features,
+    check_random_state,
+    check_sample_weight,
+    check_X_y,
+    encode_labels,
+)
 
 __all__ = [
     "BaseEstimator",
@@ -36,35 +48,6 @@ __all__ = [
     "check_classification_targets",
     "encode_labels",
 ]
-
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when ``predict``/``transform`` is called before ``fit`` (as scikit-learn's)."""
-
-
-_SKLEARN_CLASSES = {}
-
-
-class DataConversionWarning(UserWarning):
-    """Input data was converted (e.g. a column-vector ``y`` flattened to 1-D)."""
-
-
-def _sklearn_flavoured(ours, sklearn_name):
-    """``ours``, or a subclass of it and of ``sklearn.exceptions.<sklearn_name>`` when the
-    user's program has loaded scikit-learn (never imported here), so that scikit-learn's tools
-    (Pipeline, GridSearchCV, check_estimator) recognise it by its own class."""
-    sk = sys.modules.get("sklearn.exceptions")
-    if sk is None:
-        return ours
-    if sklearn_name not in _SKLEARN_CLASSES:
-        _SKLEARN_CLASSES[sklearn_name] = type(
-            ours.__name__, (ours, getattr(sk, sklearn_name)), {"__module__": __name__}
-        )
-    return _SKLEARN_CLASSES[sklearn_name]
-
-
-def _not_fitted_error():
-    return _sklearn_flavoured(NotFittedError, "NotFittedError")
 
 
 class BaseEstimator:
@@ -217,159 +200,3 @@ class ClusterMixin:
 
     def fit_predict(self, X, y=None, **fit_params):
         return self.fit(X, y, **fit_params).labels_
-
-
-def check_array(X, name="X", ensure_2d=True, allow_nan=False, dtype=np.float64, min_samples=1,
-                estimator=None):
-    """``X`` as a float array, rejecting NaN/inf, wrong dimensionality, strings and empty input."""
-    who = f" in {type(estimator).__name__}" if estimator is not None else ""
-    if hasattr(X, "tocsr") or hasattr(X, "toarray"):
-        raise TypeError(
-            f"Sparse input {name}{who} is not supported: pass a dense array (X.toarray())."
-        )
-    if hasattr(X, "numpy") and not isinstance(X, np.ndarray):
-        X = X.numpy()
-    raw = np.asarray(X)
-    if raw.dtype.kind == "c":
-        raise ValueError(f"Complex data not supported for {name}{who}: {raw.dtype}")
-    try:
-        arr = raw.astype(dtype, copy=False) if dtype is not None else raw
-    except (TypeError, ValueError) as exc:
-        # an object array holding non-numbers is a type error (as NumPy and scikit-learn say);
-        # a string array is a value error ("could not convert string to float")
-        kind = TypeError if raw.dtype.kind == "O" or isinstance(exc, TypeError) else ValueError
-        raise kind(f"{name}{who} must be numeric, got dtype {raw.dtype}: {exc}") from None
-    if ensure_2d:
-        if arr.ndim == 1:
-            raise ValueError(
-                f"Expected 2D array for {name}{who}, got 1D array of shape {arr.shape} instead. "
-                "Reshape your data either using array.reshape(-1, 1) if your data has a single "
-                "feature or array.reshape(1, -1) if it contains a single sample."
-            )
-        if arr.ndim != 2:
-            raise ValueError(f"Expected 2D array for {name}{who}, got shape {arr.shape}")
-        if arr.shape[1] == 0:
-            raise ValueError(
-                f"Found array with 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
-                f"required{who}."
-            )
-    if arr.ndim and arr.shape[0] < min_samples:
-        raise ValueError(
-            f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) while a minimum of "
-            f"{min_samples} is required{who}."
-        )
-    # one summation pass screens the common all-finite case (a NaN or ±inf makes the sum
-    # non-finite); only a non-finite sum (or an overflow) pays the two exact scans
-    if arr.dtype.kind in "fc" and (allow_nan or not np.isfinite(arr.sum())):
-        if not allow_nan and np.isnan(arr).any():
-            raise ValueError(f"Input {name}{who} contains NaN.")
-        if np.isinf(arr).any():
-            raise ValueError(f"Input {name}{who} contains infinity or a value too large.")
-    return arr
-
-
-def check_X_y(X, y, allow_nan=False, y_numeric=False, multi_output=False, estimator=None):
-    """Validated ``(X, y)`` with equal numbers of samples."""
-    X = check_array(X, allow_nan=allow_nan, estimator=estimator)
-    if y is None:
-        raise ValueError(
-            f"{type(estimator).__name__ if estimator else 'estimator'} requires y to be passed, "
-            "but the target y is None"
-        )
-    y = np.asarray(y)
-    if y.dtype.kind == "c":
-        raise ValueError("Complex data not supported for y.")
-    if not multi_output:
-        if y.ndim == 2 and y.shape[1] == 1:
-            warnings.warn(
-                "A column-vector y was passed when a 1d array was expected. Please change the "
-                "shape of y to (n_samples,), for example using ravel().",
-                _sklearn_flavoured(DataConversionWarning, "DataConversionWarning"),
-                stacklevel=3,
-            )
-            y = y.ravel()
-        if y.ndim != 1:
-            raise ValueError(f"y should be a 1d array, got an array of shape {y.shape} instead.")
-    if y_numeric or y.dtype.kind in "fc":
-        if y.dtype.kind == "O":
-            y = y.astype(np.float64)
-        if y.dtype.kind in "fc" and not np.isfinite(y).all():
-            raise ValueError("Input y contains NaN or infinity.")
-    if len(y) != len(X):
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: [{len(X)}, {len(y)}] "
-            "(X and y)"
-        )
-    return X, y
-
-
-def check_is_fitted(estimator, attributes=None):
-    """Raise ``NotFittedError`` unless ``fit`` has set the learned attributes."""
-    if attributes is None:
-        fitted = [k for k in vars(estimator) if k.endswith("_") and not k.startswith("__")]
-    else:
-        names = [attributes] if isinstance(attributes, str) else attributes
-        fitted = [a for a in names if hasattr(estimator, a)]
-    if not fitted:
-        raise _not_fitted_error()(
-            f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with "
-            "appropriate arguments before using this estimator."
-        )
-
-
-def check_n_features(estimator, X):
-    """Raise if ``X`` does not have the number of features seen in ``fit``."""
-    if X.shape[1] != estimator.n_features_in_:
-        raise ValueError(
-            f"X has {X.shape[1]} features, but {type(estimator).__name__} is expecting "
-            f"{estimator.n_features_in_} features as input."
-        )
-
-
-def check_random_state(seed):
-    """A ``numpy.random.Generator`` from None, an int or a Generator/RandomState."""
-    if seed is None or isinstance(seed, (numbers.Integral, np.integer)):
-        return np.random.default_rng(seed)
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, np.random.RandomState):
-        return np.random.default_rng(seed.randint(2**31))
-    raise ValueError(f"{seed!r} cannot be used to seed a random generator")
-
-
-def check_sample_weight(sample_weight, n_samples):
-    """Sample weights as a float array of length ``n_samples`` (ones when None)."""
-    if sample_weight is None:
-        return np.ones(n_samples)
-    w = np.asarray(sample_weight, dtype=np.float64)
-    if w.ndim == 0:
-        return np.full(n_samples, float(w))
-    if w.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight.shape == {w.shape}, expected ({n_samples},)!"
-        )
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative")
-    return w
-
-
-def check_classification_targets(y):
-    """Reject continuous targets for a classifier (as scikit-learn's 'Unknown label type')."""
-    if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):
-        raise ValueError(
-            "Unknown label type: continuous. Maybe you are trying to fit a classifier, which "
-            "expects discrete classes on a regression target with continuous values."
-        )
-
-
-def encode_labels(y, min_classes=2, estimator=None):
-    """``classes_`` (sorted unique labels, any dtype) and ``y`` as indices into it."""
-    check_classification_targets(y)
-    classes, encoded = np.unique(y, return_inverse=True)
-    if len(classes) < min_classes:
-        who = type(estimator).__name__ if estimator is not None else "classifier"
-        raise ValueError(
-            f"{who} needs samples of at least {min_classes} classes in the data, but the data "
-            f"contains only one class: {classes[0]!r}"
-        )
-    return classes, encoded.reshape(-1)

@@ -36,7 +36,7 @@ from .. import backend
 from ..autograd import Tensor, ops
 from ..autograd.ops import _as_tensor, _dims, _unary
 from .conv import Conv2d
-from ._validation import check_same_float_dtype, check_size
+from ..validation import check_same_float_dtype, check_size
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter

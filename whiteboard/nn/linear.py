@@ -27,7 +27,7 @@ from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor
 from . import init
-from ._validation import check_same_float_dtype, check_size
+from ..validation import check_same_float_dtype, check_size
 from .module import Module
 from .parameter import Parameter
 

@@ -52,7 +52,7 @@ import numpy as np
 from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor
-from ._validation import check_same_float_dtype, check_size
+from ..validation import check_same_float_dtype, check_size
 from .module import Module
 from .parameter import Parameter
 

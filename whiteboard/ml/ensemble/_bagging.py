@@ -33,7 +33,7 @@ from ..base import (
     encode_labels,
 )
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
-from ..tree._validation import validate_X, validate_X_y
+from ...validation import check_array, check_X_y
 from ._base import fit_accepts_sample_weight, make_member, member_seeds, r2, run_in_chunks
 
 __all__ = ["BaggingClassifier", "BaggingRegressor"]
@@ -167,7 +167,7 @@ class BaseBagging(BaseEstimator):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self, "estimators_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         return X
 
@@ -196,7 +196,7 @@ class BaggingClassifier(ProbaClassifierMixin, BaseBagging):
 
     def fit(self, X, y, sample_weight=None):
         """Fit ``n_estimators`` members on bootstrap samples of X (n_samples, n_features)."""
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         self.classes_, yi = encode_labels(y, min_classes=1, estimator=self)
         self.n_classes_ = len(self.classes_)
         return self._fit_bagging(X, yi, sample_weight)
@@ -257,7 +257,7 @@ class BaggingRegressor(RegressorMixin, BaseBagging):
 
     def fit(self, X, y, sample_weight=None):
         """Fit ``n_estimators`` members on bootstrap samples of X (n_samples, n_features)."""
-        X, y = validate_X_y(X, y, self, y_numeric=True)
+        X, y = check_X_y(X, y, y_numeric=True, estimator=self)
         return self._fit_bagging(X, y.astype(np.float64), sample_weight)
 
     def _set_oob(self, X, y):

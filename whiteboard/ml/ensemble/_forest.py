@@ -36,7 +36,7 @@ from ..base import (
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
 from ..tree._classes import class_weight_dict_vector, compute_class_weight_vector
 from ..tree._tree import CRITERIA_CLF, CRITERIA_REG
-from ..tree._validation import validate_X, validate_X_y
+from ...validation import check_array, check_X_y
 from ._base import member_seeds, parallel_map, r2, run_in_chunks
 
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
@@ -156,7 +156,7 @@ class BaseForest(BaseEstimator):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self, "estimators_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         return np.asarray(X, dtype=np.float32)
 
@@ -220,7 +220,7 @@ class RandomForestClassifier(ProbaClassifierMixin, BaseForest):
 
     def fit(self, X, y, sample_weight=None):
         """Grow ``n_estimators`` trees on bootstrap samples of X (n_samples, n_features)."""
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         classes, yi = encode_labels(y, min_classes=1, estimator=self)
         if self.warm_start and hasattr(self, "classes_") and \
                 not np.array_equal(classes, self.classes_):
@@ -287,7 +287,7 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
 
     def fit(self, X, y, sample_weight=None):
         """Grow ``n_estimators`` regression trees on bootstrap samples."""
-        X, y = validate_X_y(X, y, self, y_numeric=True)
+        X, y = check_X_y(X, y, y_numeric=True, estimator=self)
         y = y.astype(np.float64)
         w = check_sample_weight(sample_weight, len(y))
         return self._fit_forest(X, y, w, None)

@@ -52,7 +52,7 @@ from ..base import (
 )
 from ..tree import DecisionTreeRegressor
 from ..tree._tree import CRITERIA_REG, TREE_LEAF
-from ..tree._validation import validate_X, validate_X_y
+from ...validation import check_array, check_X_y
 
 __all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
 
@@ -414,7 +414,7 @@ class _BaseGradientBoosting(BaseEstimator):
 
     def _validate_predict(self, X):
         check_is_fitted(self, "estimators_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         return X
 
@@ -520,7 +520,7 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
 
     def fit(self, X, y, sample_weight=None):
         """Fit ``n_estimators`` stages on X (n_samples, n_features), y (n_samples,)."""
-        X, y = validate_X_y(X, y, self, y_numeric=True)
+        X, y = check_X_y(X, y, y_numeric=True, estimator=self)
         y = y.astype(np.float64)
         weighted = sample_weight is not None
         w = check_sample_weight(sample_weight, len(y))
@@ -572,7 +572,7 @@ class GradientBoostingClassifier(ProbaClassifierMixin, _BaseGradientBoosting):
         if self.loss != "log_loss":
             raise ValueError(f"loss must be 'log_loss', got {self.loss!r} (the exponential "
                              "loss is AdaBoost's, see AdaBoostClassifier)")
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         self.classes_, yi = encode_labels(y, min_classes=2, estimator=self)
         self.n_classes_ = len(self.classes_)
         self.n_trees_per_iteration_ = 1 if self.n_classes_ == 2 else self.n_classes_

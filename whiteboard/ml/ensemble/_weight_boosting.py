@@ -42,7 +42,7 @@ from ..base import (
 )
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
 from ..tree._tree import CRITERIA_CLF
-from ..tree._validation import validate_X, validate_X_y
+from ...validation import check_array, check_X_y
 from ._base import fit_accepts_sample_weight, make_member, member_seeds
 
 __all__ = ["AdaBoostClassifier", "AdaBoostRegressor"]
@@ -67,7 +67,7 @@ class BaseWeightBoosting(BaseEstimator):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self, "estimators_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         return X
 
@@ -130,7 +130,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseWeightBoosting):
     def fit(self, X, y, sample_weight=None):
         """Boost ``n_estimators`` rounds on X (n_samples, n_features), labels y."""
         self._check_params()
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         self.classes_, yi = encode_labels(y, min_classes=1, estimator=self)
         self.n_classes_ = len(self.classes_)
         template = self.estimator if self.estimator is not None else \
@@ -273,7 +273,7 @@ class AdaBoostRegressor(RegressorMixin, BaseWeightBoosting):
         if self.loss not in ("linear", "square", "exponential"):
             raise ValueError(f"loss must be 'linear', 'square' or 'exponential', got "
                              f"{self.loss!r}")
-        X, y = validate_X_y(X, y, self, y_numeric=True)
+        X, y = check_X_y(X, y, y_numeric=True, estimator=self)
         self.estimator_ = self.estimator if self.estimator is not None else \
             DecisionTreeRegressor(max_depth=3)
         return self._boost_all(X, y.astype(np.float64), sample_weight)

@@ -68,7 +68,7 @@ from ..tree._second_order import (
     SecondOrder,
     exact_second_order_tree,
 )
-from ..tree._validation import DataConversionWarning, _precheck
+from ...validation import DataConversionWarning
 
 __all__ = ["XGBoostClassifier", "XGBoostRegressor"]
 
@@ -82,7 +82,7 @@ def _validate_fit(X, y, estimator, y_numeric=False):
                       _sklearn_flavoured(DataConversionWarning, "DataConversionWarning"),
                       stacklevel=3)
         y = y_arr.ravel()
-    return check_X_y(_precheck(X, estimator), y, allow_nan=True, y_numeric=y_numeric,
+    return check_X_y(X, y, allow_nan=True, y_numeric=y_numeric,
                      estimator=estimator)
 
 
@@ -150,7 +150,7 @@ class _BaseXGBoost(BaseEstimator):
             raise ValueError(f"tree_method must be 'hist' or 'exact', got {self.tree_method!r}")
 
     def _validate(self, X):
-        return check_array(_precheck(X, self), allow_nan=self.tree_method == "hist",
+        return check_array(X, allow_nan=self.tree_method == "hist",
                            estimator=self)
 
     def _fit(self, X, Y, w, eval_sets):

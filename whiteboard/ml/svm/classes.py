@@ -68,7 +68,7 @@ from whiteboard.ml.base import (
     check_sample_weight,
     encode_labels,
 )
-from whiteboard.ml.svm._validation import InvalidParameterError, validate_X, validate_X_y
+from whiteboard.validation import InvalidParameterError, check_array, check_X_y
 from whiteboard.ml.svm.kernels import KERNELS, KernelMatrix, pairwise_kernel, resolve_gamma
 from whiteboard.ml.svm.smo import pairwise_coupling, sigmoid_predict, sigmoid_train, smo_solve
 
@@ -142,7 +142,7 @@ class _BaseLibSVM(BaseEstimator):
 
     def _validate_for_predict(self, X):
         check_is_fitted(self, "support_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         if self.kernel == "precomputed" and X.shape[1] != self.shape_fit_[0]:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
@@ -261,7 +261,7 @@ class SVC(ClassifierMixin, _BaseLibSVM):
                 "The 'decision_function_shape' parameter must be 'ovr' or 'ovo', got "
                 f"{self.decision_function_shape!r}"
             )
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         self._check_precomputed_fit(X)
         sw = check_sample_weight(sample_weight, X.shape[0])
         classes, y_enc = encode_labels(y, estimator=self)
@@ -529,7 +529,7 @@ class SVR(RegressorMixin, _BaseLibSVM):
         """Fit on X (n, d) and real targets y (n,)."""
         self._validate_kernel_params()
         _check_positive("epsilon", self.epsilon, strict=False)
-        X, y = validate_X_y(X, y, self, y_numeric=True)
+        X, y = check_X_y(X, y, y_numeric=True, estimator=self)
         self._check_precomputed_fit(X)
         y = np.asarray(y, dtype=np.float64)
         sw = check_sample_weight(sample_weight, X.shape[0])

@@ -38,7 +38,7 @@ from collections import OrderedDict
 import numpy as np
 
 from whiteboard.metrics.pairwise import euclidean_distances
-from whiteboard.ml.svm._validation import InvalidParameterError
+from whiteboard.validation import InvalidParameterError
 
 __all__ = [
     "KERNELS",

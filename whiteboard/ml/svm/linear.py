@@ -49,7 +49,7 @@ from whiteboard.ml.base import (
     check_sample_weight,
     encode_labels,
 )
-from whiteboard.ml.svm._validation import InvalidParameterError, validate_X, validate_X_y
+from whiteboard.validation import InvalidParameterError, check_array, check_X_y
 
 __all__ = ["LinearSVC", "dual_cd_svm", "newton_squared_hinge"]
 
@@ -235,7 +235,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit one (binary) or k (one-vs-rest) linear SVMs; X (n, d), y (n,)."""
         self._validate_params()
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         sw = check_sample_weight(sample_weight, X.shape[0])
         self.classes_, y_enc = encode_labels(y, estimator=self)
         k = len(self.classes_)
@@ -298,7 +298,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Xwᵀ + b: shape (n,) for two classes (positive = classes_[1]), else (n, k)."""
         check_is_fitted(self, "coef_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         scores = X @ self.coef_.T + self.intercept_
         return scores[:, 0] if scores.shape[1] == 1 else scores

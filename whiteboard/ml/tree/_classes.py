@@ -35,7 +35,7 @@ from ..base import (
     encode_labels,
 )
 from ._tree import CRITERIA_CLF, CRITERIA_REG, TreeBuilder, cost_complexity_prune, prune_tree
-from ._validation import validate_X, validate_X_y
+from ...validation import check_array, check_X_y
 
 __all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "compute_class_weight_vector"]
 
@@ -154,7 +154,7 @@ class BaseDecisionTree(BaseEstimator):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self, "tree_")
-        X = validate_X(X, self)
+        X = check_array(X, estimator=self)
         check_n_features(self, X)
         return X
 
@@ -221,7 +221,7 @@ class DecisionTreeClassifier(ProbaClassifierMixin, BaseDecisionTree):
 
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on X (n_samples, n_features), labels y (n_samples,)."""
-        X, y = validate_X_y(X, y, self)
+        X, y = check_X_y(X, y, estimator=self)
         self.classes_, yi = encode_labels(y, min_classes=1, estimator=self)
         self.n_classes_ = len(self.classes_)
         w = check_sample_weight(sample_weight, len(yi))
@@ -262,7 +262,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on X (n_samples, n_features), real targets y (n_samples,)."""
-        X, y = validate_X_y(X, y, self, y_numeric=True)
+        X, y = check_X_y(X, y, y_numeric=True, estimator=self)
         y = y.astype(np.float64)
         w = check_sample_weight(sample_weight, len(y))
         if w.sum() <= 0:
