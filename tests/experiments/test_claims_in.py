@@ -133,6 +133,12 @@ def test_c173_flips_when_a_leaf_is_not_its_mean():
     assert exp.judge([t]).verdict == REFUTED
 
 
+def test_c173_flips_when_tie_free_predictions_differ():
+    exp, t = _trial("C173")
+    t["tie_free_test_gap"] = 0.2
+    assert exp.judge([t]).verdict == REFUTED
+
+
 def test_c188_flips_when_stratified_splits_lose_the_minority():
     exp, t = _trial("C188")
     t["stratified"]["share_below_2"] = 0.3
