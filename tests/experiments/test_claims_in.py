@@ -280,3 +280,15 @@ def test_c165_is_decided_by_the_scaling_exponents():
     assert exp.judge([t]).verdict == REPRODUCED
     t["time_vs_d"] = [1.0, 4.0, 16.0]
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c142_flips_when_plain_deep_nets_train():
+    exp, t = _trial("C142")
+    t["rows"][-1]["plain_train_loss"] = t["rows"][-1]["residual_train_loss"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c147_flips_when_dense_gradient_vanishes():
+    exp, t = _trial("C147")
+    t["ratio_dense"] = t["ratio_plain"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
