@@ -133,6 +133,12 @@ def test_c173_flips_when_a_leaf_is_not_its_mean():
     assert exp.judge([t]).verdict == REFUTED
 
 
+def test_c173_flips_when_tie_free_predictions_differ():
+    exp, t = _trial("C173")
+    t["tie_free_test_gap"] = 0.2
+    assert exp.judge([t]).verdict == REFUTED
+
+
 def test_c188_flips_when_stratified_splits_lose_the_minority():
     exp, t = _trial("C188")
     t["stratified"]["share_below_2"] = 0.3
@@ -273,4 +279,16 @@ def test_c165_is_decided_by_the_scaling_exponents():
     t["time_vs_n"], t["time_vs_d"] = [1.0, 4.0, 16.0], [1.0, 1.1, 1.2]
     assert exp.judge([t]).verdict == REPRODUCED
     t["time_vs_d"] = [1.0, 4.0, 16.0]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c142_flips_when_plain_deep_nets_train():
+    exp, t = _trial("C142")
+    t["rows"][-1]["plain_train_loss"] = t["rows"][-1]["residual_train_loss"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c147_flips_when_dense_gradient_vanishes():
+    exp, t = _trial("C147")
+    t["ratio_dense"] = t["ratio_plain"]
     assert exp.judge([t]).verdict == NOT_REPRODUCED

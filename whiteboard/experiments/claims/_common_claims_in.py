@@ -90,3 +90,43 @@ def digits_cnn(channels=8):
     return nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Conv2d(channels, 2 * channels, 3, padding=1), nn.ReLU(),
                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2 * channels * 4, 10))
+
+
+def he_init(model):
+    """He (Kaiming normal, fan_in, ReLU) weights and zero biases for every Linear/Conv2d."""
+    for m in model.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    return model
+
+
+def train_sgd(model, X, y, epochs, lr=0.05, momentum=0.9, batch_size=64, seed=0):
+    """SGD with momentum on the cross-entropy, shuffled mini-batches (float32 inputs)."""
+    from ...autograd import tensor
+    from ...optim import SGD
+
+    rng = np.random.default_rng(seed)
+    opt = SGD(model.parameters(), lr=lr, momentum=momentum)
+    X = np.asarray(X, dtype=np.float32)
+    model.train()
+    for _ in range(epochs):
+        order = rng.permutation(len(y))
+        for start in range(0, len(y), batch_size):
+            idx = order[start:start + batch_size]
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(tensor(X[idx])), tensor(y[idx])).backward()
+            opt.step()
+    model.eval()
+    return model
+
+
+def eval_loss(model, X, y):
+    """Mean cross-entropy of ``model`` (eval mode, no graph) on ``(X, y)``."""
+    from ...autograd import no_grad, tensor
+
+    model.eval()
+    with no_grad():
+        return float(nn.functional.cross_entropy(model(tensor(np.asarray(X, np.float32))),
+                                                 tensor(y)).item())

@@ -16,9 +16,12 @@ from ..registry import REFUTED, experiment, verdict
             design="Diabetes (70/30), DecisionTreeRegressor with max_depth 2…6: each leaf's value "
                    "against the mean of the training targets routed to it (apply()), and the "
                    "training predictions (the same partition) against sklearn's "
-                   "DecisionTreeRegressor with the same settings; the share of test points "
-                   "predicted differently (a threshold placed elsewhere in the same gap) is "
-                   "reported, not decided on.",
+                   "DecisionTreeRegressor with the same settings. Diabetes' test points are "
+                   "predicted differently in ~5 % of cases at depth 6: a node-by-node walk shows "
+                   "every differing split has exactly the gain of sklearn's (tie-breaking among "
+                   "equal-gain splits in small nodes; sklearn disagrees with itself as much under "
+                   "another random_state), so the test comparison that is decided on uses "
+                   "tie-free data (1,000 Gaussian points, 6 features, min_samples_leaf 10).",
             code=["whiteboard.ml.tree:DecisionTreeRegressor"],
             tests=["tests/ml/tree/test_tree.py"])
 def c173(seed, quick):
@@ -43,7 +46,16 @@ def c173(seed, quick):
                      "leaf_mean_gap": gap,
                      "sklearn_gap": float(np.abs(sk.predict(X[tr]) - pred_tr).max()),
                      "test_disagreement": float(np.mean(sk.predict(X[te]) != m.predict(X[te])))})
-    return {"rows": rows}
+    sk2 = SkTree(max_depth=6, random_state=seed + 1000).fit(X[tr], y[tr])
+    sk_self = float(np.mean(sk2.predict(X[te]) != SkTree(max_depth=6, random_state=seed)
+                            .fit(X[tr], y[tr]).predict(X[te])))
+    # tie-free data: continuous features, leaves of >= 10 points -> no equal-gain splits
+    Xc = rng.normal(size=(1500, 6))
+    yc = np.sin(2 * Xc[:, 0]) + Xc[:, 1] * Xc[:, 2] + 0.3 * rng.normal(size=1500)
+    mc = DecisionTreeRegressor(max_depth=6, min_samples_leaf=10).fit(Xc[:1000], yc[:1000])
+    sc = SkTree(max_depth=6, min_samples_leaf=10, random_state=seed).fit(Xc[:1000], yc[:1000])
+    tie_free_gap = float(np.abs(mc.predict(Xc[1000:]) - sc.predict(Xc[1000:])).max())
+    return {"rows": rows, "sklearn_self_disagreement": sk_self, "tie_free_test_gap": tie_free_gap}
 
 
 @c173.decide
@@ -51,10 +63,14 @@ def _(trials):
     rows = [r for t in trials for r in t["rows"]]
     g1 = max(r["leaf_mean_gap"] for r in rows)
     g2 = max(r["sklearn_gap"] for r in rows)
-    return verdict(g1 <= 1e-9 and g2 <= 1e-9,
+    g3 = max(t["tie_free_test_gap"] for t in trials)
+    self_dis = max(t["sklearn_self_disagreement"] for t in trials)
+    return verdict(g1 <= 1e-9 and g2 <= 1e-9 and g3 <= 1e-9,
                    f"max |leaf value − mean of its training targets| = {g1:.1e}; max |prediction − "
-                   f"sklearn| on the training set = {g2:.1e} (depths 2/4/6; test points "
-                   f"predicted differently: {max(r['test_disagreement'] for r in rows):.1%})",
+                   f"sklearn| on the training set = {g2:.1e}, on tie-free test data = {g3:.1e} "
+                   f"(diabetes test points predicted differently by equal-gain tie-breaking: "
+                   f"{max(r['test_disagreement'] for r in rows):.1%}; sklearn vs itself under "
+                   f"another random_state: {self_dis:.1%})",
                    otherwise=REFUTED)
 
 
