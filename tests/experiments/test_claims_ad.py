@@ -264,3 +264,7 @@ def test_c43_is_decided_by_the_accuracy_difference():
     assert exp.judge([t]).verdict == REPRODUCED
     t["gap"]["test"] = t["fc"]["test"] - 0.2
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c6_flips_when_the_lasso_path_misses_the_subset():
+    _flips("C6", lambda t: t.update(path_has_subset=False), to=NOT_REPRODUCED)
