@@ -268,3 +268,7 @@ def test_c43_is_decided_by_the_accuracy_difference():
 
 def test_c6_flips_when_the_lasso_path_misses_the_subset():
     _flips("C6", lambda t: t.update(path_has_subset=False), to=NOT_REPRODUCED)
+
+
+def test_c33_flips_when_average_pooling_keeps_more_texture():
+    _flips("C33", lambda t: t["rows"][0].update(texture_avg=9.0), to=NOT_REPRODUCED)
