@@ -272,3 +272,7 @@ def test_c6_flips_when_the_lasso_path_misses_the_subset():
 
 def test_c33_flips_when_average_pooling_keeps_more_texture():
     _flips("C33", lambda t: t["rows"][0].update(texture_avg=9.0), to=NOT_REPRODUCED)
+
+
+def test_c54_flips_when_bn_does_not_narrow_the_gap():
+    _flips("C54", lambda t: t["bn"].update(gap=t["none"]["gap"] + 0.01), to=NOT_REPRODUCED)
