@@ -276,3 +276,14 @@ def test_c33_flips_when_average_pooling_keeps_more_texture():
 
 def test_c54_flips_when_bn_does_not_narrow_the_gap():
     _flips("C54", lambda t: t["bn"].update(gap=t["none"]["gap"] + 0.01), to=NOT_REPRODUCED)
+
+
+def test_c58_is_decided_by_the_paired_accuracies():
+    exp, t = _trial("C58", expect=NOT_REPRODUCED)
+    for m in ("cnn", "mlp"):
+        t[f"{m}_after"]["test"], t[f"{m}_before"]["test"] = 0.99, 0.9
+    assert exp.judge([t]).verdict == REPRODUCED
+    trials = [json.loads(json.dumps(t)) for _ in range(5)]
+    for i, tr in enumerate(trials):
+        tr["cnn_after"]["test"], tr["cnn_before"]["test"] = 0.90 + 0.001 * i, 0.95
+    assert exp.judge(trials).verdict == REFUTED
