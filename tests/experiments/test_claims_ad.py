@@ -18,6 +18,13 @@ def _trial(cid, expect=REPRODUCED):
     return get(cid), json.loads(_CACHE[cid])
 
 
+def exp_verdict(cid):
+    """The quick-mode verdict of ``cid`` (for claims whose quick run need not reproduce)."""
+    if cid not in _CACHE:
+        _CACHE[cid] = json.dumps(get(cid).run(0, True))
+    return get(cid).judge([json.loads(_CACHE[cid])]).verdict
+
+
 def _flips(cid, mutate, to=REFUTED):
     exp, t = _trial(cid)
     mutate(t)
@@ -287,3 +294,19 @@ def test_c58_is_decided_by_the_paired_accuracies():
     for i, tr in enumerate(trials):
         tr["cnn_after"]["test"], tr["cnn_before"]["test"] = 0.90 + 0.001 * i, 0.95
     assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c66_is_decided_by_the_rule_cell():
+    exp, t = _trial("C66", expect=exp_verdict("C66"))
+    t["test"][t["p_hidden"].index(0.5)][t["p_input"].index(0.2)] = 1.0
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["test"][t["p_hidden"].index(0.5)][t["p_input"].index(0.2)] = 0.5
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c68_is_decided_by_where_the_best_cell_lies():
+    exp, t = _trial("C68", expect=exp_verdict("C68"))
+    t["test"][-1][0] = 1.0  # best at the highest wide-layer drop, narrow layer not dropped
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["test"][-1][0], t["test"][0][-1] = 0.1, 1.0
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
