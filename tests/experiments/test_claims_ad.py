@@ -310,3 +310,11 @@ def test_c68_is_decided_by_where_the_best_cell_lies():
     assert exp.judge([t]).verdict == REPRODUCED
     t["test"][-1][0], t["test"][0][-1] = 0.1, 1.0
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c61_is_decided_by_the_paired_accuracies_and_the_oracle():
+    exp, t = _trial("C61", expect=exp_verdict("C61"))
+    t["lrn"]["test"], t["plain"]["test"] = 0.99, 0.9
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["oracle"]["vs_torch"] = 1e-3
+    assert exp.judge([t]).verdict == REFUTED
