@@ -18,6 +18,13 @@ def _trial(cid, expect=REPRODUCED):
     return get(cid), json.loads(_CACHE[cid])
 
 
+def exp_verdict(cid):
+    """The quick-mode verdict of ``cid`` (for claims whose quick run need not reproduce)."""
+    if cid not in _CACHE:
+        _CACHE[cid] = json.dumps(get(cid).run(0, True))
+    return get(cid).judge([json.loads(_CACHE[cid])]).verdict
+
+
 def _flips(cid, mutate, to=REFUTED):
     exp, t = _trial(cid)
     mutate(t)
@@ -264,3 +271,50 @@ def test_c43_is_decided_by_the_accuracy_difference():
     assert exp.judge([t]).verdict == REPRODUCED
     t["gap"]["test"] = t["fc"]["test"] - 0.2
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c6_flips_when_the_lasso_path_misses_the_subset():
+    _flips("C6", lambda t: t.update(path_has_subset=False), to=NOT_REPRODUCED)
+
+
+def test_c33_flips_when_average_pooling_keeps_more_texture():
+    _flips("C33", lambda t: t["rows"][0].update(texture_avg=9.0), to=NOT_REPRODUCED)
+
+
+def test_c54_flips_when_bn_does_not_narrow_the_gap():
+    _flips("C54", lambda t: t["bn"].update(gap=t["none"]["gap"] + 0.01), to=NOT_REPRODUCED)
+
+
+def test_c58_is_decided_by_the_paired_accuracies():
+    exp, t = _trial("C58", expect=NOT_REPRODUCED)
+    for m in ("cnn", "mlp"):
+        t[f"{m}_after"]["test"], t[f"{m}_before"]["test"] = 0.99, 0.9
+    assert exp.judge([t]).verdict == REPRODUCED
+    trials = [json.loads(json.dumps(t)) for _ in range(5)]
+    for i, tr in enumerate(trials):
+        tr["cnn_after"]["test"], tr["cnn_before"]["test"] = 0.90 + 0.001 * i, 0.95
+    assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c66_is_decided_by_the_rule_cell():
+    exp, t = _trial("C66", expect=exp_verdict("C66"))
+    t["test"][t["p_hidden"].index(0.5)][t["p_input"].index(0.2)] = 1.0
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["test"][t["p_hidden"].index(0.5)][t["p_input"].index(0.2)] = 0.5
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c68_is_decided_by_where_the_best_cell_lies():
+    exp, t = _trial("C68", expect=exp_verdict("C68"))
+    t["test"][-1][0] = 1.0  # best at the highest wide-layer drop, narrow layer not dropped
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["test"][-1][0], t["test"][0][-1] = 0.1, 1.0
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c61_is_decided_by_the_paired_accuracies_and_the_oracle():
+    exp, t = _trial("C61", expect=exp_verdict("C61"))
+    t["lrn"]["test"], t["plain"]["test"] = 0.99, 0.9
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["oracle"]["vs_torch"] = 1e-3
+    assert exp.judge([t]).verdict == REFUTED

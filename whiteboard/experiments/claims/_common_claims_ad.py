@@ -122,3 +122,25 @@ def accuracy(model, X, y, train_mode=False):
         pred = model(tensor(X)).numpy().argmax(1)
     model.train(True)
     return float(np.mean(pred == np.asarray(y)))
+
+
+def mlp(widths, *, p=0.0, p_in=0.0, bn=False, bn_after_relu=False):
+    """float64 MLP ``widths[0] → … → widths[-1]``: Linear → [BN] → ReLU → [Dropout(p)] per hidden
+    layer (``bn_after_relu`` puts BN after the ReLU), Dropout(p_in) on the input if ``p_in``;
+    ``p`` may be a list with one rate per hidden layer."""
+    rates = list(p) if isinstance(p, (list, tuple)) else [p] * (len(widths) - 2)
+    layers = [nn.Dropout(p_in)] if p_in else []
+    for (a, b), rate in zip(zip(widths[:-2], widths[1:-1]), rates):
+        block = [nn.Linear(a, b), nn.ReLU()]
+        if bn:
+            block.insert(2 if bn_after_relu else 1, nn.BatchNorm1d(b))
+        layers += block + ([nn.Dropout(rate)] if rate else [])
+    layers.append(nn.Linear(widths[-2], widths[-1]))
+    return nn.Sequential(*layers).double()
+
+
+def seeds_or_single(a, b):
+    """``a`` > ``b`` beyond seed noise over paired seeds, or plainly for a single trial."""
+    from ..stats import exceeds_noise
+
+    return exceeds_noise(a, b) if len(a) > 1 else a[0] > b[0]
