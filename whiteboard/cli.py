@@ -70,7 +70,11 @@ def cmd_train(args):
     optimizer = _build_optimizer(args.optimizer, model.parameters(), lr)
     scheduler = (optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
                  if args.schedule == "cosine" else None)
-    callbacks = [ModelCheckpoint(args.checkpoint, monitor="val_loss")] if args.checkpoint else []
+    if args.every_n_steps is not None and not args.checkpoint:
+        raise SystemExit("whiteboard train: --every-n-steps needs --checkpoint PATH")
+    callbacks = ([ModelCheckpoint(args.checkpoint, monitor="val_loss",
+                                  every_n_train_steps=args.every_n_steps)]
+                 if args.checkpoint else [])
     trainer = Trainer(model, nn.CrossEntropyLoss(), optimizer, scheduler=scheduler,
                       metrics=["accuracy"],
                       callbacks=callbacks, progress=not args.quiet)
@@ -81,6 +85,9 @@ def cmd_train(args):
           f"samples, {sum(p.numel() for p in model.parameters()):,} parameters, "
           f"{args.optimizer} lr={lr} ({args.schedule} schedule), batch {args.batch_size}, "
           f"{args.epochs} epochs")
+    if args.resume:
+        trainer.resume(args.resume)
+        print(f"resumed from {args.resume} at epoch {trainer.epoch}, step {trainer.global_step}")
     trainer.fit(train_loader, epochs=args.epochs, val_loader=test_loader)
     result = trainer.evaluate(test_loader)
     print(f"test accuracy: {result['accuracy']:.4f}  (test loss {result['loss']:.4f})")
@@ -172,6 +179,11 @@ def build_parser():
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--checkpoint", default=None,
                        help="write the best checkpoint (model+optimizer+RNG) to this .npz path")
+    train.add_argument("--every-n-steps", type=int, default=None,
+                       help="also checkpoint after every N optimisation steps (mid-epoch "
+                            "included; the path may use {epoch} and {step})")
+    train.add_argument("--resume", default=None,
+                       help="continue from a checkpoint written by --checkpoint (bit for bit)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(func=cmd_train)
 

@@ -175,3 +175,32 @@ def test_cli_train_prints_test_accuracy(capsys):
 def test_cli_unknown_model_is_a_clear_error(capsys):
     assert main(["train", "resnet9000", "--epochs", "1", "--quiet"]) == 2
     assert "known models" in capsys.readouterr().err
+
+
+def test_cli_mid_epoch_checkpoint_and_resume_equal_the_uninterrupted_run(tmp_path, capsys):
+    """`train --checkpoint P --every-n-steps N` writes mid-epoch files; `--resume` from one of
+    them (same configuration: the cosine schedule spans --epochs) ends with the same test
+    accuracy and loss line, to every printed digit, as the uninterrupted run."""
+    common = ["train", "mlp", "--batch-size", "64", "--quiet"]
+    assert main(common + ["--epochs", "3"]) == 0
+    full = capsys.readouterr().out.strip().splitlines()[-1]
+    ckpt = str(tmp_path / "ck-{step}.npz")
+    assert main(common + ["--epochs", "3", "--checkpoint", ckpt, "--every-n-steps", "7"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == full
+    saved = sorted(tmp_path.glob("ck-*.npz"), key=lambda p: int(p.stem.split("-")[1]))
+    assert [int(p.stem.split("-")[1]) for p in saved][:2] == [7, 14]
+    mid = saved[1]  # step 14: inside epoch 1 (1347 samples / 64 per batch = 22 steps)
+    again = str(tmp_path / "again-{step}.npz")
+    assert main(common + ["--epochs", "3", "--resume", str(mid), "--checkpoint", again,
+                          "--every-n-steps", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "resumed from" in out and "step 14" in out
+    assert out.strip().splitlines()[-1] == full
+    # it continued from step 14 (next save at 21), it did not start again
+    first = min(int(p.stem.split("-")[1]) for p in tmp_path.glob("again-*.npz"))
+    assert first == 21
+
+
+def test_cli_every_n_steps_needs_a_checkpoint_path():
+    with pytest.raises(SystemExit, match="--every-n-steps needs --checkpoint"):
+        main(["train", "mlp", "--epochs", "1", "--every-n-steps", "5", "--quiet"])
