@@ -12,7 +12,8 @@ import pytest
 import whiteboard as wb
 from whiteboard import data, models, nn, optim
 from whiteboard.train import (
-    ModelCheckpoint, NonFiniteError, NonFiniteGradientError, NonFiniteLossError, Trainer,
+    EarlyStopping, ModelCheckpoint, NonFiniteError, NonFiniteGradientError, NonFiniteLossError,
+    Trainer,
 )
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -276,3 +277,40 @@ def test_skip_on_nonfinite_loss_and_option_is_validated():
     assert trainer.skipped[0][1].startswith("loss is ")
     with pytest.raises(ValueError, match="on_nonfinite"):
         Trainer(trainer.model, nn.CrossEntropyLoss(), trainer.optimizer, on_nonfinite="ignore")
+
+
+def _early_stopping_run(tmp_path, resume_from=None, epochs=40):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    wb.manual_seed(3)
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(120, 5)).astype(np.float32)
+    y = (X[:, 0] + 0.8 * rng.normal(size=120) > 0).astype(np.int64)
+    train = data.DataLoader(data.TensorDataset(X[:80], y[:80]), batch_size=16, shuffle=True)
+    val = data.DataLoader(data.TensorDataset(X[80:], y[80:]), batch_size=64)
+    model = models.get("mlp", in_features=5, hidden=(32,), num_classes=2)
+    stop = EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
+    ckpt = ModelCheckpoint(str(tmp_path / "es-{epoch}.npz"))
+    trainer = Trainer(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=0.05),
+                      callbacks=[stop, ckpt], progress=False)
+    if resume_from is not None:
+        trainer.resume(resume_from)
+    trainer.fit(train, epochs=epochs, val_loader=val)
+    return trainer, stop
+
+
+def test_early_stopping_state_survives_a_resume(tmp_path):
+    """EarlyStopping's counters and best weights are in the checkpoint: resuming after a few
+    epochs stops at the same epoch with the same restored weights as the uninterrupted run."""
+    full_trainer, full_stop = _early_stopping_run(tmp_path / "a")
+    assert full_stop.stopped_epoch is not None and full_stop.stopped_epoch > 3
+    # resume from an epoch where the patience counter is already running
+    waits = []
+    for e in range(1, full_stop.stopped_epoch + 1):
+        state = wb.load(tmp_path / "a" / f"es-{e}.npz")
+        waits.append(int(state["callbacks"]["0:EarlyStopping"]["wait"]))
+    e = max(i for i, w in enumerate(waits, 1) if w > 0 and i < full_stop.stopped_epoch)
+    trainer, stop = _early_stopping_run(tmp_path / "b", resume_from=tmp_path / "a" / f"es-{e}.npz")
+    assert stop.stopped_epoch == full_stop.stopped_epoch
+    assert stop.best_epoch == full_stop.best_epoch
+    for k, v in full_trainer.model.state_dict().items():
+        np.testing.assert_array_equal(trainer.model.state_dict()[k].numpy(), v.numpy(), err_msg=k)

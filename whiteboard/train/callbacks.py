@@ -38,6 +38,13 @@ class Callback:
     def on_fit_end(self, trainer):
         pass
 
+    def state_dict(self):
+        """What the callback has learned during the run (saved in checkpoints); {} by default."""
+        return {}
+
+    def load_state_dict(self, state):
+        """Restore :meth:`state_dict` after ``on_fit_start`` of a resumed run."""
+
 
 def _improved(mode, value, best, min_delta):
     if best is None:
@@ -101,6 +108,16 @@ class EarlyStopping(Callback):
     def on_fit_end(self, trainer):
         if self.restore_best_weights and self._best_state is not None:
             trainer.model.load_state_dict(self._best_state)
+
+    def state_dict(self):
+        """The counters (and best weights) so that a resumed run stops at the same epoch."""
+        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait,
+                "stopped_epoch": self.stopped_epoch, "best_state": self._best_state}
+
+    def load_state_dict(self, state):
+        self.best, self.best_epoch = state["best"], state["best_epoch"]
+        self.wait, self.stopped_epoch = int(state["wait"]), state["stopped_epoch"]
+        self._best_state = state["best_state"]
 
 
 class ModelCheckpoint(Callback):

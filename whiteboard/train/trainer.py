@@ -126,6 +126,7 @@ class Trainer:
         self._partial = None  # running sums of the epoch in progress (for mid-epoch checkpoints)
         self._resume_partial = None  # the same, loaded from a mid-epoch checkpoint
         self._resume_loader = None
+        self._resume_callbacks = None
 
     # ------------------------------------------------------------------ loop
     def fit(self, train_loader, epochs, val_loader=None):
@@ -142,6 +143,9 @@ class Trainer:
             self._resume_loader = None
         for cb in self.callbacks:
             cb.on_fit_start(self)
+        if self._resume_callbacks is not None:
+            self._load_callback_states(self._resume_callbacks)
+            self._resume_callbacks = None
         while self.epoch < epochs and not self.stop_training:
             logs = self._train_epoch(train_loader)
             if val_loader is not None:
@@ -296,7 +300,16 @@ class Trainer:
             "partial": None if self._partial is None else {
                 **self._partial, "sums": dict(self._partial["sums"])},
             "loader": None if self._partial is None else self._train_loader.state_dict(),
+            # callback state (EarlyStopping's counters ...), by position and class name
+            "callbacks": {f"{i}:{type(cb).__name__}": cb.state_dict()
+                          for i, cb in enumerate(self.callbacks)},
         }
+
+    def _load_callback_states(self, states):
+        for i, cb in enumerate(self.callbacks):
+            key = f"{i}:{type(cb).__name__}"
+            if key in states:
+                cb.load_state_dict(states[key])
 
     def load_state_dict(self, state):
         self.model.load_state_dict(state["model"])
@@ -312,6 +325,7 @@ class Trainer:
         self._resume_partial = None if partial is None else {
             **partial, "sums": dict(partial["sums"])}
         self._resume_loader = state.get("loader") if partial is not None else None
+        self._resume_callbacks = state.get("callbacks")  # applied after on_fit_start
 
     def save_checkpoint(self, path):
         """Write :meth:`state_dict` atomically to ``path`` (``.npz``, no pickle)."""
