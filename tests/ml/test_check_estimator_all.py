@@ -26,6 +26,11 @@ OWN_EXPECTED = {
             "solvers ('gd', 'sgd', 'minibatch'); the default closed-form 'lstsq' has no "
             "iterations and reports n_iter_ = None",
     },
+    "SphericalKMeans": {
+        _SW: "as scikit-learn's KMeans (marked there): k-means++ seeding draws rows with "
+             "probability ∝ weight · distance, and a repeated row is a different draw than one "
+             "row of weight 2, so the seeds (and the local optimum reached) differ",
+    },
     "XGBoostClassifier": {
         _SW: "as scikit-learn's HistGradientBoostingClassifier (marked there): the bin edges "
              "are quantiles of the unweighted rows, so repeating a row moves them while a "
