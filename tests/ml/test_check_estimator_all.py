@@ -26,6 +26,28 @@ OWN_EXPECTED = {
             "solvers ('gd', 'sgd', 'minibatch'); the default closed-form 'lstsq' has no "
             "iterations and reports n_iter_ = None",
     },
+    "FMClassifier": {
+        _SW: "as scikit-learn's LogisticRegression and SGDClassifier (marked there): the init is "
+             "already deterministic (the check seeds random_state=0 and every fit redraws the "
+             "same V0), but L-BFGS on the non-convex FM objective stops within tol, and the "
+             "repeated-rows and weight-2 objectives, equal up to rounding, stop at points "
+             "apart by more than rtol=1e-7 (still 1.4e-7 at tol=1e-12)",
+    },
+    "FMRegressor": {
+        _SW: "as scikit-learn's SGDRegressor (marked there): same seeded V0 in both fits, but "
+             "the iterative solver stops within tol (default 1e-6: predictions 3e-4 apart; "
+             "the check passes at tol=1e-12, so it is the stopping point, not the model)",
+    },
+    "GBDTLogisticRegression": {
+        _SW: "as scikit-learn's GradientBoostingClassifier (marked there), whose trees are its "
+             "first stage: whiteboard's GradientBoostingClassifier fails the same check "
+             "(excused by that name), so the leaf codes the LR sees differ",
+    },
+    "SphericalKMeans": {
+        _SW: "as scikit-learn's KMeans (marked there): k-means++ seeding draws rows with "
+             "probability ∝ weight · distance, and a repeated row is a different draw than one "
+             "row of weight 2, so the seeds (and the local optimum reached) differ",
+    },
     "XGBoostClassifier": {
         _SW: "as scikit-learn's HistGradientBoostingClassifier (marked there): the bin edges "
              "are quantiles of the unweighted rows, so repeating a row moves them while a "

@@ -90,9 +90,24 @@ def test_classifier_learns_an_interaction_that_lr_cannot():
     np.testing.assert_array_equal(fm.predict(Xt), fm.classes_[np.argmax(p, axis=1)])
 
 
-def test_classifier_refuses_three_classes_and_bad_params():
+def test_three_classes_are_one_vs_rest_of_binary_fms():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    y = np.array(["a", "b", "c"])[np.argmax(X[:, :3] + X[:, 3:] * X[:, :3], axis=1)]
+    ovr = FMClassifier(n_components=2, random_state=3).fit(X, y)
+    Xt = rng.normal(size=(25, 4))
+    cols = [FMClassifier(n_components=2, random_state=3).fit(X, y == c).decision_function(Xt)
+            for c in ovr.classes_]
+    z = ovr.decision_function(Xt)
+    assert z.shape == (25, 3)
+    np.testing.assert_allclose(z, np.column_stack(cols), rtol=0, atol=1e-12)
+    sig = 1.0 / (1.0 + np.exp(-np.column_stack(cols)))
+    np.testing.assert_allclose(ovr.predict_proba(Xt), sig / sig.sum(axis=1, keepdims=True),
+                               rtol=1e-12)
+    np.testing.assert_array_equal(ovr.predict(Xt), ovr.classes_[np.argmax(z, axis=1)])
+
+
+def test_classifier_refuses_bad_params():
     X = np.random.default_rng(0).normal(size=(30, 3))
-    with pytest.raises(ValueError, match="binary"):
-        FMClassifier().fit(X, np.arange(30) % 3)
     with pytest.raises(ValueError, match="n_components"):
         FMRegressor(n_components=0).fit(X, X[:, 0])

@@ -21,7 +21,7 @@ Objective (the bias is not penalised), with mean loss over the samples:
     J = (1/Σs) Σ_m s_m ℓ(y_m, ŷ_m) + ½ α_w ‖w‖² + ½ α_V ‖V‖²_F
 
 ℓ = ½(y − ŷ)² for ``FMRegressor``; ℓ = log(1 + exp(−t ŷ)), t ∈ {−1, +1}, for ``FMClassifier``
-(binary; more than two classes raise). J is non-convex in V, so the fit starts from
+(binary; K > 2 classes are one-vs-rest, K binary FMs). J is non-convex in V, so the fit starts from
 V ~ N(0, init_stdev²) (V = 0 is a stationary point: every ∇_V vanishes there) and reaches a
 local minimum; L-BFGS is ``whiteboard.optim.minimize(method="lbfgs")`` (no scipy at run time).
 """
@@ -37,6 +37,7 @@ from .base import (
     BaseEstimator,
     ClassifierMixin,
     RegressorMixin,
+    check_is_fitted,
     check_random_state,
     check_sample_weight,
     check_X_y,
@@ -111,7 +112,9 @@ class _BaseFM(BaseEstimator):
         if not (isinstance(self.max_iter, numbers.Integral) and self.max_iter >= 1):
             raise ValueError(f"max_iter must be an integer >= 1, got {self.max_iter!r}")
 
-    def _fit(self, X, y, s, loss, w0_init):
+    def _solve(self, X, y, s, loss, w0_init):
+        """One fit from V₀ ~ N(0, init_stdev²) drawn from a fresh ``check_random_state``:
+        (w₀, w, V, n_iter, converged)."""
         d, k = X.shape[1], self.n_components
         rng = check_random_state(self.random_state)
         V0 = rng.normal(scale=self.init_stdev, size=(d, k)) if self.init_stdev > 0 \
@@ -121,12 +124,12 @@ class _BaseFM(BaseEstimator):
         res = minimize(obj, theta0, method="lbfgs", jac=True, gtol=self.tol,
                        max_iter=self.max_iter)
         w0, w, V = obj.unpack(res.x)
-        self.intercept_ = float(w0)
-        self.coef_ = w.copy()
-        self.V_ = V.copy()
-        self.n_iter_ = int(res.nit)
-        self.converged_ = bool(res.success)
-        self.n_features_in_ = d
+        return float(w0), w.copy(), V.copy(), int(res.nit), bool(res.success)
+
+    def _fit(self, X, y, s, loss, w0_init):
+        w0, w, V, self.n_iter_, self.converged_ = self._solve(X, y, s, loss, w0_init)
+        self.intercept_, self.coef_, self.V_ = w0, w, V
+        self.n_features_in_ = X.shape[1]
         return self
 
     def _raw(self, X):
@@ -155,39 +158,71 @@ class FMRegressor(RegressorMixin, _BaseFM):
 
 
 class FMClassifier(ClassifierMixin, _BaseFM):
-    """Binary factorization machine with the logistic loss: p(classes_[1] | x) = σ(ŷ(x)).
+    """Factorization machine with the logistic loss: p(classes_[1] | x) = σ(ŷ(x)) for two
+    classes; one-vs-rest for K > 2 (as scikit-learn's linear classifiers' OvR).
 
-    Attributes as :class:`FMRegressor`, plus ``classes_``.
+    One-vs-rest: class c gets its own binary FM ŷ_c on the targets t = +1 where y = c, −1
+    elsewhere, fitted exactly as a binary ``FMClassifier`` on ``y == c`` with the same
+    ``random_state`` (each fit re-seeds, so its V₀ is the same draw); ``decision_function`` is
+    (n, K) with column c = ŷ_c, ``predict_proba`` normalises the one-vs-rest probabilities,
+    p_c = σ(ŷ_c) / Σ_j σ(ŷ_j), and ``predict`` = classes_[argmax_c ŷ_c].
+
+    Attributes as :class:`FMRegressor` for two classes; for K > 2 ``intercept_`` (K,),
+    ``coef_`` (K, n_features), ``V_`` (K, n_features, n_components), ``n_iter_`` (the most
+    iterations of the K fits), ``converged_`` (all of them); plus ``classes_``.
     """
 
     def fit(self, X, y, sample_weight=None):
         self._check_params()
         X, classes, y_enc, sw = check_classifier_fit_inputs(self, X, y, sample_weight)
-        if len(classes) != 2:
-            raise ValueError(f"FMClassifier is binary: y must have exactly 2 classes, got "
-                             f"{len(classes)} ({classes!r}); wrap it in a one-vs-rest scheme")
-        self.classes_ = classes
         s = np.ones(len(y_enc)) if sw is None else np.asarray(sw, dtype=np.float64)
         if not s.sum() > 0:
-            raise ValueError("sample_weight sums to zero")
-        t = np.where(y_enc == 1, 1.0, -1.0)
-        p = float(np.clip(np.average(y_enc, weights=s), 1e-12, 1 - 1e-12))
-        return self._fit(X, t, s, "logistic", float(np.log(p / (1 - p))))
+            raise ValueError("sample_weight: all weights are zero (they sum to zero)")
+        if len(classes) < 2:
+            raise ValueError(f"FMClassifier needs at least 2 classes in y, got {len(classes)}")
+        self.classes_ = classes
+        positives = [y_enc == 1] if len(classes) == 2 else [y_enc == c
+                                                           for c in range(len(classes))]
+        fits = []
+        for pos in positives:
+            t = np.where(pos, 1.0, -1.0)
+            p = float(np.clip(np.average(pos, weights=s), 1e-12, 1 - 1e-12))
+            fits.append(self._solve(X, t, s, "logistic", float(np.log(p / (1 - p)))))
+        w0, w, V, nit, ok = zip(*fits)
+        if len(classes) == 2:
+            self.intercept_, self.coef_, self.V_ = w0[0], w[0], V[0]
+        else:
+            self.intercept_, self.coef_, self.V_ = np.array(w0), np.stack(w), np.stack(V)
+        self.n_iter_, self.converged_ = max(nit), all(ok)
+        self.n_features_in_ = X.shape[1]
+        return self
 
     def decision_function(self, X):
-        """ŷ(x), the log-odds of classes_[1], shape (n_samples,)."""
-        return self._raw(X)
+        """ŷ(x), the log-odds of classes_[1], shape (n_samples,); (n_samples, K) of the K
+        one-vs-rest FMs for K > 2 classes."""
+        check_is_fitted(self, "V_")
+        if np.ndim(self.intercept_) == 0:
+            return self._raw(X)
+        X = validate_predict_input(self, X)
+        return np.column_stack([fm_predict(X, b, w, V)
+                                for b, w, V in zip(self.intercept_, self.coef_, self.V_)])
 
     def predict_proba(self, X):
-        """[σ(−ŷ), σ(ŷ)] = [1 − σ(ŷ), σ(ŷ)], shape (n_samples, 2)."""
+        """[σ(−ŷ), σ(ŷ)] for two classes; σ(ŷ_c) / Σ_j σ(ŷ_j) for K > 2. (n_samples, K)."""
         return np.exp(self.predict_log_proba(X))
 
     def predict_log_proba(self, X):
-        """[−log(1 + e^ŷ), −log(1 + e^−ŷ)], computed stably."""
+        """[−log(1 + e^ŷ), −log(1 + e^−ŷ)] (K > 2: log σ(ŷ_c) − log Σ_j σ(ŷ_j)), stably."""
         z = self.decision_function(X)
-        return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+        if z.ndim == 1:
+            return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+        ls = -np.logaddexp(0.0, -z)
+        m = ls.max(axis=1, keepdims=True)
+        return ls - (m + np.log(np.sum(np.exp(ls - m), axis=1, keepdims=True)))
 
     def predict(self, X):
-        """classes_[1] where ŷ > 0, else classes_[0]."""
+        """classes_[1] where ŷ > 0, else classes_[0]; classes_[argmax_c ŷ_c] for K > 2."""
         z = self.decision_function(X)
-        return self.classes_[(z > 0).astype(int)]
+        if z.ndim == 1:
+            return self.classes_[(z > 0).astype(int)]
+        return self.classes_[np.argmax(z, axis=1)]

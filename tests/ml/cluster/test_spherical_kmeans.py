@@ -89,10 +89,16 @@ def test_differs_from_kmeans_when_spreads_differ():
     assert (euclid != ours.labels_).any()
 
 
-def test_zero_rows_and_bad_init_are_refused():
+def test_zero_rows_have_cosine_zero_and_bad_init_is_refused():
     X = _directions(10, np.eye(2), 0.3, seed=3)
+    ref = SphericalKMeans(2, random_state=0).fit(np.delete(X, 4, axis=0))
     X[4] = 0.0
+    km = SphericalKMeans(2, init=ref.cluster_centers_).fit(X)
+    np.testing.assert_allclose(km.cluster_centers_, ref.cluster_centers_, atol=1e-12)
+    np.testing.assert_allclose(km.transform(X[4:5]), 1.0)
     with pytest.raises(ValueError, match="all-zero rows"):
-        SphericalKMeans(2).fit(X)
+        SphericalKMeans(2, init=np.zeros((2, 2))).fit(X)
+    with pytest.raises(ValueError, match="weight"):
+        SphericalKMeans(2).fit(X, sample_weight=np.zeros(10))
     with pytest.raises(ValueError, match="init has shape"):
         SphericalKMeans(2, init=np.eye(3)).fit(X[5:])

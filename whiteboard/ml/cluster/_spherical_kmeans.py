@@ -20,7 +20,9 @@ spread (‖m_k‖ very different) the partitions differ.
 Empty clusters: the centroid moves onto the point least similar to its own centroid (smallest
 x̂_iᵀ c_{label_i}), as scikit-learn's KMeans does with the farthest point. Initialisation:
 k-means++ on x̂ (on the sphere the squared distance is 2 − 2 cos, so it seeds by angle),
-'random' rows, or an explicit (K, d) array (normalised).
+'random' rows, or an explicit (K, d) array (normalised). An all-zero row x has no direction: as
+in ``sklearn.preprocessing.normalize`` it stays 0 (cosine 0 to every centroid, distance 1), adds
+nothing to any centroid, and is never a seed.
 """
 
 from __future__ import annotations
@@ -42,13 +44,15 @@ from ..base import (
 from ._kmeans import kmeans_plusplus
 
 
-def _normalise_rows(X, name="X"):
+def _normalise_rows(X, name="X", allow_zero=True):
+    """x / ‖x‖ per row; an all-zero row stays zero (``sklearn.preprocessing.normalize``), so its
+    cosine similarity to every centroid is 0, unless ``allow_zero`` is False (centroids)."""
     norms = np.linalg.norm(X, axis=1)
-    zero = np.flatnonzero(norms == 0)
-    if zero.size:
-        raise ValueError(f"{name} has all-zero rows (e.g. row {int(zero[0])}), which have no "
-                         f"direction for cosine similarity; drop them first")
-    return X / norms[:, None]
+    zero = norms == 0
+    if zero.any() and not allow_zero:
+        raise ValueError(f"{name} has all-zero rows (e.g. row {int(np.flatnonzero(zero)[0])}), "
+                         f"which have no direction for cosine similarity")
+    return X / np.where(zero, 1.0, norms)[:, None]
 
 
 def _spherical_lloyd(Xn, w, C, max_iter):
@@ -102,10 +106,14 @@ class SphericalKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def _init_centroids(self, Xn, w, rng):
         K = self.n_clusters
         if isinstance(self.init, str):
+            cand = np.flatnonzero(np.any(Xn != 0, axis=1) & (w > 0))  # seeds need a direction
+            if cand.size < K:
+                raise ValueError(f"only {cand.size} rows are non-zero with a positive weight, "
+                                 f"fewer than n_clusters={K}: no {K} seed directions")
             if self.init == "k-means++":
-                C, _ = kmeans_plusplus(Xn, K, sample_weight=w, random_state=rng)
+                C, _ = kmeans_plusplus(Xn[cand], K, sample_weight=w[cand], random_state=rng)
             elif self.init == "random":
-                C = Xn[rng.choice(Xn.shape[0], size=K, replace=False)]
+                C = Xn[cand[rng.choice(cand.size, size=K, replace=False)]]
             else:
                 raise ValueError(f"init must be 'k-means++', 'random' or an array, got "
                                  f"{self.init!r}")
@@ -114,7 +122,7 @@ class SphericalKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         if C.shape != (K, Xn.shape[1]):
             raise ValueError(f"init has shape {C.shape}, expected (n_clusters, n_features) = "
                              f"({K}, {Xn.shape[1]})")
-        return _normalise_rows(C, "init")
+        return _normalise_rows(C, "init", allow_zero=False)
 
     def fit(self, X, y=None, sample_weight=None):
         """Cluster the rows of X (n, d) by direction."""
@@ -129,6 +137,8 @@ class SphericalKMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             if not (isinstance(v, numbers.Integral) and v >= 1):
                 raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
         w = check_sample_weight(sample_weight, X.shape[0])
+        if not w.sum() > 0:
+            raise ValueError("sample_weight: all weights are zero (they sum to zero)")
         Xn = _normalise_rows(X)
         rng = check_random_state(self.random_state)
         n_init = 1 if not isinstance(self.init, str) else self.n_init

@@ -32,13 +32,13 @@ import numbers
 
 import numpy as np
 
-from ..base import (BaseEstimator, ProbaClassifierMixin, check_is_fitted, check_random_state,
-                    check_X_y)
+from ..base import (BaseEstimator, ProbaClassifierMixin, TransformerMixin, check_is_fitted,
+                    check_random_state, check_sample_weight, check_X_y)
 from ..linear_model import LogisticRegression
 from ._gradient_boosting import GradientBoostingClassifier
 
 
-class GBDTLogisticRegression(ProbaClassifierMixin, BaseEstimator):
+class GBDTLogisticRegression(ProbaClassifierMixin, TransformerMixin, BaseEstimator):
     """Gradient-boosted trees as a leaf one-hot feature map, then logistic regression on it.
 
     Parameters: ``n_estimators``, ``learning_rate``, ``max_depth``, ``subsample``,
@@ -47,8 +47,8 @@ class GBDTLogisticRegression(ProbaClassifierMixin, BaseEstimator):
     from the trees and used for the LR only (0 = both stages on all rows).
 
     Attributes: ``gbdt_`` (fitted trees), ``categories_`` (list, per tree, of the sorted leaf
-    ids that have a column), ``lr_`` (fitted logistic regression), ``classes_``,
-    ``n_features_in_``.
+    ids that have a column), ``lr_`` (fitted logistic regression), ``n_iter_`` (the L-BFGS
+    iterations of ``lr_``, its ``n_iter_``), ``classes_``, ``n_features_in_``.
     """
 
     def __init__(self, *, n_estimators=100, learning_rate=0.1, max_depth=3, subsample=1.0,
@@ -68,8 +68,8 @@ class GBDTLogisticRegression(ProbaClassifierMixin, BaseEstimator):
         f = self.lr_fraction
         if not (isinstance(f, numbers.Real) and 0 <= f < 1):
             raise ValueError(f"lr_fraction must be in [0, 1), got {f!r}")
-        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         n = X.shape[0]
+        sw = None if sample_weight is None else check_sample_weight(sample_weight, n)
         tree_rows = lr_rows = np.arange(n)
         if f > 0:
             perm = check_random_state(self.random_state).permutation(n)
@@ -93,6 +93,7 @@ class GBDTLogisticRegression(ProbaClassifierMixin, BaseEstimator):
         if not np.array_equal(self.lr_.classes_, self.classes_):
             raise ValueError(f"the rows held out for the LR (lr_fraction={f!r}) miss classes: "
                              f"{self.lr_.classes_} vs {self.classes_}")
+        self.n_iter_ = self.lr_.n_iter_
         return self
 
     def apply(self, X):
