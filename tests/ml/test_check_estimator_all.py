@@ -84,19 +84,8 @@ def _instance(name):
 NAMES = sorted(ESTIMATORS) + ["AdaCostClassifier", "EasyEnsembleClassifier",
                               "BalanceCascadeClassifier"]
 
-# open defects (issue 17), listed so that the suite stays green while they are fixed; strict, so
-# an entry must go as soon as its estimator passes
-KNOWN_GAPS = {
-    "FMClassifier": "binary only: the 3-class checks fail until one-vs-rest lands",
-    "FMRegressor": "sample-weight equivalence with random initial factors",
-    "GBDTLogisticRegression": "has transform without TransformerMixin, so the checks stop",
-    "SphericalKMeans": "check_estimators_dtypes, check_all_zero_sample_weights_error",
-}
 
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[n]))
-    if n in KNOWN_GAPS else n for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_check_estimator_in_full(name):
     expected = {**_sklearn_expected(name), **OWN_EXPECTED.get(name, {})}
     with warnings.catch_warnings():
