@@ -9,7 +9,7 @@ from whiteboard.experiments import registry
 from whiteboard.report.catalog import claims
 
 PENDING = {
-    "C22", "C23", "C30", "C31", "C44", "C60", "C74",
+    "C22", "C30", "C31", "C44", "C60", "C74",
     "C75", "C76", "C77", "C78", "C79", "C80", "C81", "C82", "C83", "C84", "C85", "C86", "C87",
     "C88", "C89", "C90", "C91", "C92", "C93", "C94", "C95", "C96", "C97", "C98", "C99", "C100",
     "C101", "C103", "C104", "C105", "C106", "C107", "C108", "C110", "C111", "C112", "C113", "C114",
