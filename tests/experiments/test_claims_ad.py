@@ -318,3 +318,7 @@ def test_c61_is_decided_by_the_paired_accuracies_and_the_oracle():
     assert exp.judge([t]).verdict == REPRODUCED
     t["oracle"]["vs_torch"] = 1e-3
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c23_flips_when_the_mlp_wins_at_thirty_samples():
+    _flips("C23", lambda t: t["n30"].update(MLP=0.99))
