@@ -114,3 +114,41 @@ def test_batchnorm_on_an_empty_batch_matches_torch(cls, shape, training):
 def test_batchnorm_with_one_value_per_channel_still_raises_in_training_like_torch():
     with pytest.raises(ValueError, match="more than 1 value per channel"):
         wb.nn.BatchNorm1d(3)(wb.tensor(np.zeros((1, 3), dtype=np.float32)))
+
+
+# ------------------------------------------------------- extremes of empty tensors
+_EMPTY_CASES = [((0,), {}), ((0,), {"dim": 0}), ((0, 3), {"dim": 1}), ((0, 3), {"dim": 0}),
+                ((2, 0), {"dim": 0}), ((2, 0), {"dim": -1}), ((0, 3), {"dim": (0, 1)}),
+                ((0, 3), {"dim": (1,)}), ((), {}), ((), {"dim": 0})]
+
+
+def _outcome(tensor, op, kwargs):
+    """('ok', shape, values) or the exception's type: the same for torch and whiteboard."""
+    try:
+        out = getattr(tensor, op)(**kwargs)
+    except (RuntimeError, IndexError) as e:
+        return (type(e).__name__,)
+    out = out[0] if isinstance(out, tuple) else out
+    return ("ok", tuple(out.shape), np.asarray(out.detach().numpy()).tolist())
+
+
+@pytest.mark.parametrize(
+    "op,shape,kwargs",
+    [(op, shape, kw) for op in ["argmax", "argmin", "max", "min", "amax", "amin"]
+     for shape, kw in _EMPTY_CASES
+     if op in ("amax", "amin") or not isinstance(kw.get("dim"), tuple)],  # torch: one int dim
+)
+def test_extremes_of_empty_tensors_match_torch(op, shape, kwargs):
+    """An extreme over nothing is refused as torch does: without ``dim`` an empty tensor is a
+    RuntimeError (IndexError for argmax/argmin), a reduced axis of size 0 is an IndexError, and
+    reducing a non-empty axis of an empty tensor gives an empty result."""
+    expected = _outcome(torch.zeros(shape, dtype=torch.float64), op, kwargs)
+    got = _outcome(wb.tensor(np.zeros(shape)), op, kwargs)
+    assert got == expected
+
+
+def test_extreme_of_empty_tensor_message_names_the_shape():
+    with pytest.raises(RuntimeError, match=r"max\(\): Expected reduction dim to be spec.*\(0, 3\)"):
+        wb.tensor(np.zeros((0, 3))).max()
+    with pytest.raises(IndexError, match=r"amax\(\): Expected reduction dim 0 .*\(0, 3\)"):
+        wb.tensor(np.zeros((0, 3))).amax(dim=0)

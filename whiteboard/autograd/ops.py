@@ -446,12 +446,27 @@ def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return sqrt(var(x, dim, unbiased, keepdim, correction=correction))
 
 
+def _check_reducible(x, dim, dims, name):
+    """An extreme of nothing is undefined: torch's errors for an empty input or reduced axis.
+
+    Without ``dim`` an empty tensor is refused (RuntimeError); with ``dim`` only a reduced axis of
+    size zero is (IndexError) — reducing a non-empty axis of an empty tensor gives an empty result.
+    """
+    if dim is None and x.data.size == 0:
+        raise RuntimeError(f"{name.lower()}(): Expected reduction dim to be specified for "
+                           f"input.numel() == 0. Specify the reduction dim with the 'dim' "
+                           f"argument (input shape {x.shape}).")
+    for axis in dims if x.ndim else ():
+        if x.shape[axis] == 0:
+            raise IndexError(f"{name.lower()}(): Expected reduction dim {axis} to have non-zero "
+                             f"size (input shape {x.shape})")
+
+
 def _extreme_all(x, dim, keepdim, reducer, name):
     """max/min over axes with the gradient shared evenly among tied extremes (as torch.amax)."""
     x = _as_tensor(x)
     dims = _dims(dim, x.ndim)
-    if x.data.size == 0:
-        raise RuntimeError(f"{name}: cannot reduce an empty tensor of shape {x.shape}")
+    _check_reducible(x, dim, dims, name)
     out = reducer(x.data, axis=dims, keepdims=keepdim)
 
     def backward(g):
@@ -536,6 +551,9 @@ def logsumexp(x, dim, keepdim=False):
 def _arg_extreme(x, dim, keepdim, name):
     x = _as_tensor(x)
     if dim is None:
+        if x.data.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             f"input.numel() == 0 (input shape {x.shape}).")
         return Tensor._wrap(x.xp.asarray(getattr(x.data, name)(), dtype=np.int64))
     if x.ndim == 0:
         _dims(dim, 0)  # only 0 and -1 are valid for a 0-d tensor
