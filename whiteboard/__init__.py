@@ -16,9 +16,9 @@ from .autograd.creation import (
 )
 from .autograd.ops import (
     abs, add, amax, amin, argmax, argmin, broadcast_to, cat, chunk, clamp, clip, concatenate,
-    div, exp, expand, flatten, log, logsumexp, masked_fill, matmul, max, maximum, mean, min,
-    minimum, mul, neg, pad, permute, pow, relu, reshape, sigmoid, sign, split, sqrt, squeeze, stack,
-    std, sub, sum, tanh, transpose, unsqueeze, var, where,
+    cumsum, div, exp, expand, flatten, log, logsumexp, masked_fill, matmul, max, maximum, mean,
+    min, minimum, mul, neg, pad, permute, pow, prod, relu, reshape, sigmoid, sign, split, sqrt,
+    squeeze, stack, std, sub, sum, tanh, transpose, unsqueeze, var, where,
 )
 from .backend import (
     get_default_dtype, get_rng_state, manual_seed, set_default_dtype, set_rng_state,

@@ -297,3 +297,36 @@ def test_dtypes_follow_torch_promotion():
 
 def test_cast_keeps_the_graph():
     check(lambda lib, x: (x.float() * 3).double().sum(), arr((3,), 1), rtol=1e-6)
+
+
+@given(data=st.data())
+def test_prod_and_cumsum_like_torch(data):
+    shape = data.draw(array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5))
+    dim = data.draw(st.sampled_from([None] + list(range(-len(shape), len(shape)))))
+    keepdim = data.draw(st.booleans())
+    a = arr(shape, data.draw(st.integers(0, 1000)))
+    check(lambda lib, x: x.prod(dim=dim, keepdim=keepdim) if dim is not None else x.prod(), a,
+          rtol=1e-9)
+    if dim is not None:
+        check(lambda lib, x: lib.cumsum(x, dim), a)
+        assert gradcheck(lambda x: x.cumsum(dim), (wbt(a),))
+    assert gradcheck(lambda x: x.prod(dim=dim) if dim is not None else x.prod(), (wbt(a),))
+
+
+@pytest.mark.parametrize("zeros", [[1], [0, 3], [2, 2], [0, 1, 4]])
+def test_prod_gradient_with_zeros_like_torch(zeros):
+    """∂∏/∂x_i = ∏_{j≠i} x_j: one zero gets the product of the others, two zeros give all 0 —
+    never the 0/0 of out / x_i."""
+    a = arr((2, 5), 3)
+    a[0, sorted(set(zeros))] = 0.0
+    a[1, zeros[0]] = 0.0
+    for dim in (None, 1, -1, 0):
+        check(lambda lib, x, d=dim: x.prod() if d is None else lib.prod(x, d, True), a)
+
+
+def test_prod_of_empty_and_scalar_and_errors_like_torch():
+    check(lambda lib, x: (x.prod(), x.prod(dim=1)), np.zeros((3, 0)))
+    check(lambda lib, x: (x.prod(), x.prod(dim=0), x.cumsum(0)), np.array(2.5))
+    check(lambda lib, x: x.prod(dim=(0, 1)), arr((2, 2)), expect_error=True)
+    check(lambda lib, x: x.cumsum(2), arr((2, 2)), expect_error=True)
+    check(lambda lib, x: (x.prod(), x.cumsum(0)), np.array([True, False, True]))

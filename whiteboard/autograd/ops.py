@@ -24,7 +24,8 @@ from .tensor import Tensor
 __all__ = [
     "add", "sub", "mul", "div", "pow", "neg", "matmul", "exp", "log", "sqrt", "abs", "tanh",
     "sigmoid", "relu", "sign", "clamp", "clip", "maximum", "minimum", "where", "masked_fill",
-    "sum", "mean", "var", "std", "max", "min", "amax", "amin", "logsumexp", "argmax", "argmin",
+    "sum", "mean", "prod", "cumsum", "var", "std", "max", "min", "amax", "amin", "logsumexp",
+    "argmax", "argmin",
     "reshape", "flatten", "transpose", "permute", "squeeze", "unsqueeze", "expand",
     "broadcast_to", "getitem", "cat", "concatenate", "stack", "split", "chunk", "pad", "cast",
     "clone", "compare", "unbroadcast",
@@ -398,6 +399,67 @@ def mean(x, dim=None, keepdim=False):
     return Tensor._make(
         out, (x,),
         lambda g: (xp.broadcast_to(_keep(g, x.shape, dims, keepdim) / count, x.shape),), "Mean",
+    )
+
+
+def _exclusive_cumprod(a, axis, reverse=False):
+    """``∏_{j<i} a_j`` along ``axis`` (``∏_{j>i}`` when ``reverse``); 1 at the first position."""
+    xp = backend.get_array_module(a)
+    if a.shape[axis] == 0:
+        return xp.ones_like(a)
+    if reverse:
+        return xp.flip(_exclusive_cumprod(xp.flip(a, axis), axis), axis)
+    shifted = xp.concatenate(
+        [xp.ones_like(xp.take(a, [0], axis=axis)), xp.take(a, range(a.shape[axis] - 1), axis=axis)],
+        axis=axis,
+    )
+    return xp.cumprod(shifted, axis=axis)
+
+
+def prod(x, dim=None, keepdim=False):
+    """Product of all elements, or along one axis ``dim`` (PyTorch's ``prod``).
+
+    Backward: ``∂(∏_j x_j)/∂x_i = ∏_{j≠i} x_j``, computed as the product of the exclusive prefix
+    and suffix products ``∏_{j<i} x_j · ∏_{j>i} x_j`` — never as ``out / x_i``, which is 0/0 where
+    ``x_i = 0``. So a single zero receives the product of the others and every other element 0,
+    as in torch. An empty product is 1 (and has an empty gradient).
+    """
+    x = _as_tensor(x)
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"prod(): argument 'dim' must be one int, got {dim!r}")
+    if dim is None or x.ndim == 0:
+        if dim is not None:
+            _dims(dim, 0)  # only 0 and -1 are valid for a 0-d tensor
+        a, axis, keep = x.data.reshape(-1), 0, False
+    else:
+        (axis,) = _dims(dim, x.ndim)
+        a, keep = x.data, keepdim
+    out = a.prod(axis=axis, keepdims=keep)
+    if x.dtype.kind == "b":
+        out = out.astype(np.int64)
+    xp = x.xp
+
+    def backward(g):
+        g = g if keep else xp.expand_dims(g, axis)
+        others = _exclusive_cumprod(a, axis) * _exclusive_cumprod(a, axis, reverse=True)
+        return ((g * others).reshape(x.shape),)
+
+    return Tensor._make(out, (x,), backward, "Prod")
+
+
+def cumsum(x, dim):
+    """Running sum along ``dim`` (PyTorch's ``cumsum``); backward: the reversed running sum of g."""
+    x = _as_tensor(x)
+    if x.ndim == 0:
+        _dims(dim, 0)  # only 0 and -1 are valid for a 0-d tensor
+        return Tensor._make(x.data.copy(), (x,), lambda g: (g,), "CumSum")
+    (axis,) = _dims(dim, x.ndim)
+    xp = x.xp
+    out = xp.cumsum(x.data, axis=axis)
+    if x.dtype.kind == "b":
+        out = out.astype(np.int64)
+    return Tensor._make(
+        out, (x,), lambda g: (xp.flip(xp.cumsum(xp.flip(g, axis), axis=axis), axis),), "CumSum"
     )
 
 
