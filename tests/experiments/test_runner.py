@@ -160,3 +160,34 @@ def test_serial_trials_leave_the_callers_random_state_and_dtype_alone():
     assert np.array_equal(np.random.get_state()[1], before[0])
     assert wb.get_rng_state() == before[1] and wb.get_default_dtype() == before[2]
     assert a.trials[0]["x"] == np.random.RandomState(0).normal()      # seeded per trial
+
+
+def test_library_digest_follows_library_code_but_not_claims_report_or_cli(tmp_path):
+    """Editing a layer or a shared claims helper changes the digest (every trial reruns); editing
+    one claim module, the report or the CLI does not (they never change another trial's numbers)."""
+    from whiteboard.experiments.runner import library_digest
+
+    files = {"__init__.py": "", "nn/conv.py": "K = 3\n", "cli.py": "", "report/html.py": "",
+             "experiments/claims/c024_x.py": "A = 1\n",
+             "experiments/claims/_common_x.py": "B = 1\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    base = library_digest(tmp_path)
+    assert library_digest(tmp_path) == base
+    for rel, changes in [("cli.py", False), ("report/html.py", False),
+                         ("experiments/claims/c024_x.py", False), ("nn/conv.py", True),
+                         ("experiments/claims/_common_x.py", True)]:
+        before = library_digest(tmp_path)
+        (tmp_path / rel).write_text(files[rel] + "# edited, longer\n")
+        assert (library_digest(tmp_path) != before) is changes, rel
+
+
+def test_code_version_changes_with_the_library_digest(monkeypatch):
+    import whiteboard.experiments.runner as runner
+
+    exp = fake.IDENTITY
+    monkeypatch.setattr(runner, "library_digest", lambda: "0" * 16)
+    first = code_version(exp)
+    monkeypatch.setattr(runner, "library_digest", lambda: "1" * 16)
+    assert code_version(exp) != first

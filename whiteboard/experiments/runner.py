@@ -15,10 +15,15 @@ Cache: one JSON file per trial under ``cache_dir`` (default ``$WHITEBOARD_CACHE`
 ``~/.cache/whiteboard/experiments``), keyed by
 
     sha256(experiment id, code version, seed, settings)     settings = {"quick": quick}
-    code version = sha256(source of the experiment's module + whiteboard.__version__)
+    code version = sha256(source of the experiment's module, library digest, whiteboard.__version__)
+    library digest = sha256 of every library source file a trial can execute: all of
+                     ``whiteboard/**.py`` except the claim modules (``experiments/claims/c*.py``,
+                     each versions only its own experiment), the report and the CLI
 
-so editing an experiment's module (or releasing a new library version) reruns its trials, and
-nothing else is rerun.
+so editing an experiment's module reruns its trials only, and editing library code (a layer, an
+estimator, a shared ``_common_*`` helper) reruns every trial — a number computed by old code is
+never served as the result of new code. The digest is coarse on purpose: any finer dependency
+tracking (imports resolved statically) misses what ``import whiteboard as wb`` reaches at run time.
 """
 
 from __future__ import annotations
@@ -47,8 +52,41 @@ def default_cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "whiteboard" / "experiments"
 
 
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_DIGESTS: dict = {}
+
+
+def _library_files(root: Path) -> list:
+    """The library's source files that experiments execute (see the module docstring)."""
+    files = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(("report/", "cli.py", "__main__.py")) or (
+                rel.startswith("experiments/claims/c")):
+            continue
+        files.append(path)
+    return files
+
+
+def library_digest(root: Optional[Path] = None) -> str:
+    """sha256 over the relative path and bytes of each library source file (16 hex digits).
+
+    Memoised on every file's (path, mtime, size), so an edit is seen by the next call of the same
+    process while unchanged sources are hashed once.
+    """
+    root = Path(root) if root is not None else _PACKAGE_ROOT
+    files = _library_files(root)
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    if _DIGESTS.get(root, (None,))[0] != stamp:
+        digest = hashlib.sha256()
+        for f in files:
+            digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+        _DIGESTS[root] = (stamp, digest.hexdigest()[:16])
+    return _DIGESTS[root][1]
+
+
 def code_version(exp: Experiment) -> str:
-    """sha256 of the experiment module's source and the library version (16 hex digits)."""
+    """sha256 of the experiment module's source, the library digest and the library version."""
     from .. import __version__
 
     module = sys.modules.get(exp.module) or importlib.import_module(exp.module)
@@ -59,6 +97,7 @@ def code_version(exp: Experiment) -> str:
                          f"{exp.module!r} to version its cache entries") from None
     digest = hashlib.sha256()
     digest.update(source.encode())
+    digest.update(b"\0" + library_digest().encode())
     digest.update(b"\0" + __version__.encode())
     return digest.hexdigest()[:16]
 
