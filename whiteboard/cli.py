@@ -310,7 +310,8 @@ def cmd_experiments_run(args):
             verdict = res.verdict.verdict if res.ok else "error"
             deciding = res.verdict.deciding if res.ok else res.error
             print(f"{','.join(res.experiment.claims)}: {verdict} (expected "
-                  f"{res.experiment.expected}) - {deciding}  [{sum(res.seconds):.2f} s]")
+                  f"{res.experiment.expected}) - {deciding}  [{res.compute_seconds:.2f} s"
+                  f"{', over budget' if res.over_budget else ''}]")
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -94,3 +94,24 @@ def test_unlabelled_axes_and_broken_plots_are_flagged_on_the_page(tmp_path):
     page = (tmp_path / "c" / "section-B.html").read_text()
     assert "plot failed: RuntimeError(&#x27;no figure today&#x27;)" in page
     assert "reproduced" in page                               # verdict and numbers still there
+
+
+def test_experiments_over_the_time_budget_are_flagged(tmp_path, monkeypatch):
+    """A sweep whose compute exceeds the budget of its mode is listed on the index and marked on
+    its section page; within the budget nothing is flagged."""
+    from whiteboard.experiments import runner
+
+    build_report(tmp_path / "ok", [fake.IDENTITY], cache=False, quick=True)
+    assert "over-budget" not in (tmp_path / "ok" / "index.html").read_text()
+    assert "over the quick budget" not in (tmp_path / "ok" / "section-B.html").read_text()
+
+    monkeypatch.setitem(runner.BUDGET_SECONDS, True, 0.0)       # any positive time is over
+    (res,) = runner.run_experiments([fake.IDENTITY], quick=True, cache=False)
+    assert res.quick and res.over_budget and res.to_json()["over_budget"] is True
+    build_report(tmp_path / "slow", [fake.IDENTITY], cache=False, quick=True)
+    index = (tmp_path / "slow" / "index.html").read_text()
+    assert "<ul id='over-budget'><li data-experiment='C24'>" in index
+    page = (tmp_path / "slow" / "section-B.html").read_text()
+    assert "over the quick budget" in page and "&gt; 0 s" in page
+    (full,) = runner.run_experiments([fake.IDENTITY], quick=False, cache=False)
+    assert not full.quick and not full.over_budget                # the full budget is 60 s

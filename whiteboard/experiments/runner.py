@@ -44,6 +44,8 @@ from typing import Optional
 from .registry import Experiment, Verdict, get
 
 CACHE_ENV = "WHITEBOARD_CACHE"
+BUDGET_SECONDS = {True: 20.0, False: 60.0}
+"""Time budget of one experiment (all its seeds, one core): quick ≤ 20 s, full ≤ 60 s (issue 14)."""
 
 
 def default_cache_dir() -> Path:
@@ -153,10 +155,21 @@ class Result:
     cached: list
     verdict: Optional[Verdict] = None
     error: str = ""
+    quick: bool = False
 
     @property
     def ok(self) -> bool:
         return self.verdict is not None
+
+    @property
+    def compute_seconds(self) -> float:
+        """Seconds of compute over all seeds (a cached trial counts its first run)."""
+        return float(sum(self.seconds))
+
+    @property
+    def over_budget(self) -> bool:
+        """True when the sweep took more than :data:`BUDGET_SECONDS` for its mode."""
+        return self.compute_seconds > BUDGET_SECONDS[bool(self.quick)]
 
     def to_json(self) -> dict:
         """``{"claims", "verdict", "expected", "deciding", "numbers", ...}`` (``--json`` line)."""
@@ -169,7 +182,8 @@ class Result:
                 "expected": exp.expected,
                 "deciding": self.verdict.deciding if self.verdict else self.error,
                 "seeds": list(self.seeds), "seconds": list(self.seconds),
-                "cached": list(self.cached), "numbers": numbers}
+                "cached": list(self.cached), "quick": bool(self.quick),
+                "over_budget": self.over_budget, "numbers": numbers}
 
 
 def _resolve(ref):
@@ -338,7 +352,7 @@ def run_experiments(experiments=None, *, seeds: Optional[int] = None, quick: boo
         recs = [records[(i, s)] for s in seed_list]
         errors = [f"seed {s}: {r['error']}" for s, r in zip(seed_list, recs) if "error" in r]
         res = Result(exp, seed_list, [r.get("numbers") for r in recs],
-                     [r["seconds"] for r in recs], [r["cached"] for r in recs])
+                     [r["seconds"] for r in recs], [r["cached"] for r in recs], quick=bool(quick))
         if errors:
             res.error = "run failed: " + errors[0].strip().splitlines()[-1]
             res.trials = [t for t in res.trials if t is not None]

@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..experiments import EXPECTED, VERDICTS
-from ..experiments.runner import run_experiments
+from ..experiments.runner import BUDGET_SECONDS, run_experiments
 from . import catalog
 from .tables import numbers_html
 
@@ -46,6 +46,7 @@ caption { text-align: left; font-weight: bold; padding: .2em 0; }
 .zh { color: #444; }
 .erratum { background: #eef4ff; border-left: 4px solid #5b8def; padding: .4em .8em; }
 .mismatch { color: #a40000; }
+.over-budget { color: #a40000; font-weight: bold; }
 img { max-width: 100%; border: 1px solid #eee; margin: .3em; }
 pre.source { font-size: .85em; line-height: 1.3; }
 pre.source span.ln { display: inline-block; width: 4em; color: #999; user-select: none; }
@@ -201,7 +202,12 @@ def _experiment_html(res, out, sources, errata):
         parts.append(f"<pre>{html.escape(res.error)}</pre>")
     timing = ", ".join(f"seed {s}: {t:.2f} s{' (cached)' if c else ''}"
                        for s, t, c in zip(res.seeds, res.seconds, res.cached))
-    parts.append(f"<p><strong>Time.</strong> {timing}</p>")
+    over = ""
+    if res.over_budget:
+        mode = "quick" if res.quick else "full"
+        over = (f" <span class='over-budget'>over the {mode} budget: "
+                f"{res.compute_seconds:.1f} s &gt; {BUDGET_SECONDS[res.quick]:.0f} s</span>")
+    parts.append(f"<p><strong>Time.</strong> {timing}{over}</p>")
     links = [sources.link(Path(inspect.getsourcefile(exp.run)), text="experiment source")]
     links += [sources.code(c) for c in exp.code]
     links += [sources.test(t) for t in exp.tests]
@@ -301,6 +307,14 @@ def _index_body(results, claims, by_claim, sections):
                     f"{res.experiment.section}.html#{res.experiment.id}'>{cid}</a></td>"
                     f"<td>{res.experiment.section}</td><td>{html.escape(res.experiment.title)}"
                     f"</td><td>{_verdict_html(res)}</td><td></td></tr>")
+    slow = sorted((r for r in results if r.over_budget), key=lambda r: -r.compute_seconds)
+    slow_html = "" if not slow else (
+        "<h2>Over the time budget</h2><p>Budget per experiment, all seeds on one core: "
+        f"{BUDGET_SECONDS[True]:.0f} s in quick mode, {BUDGET_SECONDS[False]:.0f} s in full "
+        "mode.</p><ul id='over-budget'>" + "".join(
+            f"<li data-experiment='{r.experiment.id}'><a href='section-{r.experiment.section}"
+            f".html#{r.experiment.id}'>{r.experiment.id}</a> {r.compute_seconds:.1f} s "
+            f"({'quick' if r.quick else 'full'})</li>" for r in slow) + "</ul>")
     sec_list = "".join(f"<li><a href='section-{s}.html'>{s}. {html.escape(name)}</a></li>"
                        for s, name in sections.items())
     total = sum(r.seconds[i] for r in results for i in range(len(r.seconds)))
@@ -311,7 +325,7 @@ def _index_body(results, claims, by_claim, sections):
             f"</th><th>claims</th></tr></thead><tbody>{count_rows}</tbody></table>"
             f"<h2>Expected vs got (experiments)</h2><table id='cross'><thead><tr><th>expected"
             f"</th>" + "".join(f"<th>{v}</th>" for v in order) + f"</tr></thead><tbody>"
-            f"{cross_rows}</tbody></table><h2>Sections</h2><ul>{sec_list}</ul>"
+            f"{cross_rows}</tbody></table>{slow_html}<h2>Sections</h2><ul>{sec_list}</ul>"
             f"<h2>Every claim</h2><table id='summary'><thead><tr><th>claim</th><th>section</th>"
             f"<th>claim / experiment</th><th>verdict</th><th>deciding number</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
