@@ -24,6 +24,7 @@ import numbers
 import numpy as np
 
 from ._base import Transform, check_range
+from . import geometry
 from .geometry import check_interpolation
 
 __all__ = ["RandomRotation", "RandomAffine", "inverse_affine_matrix", "warp_affine"]
@@ -51,6 +52,19 @@ def warp_affine(x, theta, out_size=None, mode="nearest", fill=0.0, center=None):
     ``center`` is the rotation centre relative to the image centre (per sample or None)."""
     n, ch, H, W = x.shape
     oh, ow = out_size if out_size is not None else (H, W)
+    block = max(1, geometry.BLOCK_ELEMENTS // max(1, ch * oh * ow))
+    if n <= block:
+        return _warp_block(x, theta, oh, ow, mode, fill, center)
+    out = np.empty((n, ch, oh, ow), dtype=x.dtype)
+    for s in range(0, n, block):
+        part = slice(s, s + block)
+        c = None if center is None else (np.asarray(center[0])[part], np.asarray(center[1])[part])
+        out[part] = _warp_block(x[part], theta[part], oh, ow, mode, fill, c)
+    return out
+
+
+def _warp_block(x, theta, oh, ow, mode, fill, center):
+    n, ch, H, W = x.shape
     # coordinates in the image's precision (float32 like grid_sample for float32 images)
     dt = np.result_type(x.dtype, np.float32)
     cx = np.zeros(n) if center is None else np.asarray(center[0], dtype=np.float64)

@@ -24,6 +24,12 @@ __all__ = ["RandomHorizontalFlip", "RandomVerticalFlip", "Pad", "CenterCrop", "R
            "Resize", "RandomResizedCrop", "FiveCrop", "TenCrop", "resample_boxes"]
 
 _MODES = ("nearest", "bilinear")
+BLOCK_ELEMENTS = 1 << 18
+"""Output elements per block of samples in the batched resamplers (``resample_boxes``,
+``affine.warp_affine``): a batch goes through block by block so that the coordinate, index and
+tap temporaries (about ten arrays of that size) stay in cache. Measured on the 2-core box with a
+64 x 3 x 224 x 224 rotation (bilinear, 1 thread): whole batch 0.30 s, blocks of 2^16–2^18
+elements 0.10 s, 2^20 0.15 s. Results do not depend on it: samples are independent."""
 
 
 def check_interpolation(mode, name="interpolation"):
@@ -53,7 +59,24 @@ def _axis_taps(start, length, n_out, mode):
 
 def resample_boxes(x, top, left, height, width, size, mode="bilinear"):
     """Crop box ``n`` (``top[n], left[n], height[n], width[n]``) of every image of the NCHW batch
-    ``x`` and resize it to ``size = (h, w)``, vectorised over the batch (module docstring)."""
+    ``x`` and resize it to ``size = (h, w)``, vectorised over the batch (module docstring).
+
+    Large batches go through in blocks of samples of about ``BLOCK_ELEMENTS`` output elements, so
+    the gather temporaries stay in cache; the result does not depend on the blocking."""
+    n = len(x)
+    oh, ow = size
+    block = max(1, BLOCK_ELEMENTS // max(1, x.shape[1] * oh * ow))
+    if n <= block:
+        return _resample_block(x, top, left, height, width, size, mode)
+    out = np.empty((n, x.shape[1], oh, ow), dtype=x.dtype)
+    top, left, height, width = (np.asarray(a) for a in (top, left, height, width))
+    for s in range(0, n, block):
+        p = slice(s, s + block)
+        out[p] = _resample_block(x[p], top[p], left[p], height[p], width[p], size, mode)
+    return out
+
+
+def _resample_block(x, top, left, height, width, size, mode):
     n = len(x)
     oh, ow = size
     r0, r1, wr = _axis_taps(top, height, oh, mode)
