@@ -322,3 +322,13 @@ def test_c61_is_decided_by_the_paired_accuracies_and_the_oracle():
 
 def test_c23_flips_when_the_mlp_wins_at_thirty_samples():
     _flips("C23", lambda t: t["n30"].update(MLP=0.99))
+
+
+def test_c22_is_decided_by_the_paired_test_accuracy():
+    exp, t = _trial("C22", expect=exp_verdict("C22"))
+    t["n300"]["cnn"]["test"], t["n300"]["mlp"]["test"] = 0.96, 0.93
+    assert exp.judge([t]).verdict == REPRODUCED
+    trials = [json.loads(json.dumps(t)) for _ in range(5)]
+    for i, tr in enumerate(trials):
+        tr["n300"]["cnn"]["test"], tr["n300"]["mlp"]["test"] = 0.90 + 0.001 * i, 0.94
+    assert exp.judge(trials).verdict == REFUTED
