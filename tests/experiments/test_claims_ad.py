@@ -332,3 +332,12 @@ def test_c22_is_decided_by_the_paired_test_accuracy():
     for i, tr in enumerate(trials):
         tr["n300"]["cnn"]["test"], tr["n300"]["mlp"]["test"] = 0.90 + 0.001 * i, 0.94
     assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c30_is_decided_by_the_feature_similarities():
+    exp, t = _trial("C30", expect=REFUTED)
+    for r in ("none", "local", "global"):
+        t[r] = {k: 0.97 for k in t[r]}
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["global"]["shift 2"] = 0.5
+    assert exp.judge([t]).verdict == NOT_REPRODUCED

@@ -1,9 +1,9 @@
 """C22: sparse interactions and weight sharing generalise better than a dense net on scarce data.
 
 300 training digits (a random subset of the 70 % split, the same for both nets in a seed),
-upsampled to 16×16 (bilinear, ``scipy.ndimage.zoom``) and scaled by one global mean and sd — not
-per pixel, because per-pixel z-scoring gives every position its own scale and breaks the
-stationarity that weight sharing relies on. A small CNN (conv8-pool-conv16-pool-linear, 3,818
+upsampled to 16×16 and standardised by one global mean and sd (``digits16_split``) — not per
+pixel, because per-pixel z-scoring gives every position its own scale and breaks the stationarity
+that weight sharing relies on. A small CNN (conv8-pool-conv16-pool-linear, 3,818
 parameters) against an MLP 256-128-10 (34,186 parameters, 9× more), both SGD momentum 0.9,
 lr 0.01, batch 32, 30 epochs. Both fit the 300 digits perfectly, so the train–test gap is
 1 − test accuracy and the claim is decided by the paired test accuracy at n = 300; n = 100 is
@@ -15,26 +15,9 @@ import numpy as np
 from ... import backend, nn
 from ..registry import NOT_REPRODUCED, REFUTED, experiment, verdict
 from ..stats import exceeds_noise, fmt_mean_sd, paired_test
-from ._common_claims_ad import accuracy, train_classifier
+from ._common_claims_ad import accuracy, digits16_split, train_classifier
 
 SIZES = (100, 300)
-
-
-def _images(seed, n_train):
-    from scipy.ndimage import zoom
-
-    from ...data.datasets import load_digits, train_test_split
-
-    X, y = load_digits()
-    X = np.asarray(X, dtype=np.float64) / 16.0
-    Xtr, Xte, ytr, yte = train_test_split(X, np.asarray(y), test_size=0.3, random_state=0,
-                                          stratify=y)
-    idx = np.random.default_rng(seed).permutation(len(ytr))[:n_train]
-    Xtr, ytr = Xtr[idx], ytr[idx]
-    up = lambda A: zoom(A.reshape(-1, 8, 8), (1, 2, 2), order=1).reshape(-1, 1, 16, 16)  # noqa: E731
-    Itr, Ite = up(Xtr), up(Xte)
-    mu, sd = Itr.mean(), Itr.std()
-    return (Itr - mu) / sd, (Ite - mu) / sd, ytr, yte
 
 
 def _cnn():
@@ -61,7 +44,7 @@ def _mlp():
 def c22(seed, quick):
     out = {"sizes": list(SIZES)}
     for n in SIZES:
-        Itr, Ite, ytr, yte = _images(seed, n)
+        Itr, Ite, ytr, yte = digits16_split(seed, n)
         row = {}
         for name, make in (("cnn", _cnn), ("mlp", _mlp)):
             backend.manual_seed(seed)
