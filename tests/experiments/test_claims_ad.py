@@ -341,3 +341,13 @@ def test_c30_is_decided_by_the_feature_similarities():
     assert exp.judge([t]).verdict == REPRODUCED
     t["global"]["shift 2"] = 0.5
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c31_is_decided_by_the_paired_test_error():
+    exp, t = _trial("C31", expect=exp_verdict("C31"))
+    t["z3s2"]["error"], t["z2s2"]["error"] = 0.03, 0.05
+    assert exp.judge([t]).verdict == REPRODUCED
+    trials = [json.loads(json.dumps(t)) for _ in range(5)]
+    for i, tr in enumerate(trials):
+        tr["z3s2"]["error"], tr["z2s2"]["error"] = 0.08 + 0.001 * i, 0.04
+    assert exp.judge(trials).verdict == REFUTED
