@@ -351,3 +351,16 @@ def test_c31_is_decided_by_the_paired_test_error():
     for i, tr in enumerate(trials):
         tr["z3s2"]["error"], tr["z2s2"]["error"] = 0.08 + 0.001 * i, 0.04
     assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c44_is_decided_by_the_paired_accuracy_and_the_scale_bins():
+    exp, t = _trial("C44", expect=exp_verdict("C44"))
+    t["inception"]["test"], t["single"]["test"] = 0.95, 0.90
+    t["inception"]["per_bin"], t["single"]["per_bin"] = [0.95] * 3, [0.90] * 3
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["inception"]["per_bin"][2] = 0.85
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    trials = [json.loads(json.dumps(t)) for _ in range(5)]
+    for i, tr in enumerate(trials):
+        tr["inception"]["test"] = 0.80 + 0.001 * i
+    assert exp.judge(trials).verdict == REFUTED
