@@ -364,3 +364,17 @@ def test_c44_is_decided_by_the_paired_accuracy_and_the_scale_bins():
     for i, tr in enumerate(trials):
         tr["inception"]["test"] = 0.80 + 0.001 * i
     assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c60_is_decided_by_ics_and_the_noisy_bn_run():
+    exp, t = _trial("C60", expect=exp_verdict("C60"))
+    t["plain"]["ics_mean"], t["bn"]["ics_mean"] = 0.4, 0.2
+    t["plain"]["moment_drift"], t["noisy_bn"]["moment_drift"] = 0.5, 0.9
+    t["plain_lr1"] = {"diverged": True, "final_loss": None}
+    t["bn_lr1"] = {"diverged": False, "final_loss": 0.05}
+    t["noisy_bn_lr1"] = {"diverged": False, "final_loss": 0.3}
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["noisy_bn_lr1"]["final_loss"] = 0.05
+    assert exp.judge([t]).verdict == REFUTED
+    t["bn_lr1"] = {"diverged": True, "final_loss": None}
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
