@@ -204,11 +204,12 @@ def _(trials):
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.3))
     k = 10
     smooth = lambda v: np.convolve(v, np.ones(k) / k, mode="valid")  # noqa: E731
-    for key, label in LABELS.items():
-        axes[0].plot(t[key]["mean_curve"], label=f"{label}: mean", lw=0.8)
-        axes[0].plot(t[key]["sd_curve"], "--", label=f"{label}: sd", lw=0.8)
-        axes[1].plot(smooth(t[key]["ics"]), label=label)
-        axes[2].plot(smooth(t[key]["loss"]), label=label)
+    for i, (key, label) in enumerate(LABELS.items()):
+        c = f"C{i}"
+        axes[0].plot(t[key]["mean_curve"], color=c, label=f"{label}: mean", lw=0.8)
+        axes[0].plot(t[key]["sd_curve"], "--", color=c, label=f"{label}: sd", lw=0.8)
+        axes[1].plot(smooth(t[key]["ics"]), color=c, label=label)
+        axes[2].plot(smooth(t[key]["loss"]), color=c, label=label)
     axes[0].set_ylabel("layer-4 input moment (unit average)")
     axes[1].set_ylabel("||G - G'|| / ||G|| (moving avg)")
     axes[1].set_yscale("log")
