@@ -322,3 +322,59 @@ def test_c61_is_decided_by_the_paired_accuracies_and_the_oracle():
 
 def test_c23_flips_when_the_mlp_wins_at_thirty_samples():
     _flips("C23", lambda t: t["n30"].update(MLP=0.99))
+
+
+def test_c22_is_decided_by_the_paired_test_accuracy():
+    exp, t = _trial("C22", expect=exp_verdict("C22"))
+    t["n300"]["cnn"]["test"], t["n300"]["mlp"]["test"] = 0.96, 0.93
+    assert exp.judge([t]).verdict == REPRODUCED
+    trials = [json.loads(json.dumps(t)) for _ in range(5)]
+    for i, tr in enumerate(trials):
+        tr["n300"]["cnn"]["test"], tr["n300"]["mlp"]["test"] = 0.90 + 0.001 * i, 0.94
+    assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c30_is_decided_by_the_feature_similarities():
+    exp, t = _trial("C30", expect=REFUTED)
+    for r in ("none", "local", "global"):
+        t[r] = {k: 0.97 for k in t[r]}
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["global"]["shift 2"] = 0.5
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c31_is_decided_by_the_paired_test_error():
+    exp, t = _trial("C31", expect=exp_verdict("C31"))
+    t["z3s2"]["error"], t["z2s2"]["error"] = 0.03, 0.05
+    assert exp.judge([t]).verdict == REPRODUCED
+    trials = [json.loads(json.dumps(t)) for _ in range(5)]
+    for i, tr in enumerate(trials):
+        tr["z3s2"]["error"], tr["z2s2"]["error"] = 0.08 + 0.001 * i, 0.04
+    assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c44_is_decided_by_the_paired_accuracy_and_the_scale_bins():
+    exp, t = _trial("C44", expect=exp_verdict("C44"))
+    t["inception"]["test"], t["single"]["test"] = 0.95, 0.90
+    t["inception"]["per_bin"], t["single"]["per_bin"] = [0.95] * 3, [0.90] * 3
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["inception"]["per_bin"][2] = 0.85
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    trials = [json.loads(json.dumps(t)) for _ in range(5)]
+    for i, tr in enumerate(trials):
+        tr["inception"]["test"] = 0.80 + 0.001 * i
+    assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c60_is_decided_by_ics_and_the_noisy_bn_run():
+    exp, t = _trial("C60", expect=exp_verdict("C60"))
+    t["plain"]["ics_mean"], t["bn"]["ics_mean"] = 0.4, 0.2
+    t["plain"]["moment_drift"], t["noisy_bn"]["moment_drift"] = 0.5, 0.9
+    t["plain_lr1"] = {"diverged": True, "final_loss": None}
+    t["bn_lr1"] = {"diverged": False, "final_loss": 0.05}
+    t["noisy_bn_lr1"] = {"diverged": False, "final_loss": 0.3}
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["noisy_bn_lr1"]["final_loss"] = 0.05
+    assert exp.judge([t]).verdict == REFUTED
+    t["bn_lr1"] = {"diverged": True, "final_loss": None}
+    assert exp.judge([t]).verdict == NOT_REPRODUCED

@@ -85,6 +85,27 @@ def digits_split(seed=0, n_train=None):
     return (Xtr - mu) / sd, (Xte - mu) / sd, np.asarray(ytr), np.asarray(yte)
 
 
+def digits16_split(seed=0, n_train=None):
+    """Digits upsampled to 16×16 (bilinear ``scipy.ndimage.zoom``) as ``(N, 1, 16, 16)``, scaled
+    by one global mean and sd of the training images (not per pixel, which would give every
+    position its own scale and break what weight sharing assumes); 70/30 stratified split
+    (random_state=0), ``n_train`` random training images per ``seed`` if given."""
+    from scipy.ndimage import zoom
+
+    from ...data.datasets import load_digits, train_test_split
+
+    X, y = load_digits()
+    X = np.asarray(X, dtype=np.float64) / 16.0
+    Xtr, Xte, ytr, yte = train_test_split(X, np.asarray(y), test_size=0.3, random_state=0,
+                                          stratify=y)
+    if n_train is not None:
+        idx = np.random.default_rng(seed).permutation(len(ytr))[:n_train]
+        Xtr, ytr = Xtr[idx], ytr[idx]
+    Itr, Ite = (zoom(A.reshape(-1, 8, 8), (1, 2, 2), order=1)[:, None] for A in (Xtr, Xte))
+    mu, sd = Itr.mean(), Itr.std()
+    return (Itr - mu) / sd, (Ite - mu) / sd, np.asarray(ytr), np.asarray(yte)
+
+
 def train_classifier(model, X, y, *, epochs, lr, batch_size=32, seed=0, optimizer="sgd",
                      momentum=0.9, record_batches=False):
     """Mini-batch training with the library's SGD/Adam and cross-entropy; returns per-batch

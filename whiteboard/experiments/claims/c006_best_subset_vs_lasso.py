@@ -11,7 +11,8 @@ BIC-chosen models to the truth reported (lasso + BIC tends to keep a spurious ex
 because shrinkage lowers its RSS less than OLS would). Support recovery is scored by F1
 between the selected and the true feature set. The cost of best
 subset is the number of least-squares fits, 2^p (doubling per added feature); the lasso path costs
-one coordinate-descent run per α.
+one coordinate-descent run per α. The α grid is dense (300 values) because the support only
+changes at the path's knots and a coarse grid can step over a support that the path does visit.
 """
 
 import itertools
@@ -75,7 +76,8 @@ def _lasso_bic(X, y, alphas):
                   "sparse support when the design is well conditioned.",
             design="Synthetic y = 2x0 - 1.5x4 + x9 + N(0, 0.5^2), n = 100, p = 12 independent "
                    "Gaussian columns: exhaustive best subset by BIC (4,096 OLS fits) vs the lasso "
-                   "path (30 alphas, quick 12): does the path contain the best-subset support, and "
+                   "path (300 log-spaced alphas, quick 100): does the path contain the "
+                   "best-subset support, and "
                    "the support F1 of both when alpha is also chosen by BIC; and "
                    "best-subset fit count and time for p = 8..12 (time not asserted).",
             code=["whiteboard.ml.linear_model:Lasso"],
@@ -85,7 +87,9 @@ def c6(seed, quick):
     t0 = time.perf_counter()
     subset, fits = _best_subset(X, y)
     t_subset = time.perf_counter() - t0
-    alphas = np.logspace(0, -3, 12 if quick else 30)
+    # The lasso support changes only at the path's knots, which can lie closer than a coarse grid's
+    # steps (30 alphas skipped the 5-feature support of seed 2); 300 alphas cost 0.07 s.
+    alphas = np.logspace(0, -3, 100 if quick else 300)
     t0 = time.perf_counter()
     path = _lasso_bic(X, y, alphas)
     t_lasso = time.perf_counter() - t0
