@@ -247,3 +247,12 @@ def test_inception_v3_train_forward_with_aux_matches_torch_299px():
     with torch.no_grad():
         expected = ref(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(ours(wb.tensor(x)).numpy(), expected, rtol=1e-6, atol=1e-8)
+
+
+def test_inception_v3_macs_match_torchvision():
+    from whiteboard.inspect import summary
+
+    model = models.get("inception_v3", aux_logits=False)
+    model.eval()
+    # torchvision's model table: Inception_V3 5.71 GFLOPS (multiply-adds) at 299x299
+    assert summary(model, (3, 299, 299)).total_macs == pytest.approx(5.71e9, rel=1e-3)
