@@ -174,7 +174,8 @@ def test_registry_and_errors():
     names = models.list_models()
     for required in ("lenet5", "alexnet", "vgg16", "googlenet", "resnet50", "resnext50_32x4d",
                      "se_resnet50", "preact_resnet18", "densenet121", "plain18",
-                     "inception_v3_small", "mlp"):
+                     "inception_v3_small", "mlp", "inception_v3", "nin", "bn_inception",
+                     "inception_v4", "inception_resnet_v2"):
         assert required in names
     with pytest.raises(ValueError, match="known models: .*resnet18"):
         models.get("resnet9000")

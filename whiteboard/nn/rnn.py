@@ -26,7 +26,8 @@ D_h,n = D_x,n ⊙ r.
 
 Parameters follow PyTorch's layout and names: ``weight_ih_l{k}{_reverse}`` (G·H, I or D·H),
 ``weight_hh_l{k}{_reverse}`` (G·H, H), ``bias_ih_l{k}…``, ``bias_hh_l{k}…`` (G·H,), G = 1, 4, 3
-for RNN, LSTM, GRU; every parameter is drawn from U(−1/√H, 1/√H).
+for RNN, LSTM, GRU; every parameter is drawn from U(−1/√H, 1/√H). An LSTM with ``proj_size``
+P adds ``weight_hr_l{k}{_reverse}`` (P, H) and its ``weight_hh`` is (4H, P) (see ``LSTM``).
 
 Shapes (L layers, D = 2 if bidirectional else 1)::
 
@@ -69,16 +70,17 @@ class _Recurrence(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse):
+    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr=None):
         xp = backend.get_array_module(x)
         if reverse:
             x = x[::-1]
         T, B, _ = x.shape
-        H = w_hh.shape[1]
+        H = w_hh.shape[0] // _GATES[mode]  # cell size
+        P = w_hh.shape[1]  # hidden-state size: H, or proj_size with a projection
         xg = x @ w_ih.T
         if b_ih is not None:
             xg = xg + b_ih
-        hs = xp.empty((T + 1, B, H), dtype=x.dtype)
+        hs = xp.empty((T + 1, B, P), dtype=x.dtype)
         hs[0] = h0
         w_hh_t = w_hh.T
         if mode == "LSTM":
@@ -90,6 +92,8 @@ class _Recurrence(Function):
             shift = half.copy()
             shift[2 * H:3 * H] = 0
             tanh_c = xp.empty((T, B, H), dtype=x.dtype)
+            ms = xp.empty((T, B, H), dtype=x.dtype) if w_hr is not None else None
+            w_hr_t = w_hr.T if w_hr is not None else None
         elif mode == "GRU":
             acts = xp.empty((T, B, 3 * H), dtype=x.dtype)
             hn = xp.empty((T, B, H), dtype=x.dtype)
@@ -111,7 +115,11 @@ class _Recurrence(Function):
                 acts[t] = a
                 cs[t + 1] = a[:, H:2 * H] * cs[t] + a[:, :H] * a[:, 2 * H:3 * H]
                 tanh_c[t] = xp.tanh(cs[t + 1])
-                hs[t + 1] = a[:, 3 * H:] * tanh_c[t]
+                if w_hr is None:
+                    hs[t + 1] = a[:, 3 * H:] * tanh_c[t]
+                else:  # h_t = W_hr (o ⊙ tanh(c_t))
+                    ms[t] = a[:, 3 * H:] * tanh_c[t]
+                    hs[t + 1] = ms[t] @ w_hr_t
             else:
                 rz = _sigmoid(xp, xg[t, :, :2 * H] + hg[:, :2 * H])
                 hn[t] = hg[:, 2 * H:]
@@ -120,11 +128,11 @@ class _Recurrence(Function):
                 acts[t, :, 2 * H:] = n
                 z = rz[:, H:]
                 hs[t + 1] = (1 - z) * n + z * hs[t]
-        ctx.mode, ctx.reverse, ctx.H = mode, reverse, H
+        ctx.mode, ctx.reverse, ctx.H, ctx.P = mode, reverse, H, P
         ctx.has_bias = b_ih is not None
         ctx.save_for_backward(x, hs, w_ih, w_hh)
         if mode == "LSTM":
-            ctx.extra = (cs, acts, tanh_c)
+            ctx.extra = (cs, acts, tanh_c, ms, w_hr)
             out = xp.concatenate([hs[1:], cs[1:]], axis=2)
         elif mode == "GRU":
             ctx.extra = (acts, hn)
@@ -136,7 +144,7 @@ class _Recurrence(Function):
     @staticmethod
     def backward(ctx, grad):
         x, hs, w_ih, w_hh = ctx.saved_tensors
-        mode, H = ctx.mode, ctx.H
+        mode, H, P = ctx.mode, ctx.H, ctx.P
         xp = backend.get_array_module(grad)
         if ctx.reverse:
             grad = grad[::-1]
@@ -144,9 +152,11 @@ class _Recurrence(Function):
         G = _GATES[mode]
         dx_gates = xp.empty((T, B, G * H), dtype=x.dtype)
         dh_gates = dx_gates if mode != "GRU" else xp.empty_like(dx_gates)
-        dh = xp.zeros((B, H), dtype=x.dtype)
+        dh = xp.zeros((B, P), dtype=x.dtype)
+        w_hr = None
         if mode == "LSTM":
-            cs, acts, tanh_c = ctx.extra
+            cs, acts, tanh_c, ms, w_hr = ctx.extra
+            dhs = xp.empty((T, B, P), dtype=x.dtype) if w_hr is not None else None
             dc = xp.zeros((B, H), dtype=x.dtype)
             # The step-independent factors of the gate gradients, for all T steps at once:
             # dL/d(pre-activation) = dc ⊙ [g σ'(i), c_{t-1} σ'(f), i tanh'(g)], dh ⊙ tanh(c) σ'(o)
@@ -158,13 +168,16 @@ class _Recurrence(Function):
         elif mode == "GRU":
             acts, hn = ctx.extra
         for t in range(T - 1, -1, -1):
-            dh = dh + grad[t, :, :H]
+            dh = dh + grad[t, :, :P]
             if mode == "RNN_TANH":
                 dx_gates[t] = dh * (1 - hs[t + 1] ** 2)
             elif mode == "RNN_RELU":
                 dx_gates[t] = dh * (hs[t + 1] > 0)
             elif mode == "LSTM":
-                dc = dc + grad[t, :, H:] + dh * dh_to_dc[t]
+                if w_hr is not None:  # back through the projection: dL/dm = dL/dh W_hr
+                    dhs[t] = dh
+                    dh = dh @ w_hr
+                dc = dc + grad[t, :, P:] + dh * dh_to_dc[t]
                 xp.multiply(dc[:, None, :], factor[t, :, :3], out=d4[t, :, :3])
                 xp.multiply(dh, factor[t, :, 3], out=d4[t, :, 3])
                 dc = dc * f[t]
@@ -188,17 +201,23 @@ class _Recurrence(Function):
         need = ctx.needs_input_grad
         dx = dx_gates @ w_ih if need[0] else None
         dw_ih = flat_x.T @ x.reshape(T * B, -1) if need[3] else None
-        dw_hh = flat_h.T @ hs[:-1].reshape(T * B, H) if need[4] else None
+        dw_hh = flat_h.T @ hs[:-1].reshape(T * B, P) if need[4] else None
         db_ih = flat_x.sum(axis=0) if ctx.has_bias and need[5] else None
         db_hh = flat_h.sum(axis=0) if ctx.has_bias and need[6] else None
         if ctx.reverse and dx is not None:
             dx = dx[::-1].copy()
         dc0 = dc if mode == "LSTM" else None
-        return dx, dh, dc0, dw_ih, dw_hh, db_ih, db_hh, None, None
+        grads = (dx, dh, dc0, dw_ih, dw_hh, db_ih, db_hh, None, None)
+        if w_hr is None:
+            return grads
+        dw_hr = dhs.reshape(T * B, P).T @ ms.reshape(T * B, H) if need[9] else None
+        return grads + (dw_hr,)
 
 
-def _recurrence(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse):
-    return _Recurrence.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse)
+def _recurrence(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr=None):
+    if w_hr is None:
+        return _Recurrence.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse)
+    return _Recurrence.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr)
 
 
 def _dtype_of(dtype):
@@ -209,7 +228,7 @@ class RNNBase(Module):
     """Shared machinery of ``RNN``, ``LSTM`` and ``GRU`` (``torch.nn.RNNBase``)."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__()
         name = type(self).__name__
         for arg, value in (("input_size", input_size), ("hidden_size", hidden_size),
@@ -218,6 +237,16 @@ class RNNBase(Module):
                 raise ValueError(f"{name}: {arg} must be a positive integer, got {value!r}")
         if not 0.0 <= float(dropout) <= 1.0:
             raise ValueError(f"{name}: dropout must be in [0, 1], got {dropout!r}")
+        if not isinstance(proj_size, (int, np.integer)) or isinstance(proj_size, bool) \
+                or proj_size < 0:
+            raise ValueError(f"{name}: proj_size must be a non-negative integer, got "
+                             f"{proj_size!r}")
+        if proj_size and mode != "LSTM":
+            raise ValueError(f"{name}: proj_size is only supported for LSTM, not RNN or GRU")
+        if proj_size >= hidden_size:
+            raise ValueError(f"{name}: proj_size ({proj_size}) has to be smaller than "
+                             f"hidden_size ({hidden_size})")
+        self.proj_size = int(proj_size)
         self.mode = mode
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)
@@ -229,14 +258,17 @@ class RNNBase(Module):
         dtype = _dtype_of(dtype)
         gate = _GATES[mode] * self.hidden_size
         D = 2 if self.bidirectional else 1
+        real_hidden = self.proj_size or self.hidden_size
         self._flat_weights_names = []
         for layer in range(self.num_layers):
-            layer_in = self.input_size if layer == 0 else D * self.hidden_size
+            layer_in = self.input_size if layer == 0 else D * real_hidden
             for direction in range(D):
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
-                shapes = [("weight_ih", (gate, layer_in)), ("weight_hh", (gate, self.hidden_size))]
+                shapes = [("weight_ih", (gate, layer_in)), ("weight_hh", (gate, real_hidden))]
                 if self.bias:
                     shapes += [("bias_ih", (gate,)), ("bias_hh", (gate,))]
+                if self.proj_size:
+                    shapes.append(("weight_hr", (self.proj_size, self.hidden_size)))
                 for base, shape in shapes:
                     setattr(self, base + suffix, Parameter(Tensor(np.zeros(shape), dtype=dtype)))
                     self._flat_weights_names.append(base + suffix)
@@ -253,7 +285,8 @@ class RNNBase(Module):
     def _layer_params(self, layer, direction):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
         get = lambda base: getattr(self, base + suffix) if self.bias or "weight" in base else None  # noqa: E731
-        return (get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh"))
+        w_hr = getattr(self, "weight_hr" + suffix) if self.proj_size else None
+        return (get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh"), w_hr)
 
     def _check_state(self, state, what, expected, x_shape):
         if state.shape != expected:
@@ -282,20 +315,22 @@ class RNNBase(Module):
         if not batched:
             seq = seq.unsqueeze(1)
         B, H = seq.shape[1], self.hidden_size
+        P = self.proj_size or H  # size of h (the projection's output with proj_size)
         D = 2 if self.bidirectional else 1
-        expected = (D * self.num_layers, B, H) if batched else (D * self.num_layers, H)
+        expected = (D * self.num_layers, B, P) if batched else (D * self.num_layers, P)
+        expected_c = (D * self.num_layers, B, H) if batched else (D * self.num_layers, H)
         is_lstm = self.mode == "LSTM"
         if hx is None:
-            zeros = backend.get_array_module(x.data).zeros((D * self.num_layers, B, H),
-                                                             dtype=x.dtype)
-            h0, c0 = zeros, zeros
+            xp = backend.get_array_module(x.data)
+            h0 = xp.zeros((D * self.num_layers, B, P), dtype=x.dtype)
+            c0 = xp.zeros((D * self.num_layers, B, H), dtype=x.dtype)
         else:
             if is_lstm:
                 if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                     raise TypeError(f"{name}: hx must be a tuple (h_0, c_0)")
                 h0, c0 = _as_tensor(hx[0]), _as_tensor(hx[1])
                 self._check_state(h0, "h_0", expected, x.shape)
-                self._check_state(c0, "c_0", expected, x.shape)
+                self._check_state(c0, "c_0", expected_c, x.shape)
             else:
                 h0, c0 = _as_tensor(hx), None
                 self._check_state(h0, "hx", expected, x.shape)
@@ -308,14 +343,14 @@ class RNNBase(Module):
             outs = []
             for direction in range(D):
                 k = layer * D + direction
-                out = _recurrence(layer_input, h0[k], None if c0 is None else c0[k],
-                                  *self._layer_params(layer, direction), self.mode,
-                                  bool(direction))
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_params(layer, direction)
+                out = _recurrence(layer_input, h0[k], None if c0 is None else c0[k], w_ih, w_hh,
+                                  b_ih, b_hh, self.mode, bool(direction), w_hr)
                 last = 0 if direction else -1
                 if is_lstm:
-                    h_n.append(out[last, :, :H])
-                    c_n.append(out[last, :, H:])
-                    out = out[:, :, :H]
+                    h_n.append(out[last, :, :P])
+                    c_n.append(out[last, :, P:])
+                    out = out[:, :, :P]
                 else:
                     h_n.append(out[last])
                 outs.append(out)
@@ -345,6 +380,8 @@ class RNNBase(Module):
             s += f", dropout={self.dropout}"
         if self.bidirectional:
             s += ", bidirectional=True"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         return s
 
 
@@ -361,7 +398,7 @@ class RNN(RNNBase):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size,
                          hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         device, dtype)
+                         device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
     def extra_repr(self):
@@ -372,13 +409,18 @@ class RNN(RNNBase):
 class LSTM(RNNBase):
     """Long short-term memory (``torch.nn.LSTM``, gate order i, f, g, o).
 
-    Returns ``(output, (h_n, c_n))``; ``hx`` is ``(h_0, c_0)``. ``proj_size`` is not offered.
+    Returns ``(output, (h_n, c_n))``; ``hx`` is ``(h_0, c_0)``.
+
+    ``proj_size = P > 0`` (Sak et al. 2014, LSTMP): the hidden state is projected,
+    ``h_t = W_hr (o_t ⊙ tanh(c_t))`` with ``weight_hr_l{k}`` (P, H); then ``weight_hh`` is (4H, P),
+    the layers above take D·P inputs, ``output`` is (T, B, D·P), ``h_0``/``h_n`` are (D·L, B, P)
+    while ``c_0``/``c_n`` stay (D·L, B, H).
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, device, dtype)
+                         dropout, bidirectional, proj_size, device=device, dtype=dtype)
 
 
 class GRU(RNNBase):
@@ -388,7 +430,7 @@ class GRU(RNNBase):
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, device=None, dtype=None):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, device, dtype)
+                         dropout, bidirectional, device=device, dtype=dtype)
 
 
 class RNNCellBase(Module):

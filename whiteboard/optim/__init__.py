@@ -1,7 +1,7 @@
 """Optimisers, learning-rate schedules, gradient clipping (``torch.optim``'s interface) and
 ``minimize``: full-batch minimisers (gradient descent, Newton, BFGS, L-BFGS, CG)."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -27,6 +27,7 @@ from .sgd import SGD
 __all__ = [
     "METHODS", "OptimizeResult", "backtracking_line_search", "bfgs", "conjugate_gradient",
     "gradient_descent", "lbfgs", "line_search_wolfe", "minimize", "newton",
-    "lr_scheduler", "Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "NAdam",
+    "lr_scheduler", "swa_utils", "Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam",
+    "AdamW", "NAdam",
     "clip_grad_norm_", "clip_grad_value_", "get_total_norm", "cg",
 ]
