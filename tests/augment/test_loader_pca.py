@@ -88,3 +88,55 @@ def test_fancy_pca_noise_covariance_over_many_draws():
     w2, v2 = np.linalg.eigh(wrong)
     s2 = np.cov(delta @ (v2 @ np.diag(w2 ** -0.5) @ v2.T), rowvar=False)
     assert np.abs(s2 - np.eye(3)).max() > 5 * np.sqrt(2 / n)
+
+
+def _by_hand(loader, t, mix, seed):
+    """What the workers must compute: one base number from the library generator at the start
+    of the epoch, then batch i augmented under default_rng(SeedSequence([base, i]))."""
+    wb.manual_seed(seed)
+    base = int(wb.backend.get_rng().integers(2**63))
+    out = []
+    for i, (xb, yb) in enumerate(loader):
+        wb.manual_seed(np.random.SeedSequence([base, i]))
+        out.append(mix(t(xb.data), yb.data))
+    return out
+
+
+@pytest.mark.parametrize("num_workers,prefetch_factor", [(1, 1), (2, 2)])
+def test_worker_processes_give_the_seeded_batches_in_order(num_workers, prefetch_factor):
+    """Augmentation in worker processes is bit-for-bit the per-batch seeded computation, in the
+    loader's order, whatever the number of workers and prefetch depth; Tensors stay Tensors;
+    a second epoch draws new parameters; a shuffled loader keeps its order."""
+    rng = np.random.default_rng(0)
+    x = rng.random((22, 3, 4, 5)).astype(np.float32)
+    y = rng.integers(0, 3, size=22)
+    loader = DataLoader(TensorDataset(x, y), batch_size=4, shuffle=True)
+    t = Compose([RandomHorizontalFlip(p=0.5), FancyPCA(alphastd=0.5).fit(x)])
+    mix = Mixup(num_classes=3)
+    with AugmentedLoader(loader, t, batch_transform=mix, num_workers=num_workers,
+                         prefetch_factor=prefetch_factor) as aug:
+        wb.manual_seed(11)
+        first = list(aug)
+        second = list(aug)
+        expected = _by_hand(loader, t, mix, 11)
+        assert len(first) == len(expected) == 6
+        for (xa, ya), (xe, ye) in zip(first, expected):
+            assert isinstance(xa, wb.Tensor) and isinstance(ya, wb.Tensor)
+            np.testing.assert_array_equal(xa.data, xe)
+            np.testing.assert_array_equal(ya.data, ye)
+        assert not np.array_equal(first[0][0].data, second[0][0].data)
+        wb.manual_seed(11)
+        again = list(aug)
+    for (xa, ya), (xb, yb) in zip(first, again):
+        np.testing.assert_array_equal(xa.data, xb.data)
+        np.testing.assert_array_equal(ya.data, yb.data)
+    assert aug._pool is None                                       # closed by the with block
+
+
+@pytest.mark.parametrize("kwargs", [{"num_workers": -1}, {"num_workers": 1.5},
+                                    {"num_workers": True}, {"prefetch_factor": 0}])
+def test_worker_arguments_are_checked(kwargs):
+    loader, _, _ = _loader()
+    name = next(iter(kwargs))
+    with pytest.raises(ValueError, match=name):
+        AugmentedLoader(loader, RandomHorizontalFlip(), **kwargs)
