@@ -86,3 +86,23 @@ def test_conv2d_dispatches_to_winograd_exactly_for_dense_3x3_stride_1(monkeypatc
         calls.clear()
         nn.functional.conv2d(x, wb.tensor(np.ones(shape)), **kwargs)
         assert len(calls) == expected, (shape, kwargs)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_single_input_channel_goes_to_im2col_and_winograd_still_equals_torch(dtype, monkeypatch):
+    """C_in = 1 takes im2col + GEMM (faster there); Winograd forced on it still equals torch."""
+    from whiteboard.nn import conv
+
+    calls = []
+    real = conv.conv2d_winograd
+    monkeypatch.setattr(conv, "conv2d_winograd", lambda *a: calls.append(1) or real(*a))
+    x = wb.tensor(np.random.default_rng(2).standard_normal((2, 1, 6, 6)))
+    nn.functional.conv2d(x, wb.tensor(np.ones((3, 1, 3, 3))), padding=1)
+    assert not calls
+    monkeypatch.setattr(conv, "winograd_applies", _conv_winograd.geometry_fits)
+    tol = F64 if dtype == np.float64 else F32
+    for cfg in [(3, 1, 7, 9, 4, 3, 3, dict(padding=1)), (2, 1, 3, 3, 1, 3, 3, {})]:
+        x, w, b = arrays(*cfg, dtype=dtype)
+        check(lambda lib, x, w, b, kw=cfg[-1]: lib.nn.functional.conv2d(x, w, b, **kw),
+              x, w, b, **tol)
+    assert calls

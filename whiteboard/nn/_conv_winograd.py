@@ -36,9 +36,19 @@ from ..autograd import Tensor
 WINO_G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
 
 
-def applies(w, geo, groups):
+def geometry_fits(w, geo, groups):
+    """F(2x2, 3x3) computes this convolution: dense (groups 1) 3x3, stride 1, no dilation."""
     return (groups == 1 and tuple(w.shape[2:]) == (3, 3) and geo.stride == (1, 1)
             and geo.dilation == (1, 1))
+
+
+def applies(w, geo, groups):
+    """Whether conv2d takes the Winograd path: the geometry fits and there are >= 2 input
+    channels. With one input channel each product U_ξ·V_ξ is an outer product (inner dimension
+    C = 1), so the 2.25x saving in multiplications is worth less than the transforms cost over
+    the O output channels: forward + backward measured 2.8-3.1x slower than im2col + GEMM for
+    1→16 and 1→32 on 8x8 and 28x28 planes (docs/benchmarks/nn.md)."""
+    return geometry_fits(w, geo, groups) and w.shape[1] >= 2
 
 
 class Winograd:
