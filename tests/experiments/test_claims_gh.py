@@ -1,0 +1,35 @@
+"""Claims H (claims-gh): each experiment's verdict follows its deciding numbers (altering them
+flips it), and each plot labels its axes."""
+
+import json
+
+
+from whiteboard.experiments import REFUTED, REPRODUCED, get
+
+
+def _trial(cid):
+    exp = get(cid)
+    trial = exp.run(0, True)
+    assert exp.judge([trial]).verdict == REPRODUCED
+    return exp, json.loads(json.dumps(trial))
+
+
+def _plot_ok(exp, trials):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    figs = exp.plot_fn(trials)
+    assert figs
+    for fig in figs:
+        for ax in fig.axes:
+            assert ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_c110_flips_when_full_batch_is_noisy_or_sgd_slow():
+    exp, t = _trial("C110")
+    _plot_ok(exp, [t])
+    t["runs"]["full"]["frac_up"] = 0.3
+    assert exp.judge([t]).verdict == REFUTED
+    exp, t = _trial("C110")
+    t["runs"]["1"]["loss_at_epochs"] = 1.0
+    assert exp.judge([t]).verdict == REFUTED
