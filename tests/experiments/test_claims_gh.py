@@ -4,7 +4,7 @@ flips it), and each plot labels its axes."""
 import json
 
 
-from whiteboard.experiments import REFUTED, REPRODUCED, get
+from whiteboard.experiments import NOT_REPRODUCED, REFUTED, REPRODUCED, get
 
 
 def _trial(cid):
@@ -33,3 +33,16 @@ def test_c110_flips_when_full_batch_is_noisy_or_sgd_slow():
     exp, t = _trial("C110")
     t["runs"]["1"]["loss_at_epochs"] = 1.0
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c112_is_decided_by_the_accuracies_and_noise():
+    exp = get("C112")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    _plot_ok(exp, [t])
+    rows = t["rows"]
+    full = list(rows)[-1]
+    rows["8"]["test_acc"] = rows["1"]["test_acc"]
+    rows[full]["test_acc"] = rows["1"]["test_acc"] - 0.1
+    assert exp.judge([t]).verdict == REPRODUCED
+    rows[full]["test_acc"] = 1.0
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
