@@ -46,3 +46,10 @@ def test_c112_is_decided_by_the_accuracies_and_noise():
     assert exp.judge([t]).verdict == REPRODUCED
     rows[full]["test_acc"] = 1.0
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c117_flips_when_sgd_reaches_the_rare_coefficients():
+    exp, t = _trial("C117")
+    _plot_ok(exp, [t])
+    t["SGD"]["rare_to_optimum"] = t["Adagrad"]["rare_to_optimum"] / 2
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
