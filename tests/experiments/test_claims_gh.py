@@ -53,3 +53,13 @@ def test_c117_flips_when_sgd_reaches_the_rare_coefficients():
     _plot_ok(exp, [t])
     t["SGD"]["rare_to_optimum"] = t["Adagrad"]["rare_to_optimum"] / 2
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c119_is_decided_by_the_stable_learning_rates():
+    exp = get("C119")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    _plot_ok(exp, [t])
+    t["mlp"]["RMSprop"]["max_stable_lr"] = 2 * t["mlp"]["SGD"]["max_stable_lr"]
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["quadratic"]["RMSprop"]["sign_flips"] = 500
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
