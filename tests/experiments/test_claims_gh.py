@@ -63,3 +63,15 @@ def test_c119_is_decided_by_the_stable_learning_rates():
     assert exp.judge([t]).verdict == REPRODUCED
     t["quadratic"]["RMSprop"]["sign_flips"] = 500
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c122_is_decided_by_the_ranking():
+    exp = get("C122")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    _plot_ok(exp, [t])
+    for prob in ("digits", "sparse"):
+        t[prob]["Adam"]["train_loss"] = 1e-9
+        t[prob]["Adam"]["test_acc"] = 1.0
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["sparse"]["RMSprop"]["train_loss"] = 1e-12
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
