@@ -284,7 +284,14 @@ def test_c165_is_decided_by_the_scaling_exponents():
 
 def test_c142_flips_when_plain_deep_nets_train():
     exp, t = _trial("C142")
-    t["rows"][-1]["plain_train_loss"] = t["rows"][-1]["residual_train_loss"]
+    assert exp.judge([t]).verdict == REPRODUCED
+    deep = t["rows"][-1]
+    deep["plain_train_err"] = deep["residual_train_err"]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    deep["plain_train_err"], deep["residual_train_err"] = 0.9, 0.5       # residual no better
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    t["rows"][0]["plain_train_err"] = 0.5                            # no degradation with depth
+    deep["residual_train_err"] = 0.0
     assert exp.judge([t]).verdict == NOT_REPRODUCED
 
 
