@@ -80,11 +80,15 @@ def test_c137_is_decided_by_the_iteration_counts():
     t = json.loads(json.dumps(exp.run(0, True)))
     n = t["n"]
     assert t["runs"]["linear"]["cg_iters"] <= n          # finite termination on a spread spectrum
-    t["runs"]["geometric"]["cg_iters"] = n
+    assert t["runs"]["geometric"]["cg_reorth_iters"] <= n + 2   # the exact-arithmetic control
     assert exp.judge([t]).verdict == REPRODUCED
-    t["runs"]["geometric"]["cg_iters"] = 2 * n
+    t["runs"]["geometric"]["cg_reorth_iters"] = 2 * n           # control delayed too: no theorem
     assert exp.judge([t]).verdict == NOT_REPRODUCED
-    t["runs"]["linear"]["cg_iters"] = 3 * n
+    t["runs"]["linear"]["cg_iters"] = t["runs"]["geometric"]["cg_iters"] = 3 * n
+    assert exp.judge([t]).verdict == REFUTED
+    t = json.loads(json.dumps(exp.run(0, True)))
+    for r in t["runs"].values():
+        r["gd_final"] = 1e-9                                     # GD as fast: no CG advantage
     assert exp.judge([t]).verdict == REFUTED
 
 
