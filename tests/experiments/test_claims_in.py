@@ -299,3 +299,15 @@ def test_c147_flips_when_dense_gradient_vanishes():
     exp, t = _trial("C147")
     t["ratio_dense"] = t["ratio_plain"]
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c202_flips_when_the_linear_ae_misses_the_pca_subspace():
+    exp, t = _trial("C202")
+    assert abs(t["linear_mse"] / t["pca_mse"] - 1) <= 0.01 and t["angle_deg"] < 10
+    bad = dict(t, angle_deg=30.0)                         # right error, wrong subspace
+    assert exp.judge([bad]).verdict == NOT_REPRODUCED
+    bad = dict(t, linear_mse=1.05 * t["pca_mse"])         # 5 % worse than PCA
+    assert exp.judge([bad]).verdict == NOT_REPRODUCED
+    bad = dict(t, nonlinear_mse=1.2 * t["pca_mse"])       # non-linear AE worse than PCA
+    assert exp.judge([bad]).verdict == NOT_REPRODUCED
+    assert exp.judge([t, t, bad]).verdict == NOT_REPRODUCED   # every split must agree
