@@ -311,3 +311,23 @@ def test_c202_flips_when_the_linear_ae_misses_the_pca_subspace():
     bad = dict(t, nonlinear_mse=1.2 * t["pca_mse"])       # non-linear AE worse than PCA
     assert exp.judge([bad]).verdict == NOT_REPRODUCED
     assert exp.judge([t, t, bad]).verdict == NOT_REPRODUCED   # every split must agree
+
+
+def test_c197_is_decided_by_width_gaps_and_depth():
+    import copy
+
+    exp = get("C197")
+    t = json.loads(json.dumps(exp.run(0, True)))
+    assert t["width"][-1]["train_loss"] < t["width"][0]["train_loss"]        # wider fits
+    assert t["depth"][-1]["grad0"] < 0.1 * t["depth"][0]["grad0"]             # deeper vanishes
+    ok = copy.deepcopy(t)
+    ok["width"][0]["gap"], ok["width"][-1]["gap"] = 0.1, 0.4                 # wider overfits
+    assert exp.judge([ok]).verdict == REPRODUCED
+    shrink = copy.deepcopy(ok)
+    shrink["width"][0]["gap"], shrink["width"][-1]["gap"] = 0.4, 0.1         # gap shrinks
+    assert exp.judge([shrink]).verdict == REFUTED
+    easy = copy.deepcopy(ok)
+    for r in easy["depth"]:
+        r["train_loss"], r["grad0"] = 0.05, 0.2                              # depth no harder
+    assert exp.judge([easy]).verdict == NOT_REPRODUCED
+    assert exp.judge([ok, shrink]).verdict == NOT_REPRODUCED                # seeds disagree
