@@ -78,7 +78,8 @@ def library_digest(root: Optional[Path] = None) -> str:
     """
     root = Path(root) if root is not None else _PACKAGE_ROOT
     files = _library_files(root)
-    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    stats = [f.stat() for f in files]
+    stamp = tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in zip(files, stats))
     if _DIGESTS.get(root, (None,))[0] != stamp:
         digest = hashlib.sha256()
         for f in files:

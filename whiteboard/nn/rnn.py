@@ -62,6 +62,22 @@ def _sigmoid(xp, v):
     return 0.5 + 0.5 * xp.tanh(0.5 * v)
 
 
+def _checked_input(name, input, unbatched_ndim, input_size, dtype):
+    """``input`` as a Tensor of rank ``unbatched_ndim`` or one more (batched), with
+    ``input_size`` features and the parameters' ``dtype``; errors name the layer and shape."""
+    x = _as_tensor(input)
+    if x.ndim not in (unbatched_ndim, unbatched_ndim + 1):
+        raise ValueError(f"{name}: expected a {unbatched_ndim}-D (unbatched) or "
+                         f"{unbatched_ndim + 1}-D input, got shape {x.shape}")
+    if x.shape[-1] != input_size:
+        raise ValueError(f"{name} expected input_size {input_size}, got {x.shape[-1]} "
+                         f"(input shape {x.shape})")
+    if x.dtype != dtype:
+        raise TypeError(f"{name}: input dtype {x.dtype} does not match the parameters' "
+                        f"dtype {dtype}")
+    return x
+
+
 class _Recurrence(Function):
     """One layer, one direction, all T steps, with its hand-written backward through time.
 
@@ -300,16 +316,7 @@ class RNNBase(Module):
 
     def forward(self, input, hx=None):
         name = type(self).__name__
-        x = _as_tensor(input)
-        if x.ndim not in (2, 3):
-            raise ValueError(f"{name}: expected a 2-D (unbatched) or 3-D input, got shape "
-                             f"{x.shape}")
-        if x.shape[-1] != self.input_size:
-            raise ValueError(f"{name} expected input_size {self.input_size}, got {x.shape[-1]} "
-                             f"(input shape {x.shape})")
-        if x.dtype != self.weight_ih_l0.dtype:
-            raise TypeError(f"{name}: input dtype {x.dtype} does not match the parameters' "
-                            f"dtype {self.weight_ih_l0.dtype}")
+        x = _checked_input(name, input, 2, self.input_size, self.weight_ih_l0.dtype)
         batched = x.ndim == 3
         seq = x if not batched else (x.transpose(0, 1) if self.batch_first else x)
         if not batched:
@@ -467,16 +474,7 @@ class RNNCellBase(Module):
 
     def _step(self, input, hx):
         name = type(self).__name__
-        x = _as_tensor(input)
-        if x.ndim not in (1, 2):
-            raise ValueError(f"{name}: expected a 1-D (unbatched) or 2-D input, got shape "
-                             f"{x.shape}")
-        if x.shape[-1] != self.input_size:
-            raise ValueError(f"{name} expected input_size {self.input_size}, got {x.shape[-1]} "
-                             f"(input shape {x.shape})")
-        if x.dtype != self.weight_ih.dtype:
-            raise TypeError(f"{name}: input dtype {x.dtype} does not match the parameters' "
-                            f"dtype {self.weight_ih.dtype}")
+        x = _checked_input(name, input, 1, self.input_size, self.weight_ih.dtype)
         batched = x.ndim == 2
         x2 = x if batched else x.unsqueeze(0)
         B, H = x2.shape[0], self.hidden_size
