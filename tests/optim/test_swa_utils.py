@@ -131,3 +131,64 @@ def test_errors():
     avg = swa_utils.AveragedModel(ours)
     with pytest.raises(ValueError, match="do not match"):
         avg.update_parameters(wb.nn.Linear(4, 5))
+
+
+def _two_group_optimizers(lr=(0.5, 0.2)):
+    w = [wb.Tensor(np.zeros(2), requires_grad=True), wb.Tensor(np.zeros(3), requires_grad=True)]
+    t = [torch.zeros(2, requires_grad=True), torch.zeros(3, requires_grad=True)]
+    ours = wb.optim.SGD([{"params": [w[0]], "lr": lr[0]}, {"params": [w[1]], "lr": lr[1]}],
+                        lr=0.1)
+    ref = torch.optim.SGD([{"params": [t[0]], "lr": lr[0]}, {"params": [t[1]], "lr": lr[1]}],
+                          lr=0.1)
+    return ours, ref
+
+
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+@pytest.mark.parametrize("anneal_epochs", [0, 1, 3, 10])
+@pytest.mark.parametrize("swa_lr", [0.05, [0.01, 0.3]])
+def test_swalr_matches_torch(strategy, anneal_epochs, swa_lr):
+    ours, ref = _two_group_optimizers()
+    s_w = swa_utils.SWALR(ours, swa_lr, anneal_epochs=anneal_epochs, anneal_strategy=strategy)
+    s_t = tswa.SWALR(ref, swa_lr, anneal_epochs=anneal_epochs, anneal_strategy=strategy)
+    seen = []
+    for _ in range(anneal_epochs + 4):
+        np.testing.assert_allclose(s_w.get_last_lr(), s_t.get_last_lr(), rtol=1e-13, atol=0)
+        seen.append(s_w.get_last_lr())
+        ours.step()
+        ref.step()
+        s_w.step()
+        s_t.step()
+    # after the annealing phase the rate is held at swa_lr
+    target = swa_lr if isinstance(swa_lr, list) else [swa_lr] * 2
+    np.testing.assert_allclose(seen[-1], target, rtol=1e-12)
+
+
+def test_swalr_follows_a_schedule_that_ran_before_it():
+    """SWA's recipe: a decay first, then SWALR from whatever rate that left (recursive form)."""
+    ours, ref = _two_group_optimizers()
+    step_w = wb.optim.lr_scheduler.StepLR(ours, 1, gamma=0.5)
+    step_t = torch.optim.lr_scheduler.StepLR(ref, 1, gamma=0.5)
+    ours.step()
+    ref.step()
+    step_w.step()
+    step_t.step()
+    s_w = swa_utils.SWALR(ours, 0.02, anneal_epochs=4)
+    s_t = tswa.SWALR(ref, 0.02, anneal_epochs=4)
+    for _ in range(6):
+        ours.step()
+        ref.step()
+        s_w.step()
+        s_t.step()
+        np.testing.assert_allclose(s_w.get_last_lr(), s_t.get_last_lr(), rtol=1e-13)
+
+
+def test_swalr_bad_arguments():
+    ours, _ = _two_group_optimizers()
+    with pytest.raises(ValueError, match="anneal_strategy"):
+        swa_utils.SWALR(ours, 0.1, anneal_strategy="step")
+    with pytest.raises(ValueError, match="anneal_epochs"):
+        swa_utils.SWALR(ours, 0.1, anneal_epochs=-1)
+    with pytest.raises(ValueError, match="anneal_epochs"):
+        swa_utils.SWALR(ours, 0.1, anneal_epochs=2.5)
+    with pytest.raises(ValueError, match="swa_lr"):
+        swa_utils.SWALR(ours, [0.1, 0.2, 0.3])

@@ -18,19 +18,28 @@ Averaged weights make the running statistics of BatchNorm stale (they were measu
 weights): ``update_bn(loader, model)`` resets them and recomputes them as the cumulative average
 (``momentum=None``) over one pass of ``loader`` in training mode, then restores the momenta and
 the model's mode.
+
+``SWALR`` is the learning-rate schedule of the averaging phase: it anneals each group's rate from
+its current value to ``swa_lr`` over ``anneal_epochs`` steps and then holds it. With
+``α(t) = t`` (``'linear'``) or ``α(t) = (1 − cos πt)/2`` (``'cos'``) and ``t = min(1, s/E)`` at
+step ``s``, the rate is ``lr_s = α(t)·swa_lr + (1 − α(t))·lr₀``; like PyTorch it is computed
+recursively, recovering ``lr₀ = (lr_{s−1} − α(t_{s−1})·swa_lr)/(1 − α(t_{s−1}))`` from the
+rate of the previous step, so it composes with a rate changed from outside.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 
 from ..autograd import Tensor, no_grad
 from ..nn.module import Module
 from ..nn.normalization import _BatchNorm
+from .lr_scheduler import LRScheduler, _per_group
 
-__all__ = ["AveragedModel", "update_bn", "get_ema_avg_fn", "get_swa_avg_fn",
+__all__ = ["AveragedModel", "SWALR", "update_bn", "get_ema_avg_fn", "get_swa_avg_fn",
            "get_ema_multi_avg_fn", "get_swa_multi_avg_fn"]
 
 
@@ -166,3 +175,41 @@ def update_bn(loader, model, device=None):
         for module, momentum in momenta.items():
             module.momentum = momentum
         model.train(was_training)
+
+
+class SWALR(LRScheduler):
+    """Anneal each parameter group's learning rate to ``swa_lr`` in ``anneal_epochs`` steps, then
+    hold it (``torch.optim.swa_utils.SWALR``; ``anneal_strategy`` ``'cos'`` or ``'linear'``).
+
+    ``swa_lr`` is one rate or one per parameter group; ``anneal_epochs=0`` switches to ``swa_lr``
+    at the first step.
+    """
+
+    def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1):
+        for rate, group in zip(_per_group("swa_lr", optimizer, swa_lr), optimizer.param_groups):
+            group["swa_lr"] = rate
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        if isinstance(anneal_epochs, bool) or not isinstance(anneal_epochs, int) \
+                or anneal_epochs < 0:
+            raise ValueError(f"anneal_epochs must be a non-negative integer, got {anneal_epochs!r}")
+        self.anneal_strategy = anneal_strategy
+        self.anneal_epochs = anneal_epochs
+        super().__init__(optimizer, last_epoch)
+
+    def _alpha(self, t):
+        return t if self.anneal_strategy == "linear" else (1 - math.cos(math.pi * t)) / 2
+
+    def get_lr(self):
+        step = self._step_count - 1
+        if self.anneal_epochs == 0:
+            step = max(1, step)
+        span = max(1, self.anneal_epochs)
+        prev_alpha = self._alpha(max(0.0, min(1.0, (step - 1) / span)))
+        alpha = self._alpha(max(0.0, min(1.0, step / span)))
+        rates = []
+        for group in self.optimizer.param_groups:
+            lr, swa_lr = group["lr"], group["swa_lr"]
+            start = swa_lr if prev_alpha == 1 else (lr - prev_alpha * swa_lr) / (1 - prev_alpha)
+            rates.append(swa_lr * alpha + start * (1 - alpha))
+        return rates
