@@ -144,11 +144,13 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Labels predicted by the final fitted estimator."""
-        return self.estimator_.predict(self._checked(X))
+        X = self._checked(X)
+        return self.estimator_.predict(X)
 
     def predict_proba(self, X):
         """Class probabilities (n, n_classes) of the final fitted estimator."""
-        return self.estimator_.predict_proba(self._checked(X))
+        X = self._checked(X)
+        return self.estimator_.predict_proba(X)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba` (the estimator's own when it has one)."""
@@ -162,4 +164,5 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         """The final estimator's decision function."""
         if not hasattr(self.estimator, "decision_function"):
             raise AttributeError(f"{type(self.estimator).__name__} has no decision_function")
-        return self.estimator_.decision_function(self._checked(X))
+        X = self._checked(X)
+        return self.estimator_.decision_function(X)
