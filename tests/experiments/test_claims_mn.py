@@ -18,3 +18,14 @@ def test_c200_flips_when_self_training_gains_nothing():
     for t in trials:
         t["main"]["acc_self_training"] = t["main"]["acc_supervised"] - 0.01
     assert exp.judge(trials).verdict == NOT_REPRODUCED
+
+
+def test_c201_flips_when_em_does_not_help_or_the_likelihood_drops():
+    exp, trials = _trials("C201", 6)
+    assert exp.judge(trials).verdict == REPRODUCED
+    dropped = json.loads(json.dumps(trials))
+    dropped[2]["blobs"]["tied"]["max_ll_decrease"] = 1e-3
+    assert exp.judge(dropped).verdict == NOT_REPRODUCED
+    for t in trials:
+        t["iris"]["tied"]["acc_em"] = t["iris"]["tied"]["acc_supervised"]
+    assert exp.judge(trials).verdict == NOT_REPRODUCED
