@@ -21,7 +21,7 @@ def test_c200_flips_when_self_training_gains_nothing():
 
 
 def test_c201_flips_when_em_does_not_help_or_the_likelihood_drops():
-    exp, trials = _trials("C201", 6)
+    exp, trials = _trials("C201", 10)
     assert exp.judge(trials).verdict == REPRODUCED
     dropped = json.loads(json.dumps(trials))
     dropped[2]["blobs"]["tied"]["max_ll_decrease"] = 1e-3
