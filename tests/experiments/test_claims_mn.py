@@ -29,3 +29,27 @@ def test_c201_flips_when_em_does_not_help_or_the_likelihood_drops():
     for t in trials:
         t["iris"]["tied"]["acc_em"] = t["iris"]["tied"]["acc_supervised"]
     assert exp.judge(trials).verdict == NOT_REPRODUCED
+
+
+def test_c198_decided_by_agreement_per_diagnosis():
+    from whiteboard.experiments import REFUTED
+    from whiteboard.experiments.claims.c198_fit_diagnosis import gap_diagnosis, rule_of_thumb
+
+    assert rule_of_thumb(0.005, 0.45) == "overfitting"
+    assert rule_of_thumb(0.5, 0.6) == "underfitting" and rule_of_thumb(0.1, 0.2) == "fine"
+    assert gap_diagnosis(0.5, 0.6, 0.2) == "underfitting"
+    assert gap_diagnosis(0.001, 0.9, 0.2) == "overfitting" and gap_diagnosis(0.1, 0.25, 0.2) \
+        == "fine"
+    exp, trials = _trials("C198", 1)
+    rows = trials[0]["rows"]
+    for r in rows:
+        r["gap"] = r["rule"]
+    kinds = {r["gap"] for r in rows}
+    if "overfitting" not in kinds:
+        rows[0]["rule"] = rows[0]["gap"] = "overfitting"
+    if "underfitting" not in kinds:
+        rows[1]["rule"] = rows[1]["gap"] = "underfitting"
+    assert exp.judge(trials).verdict == REPRODUCED
+    for r in rows[:3]:
+        r["gap"], r["rule"] = "overfitting", "fine"
+    assert exp.judge(trials).verdict == REFUTED
