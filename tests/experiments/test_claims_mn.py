@@ -53,3 +53,23 @@ def test_c198_decided_by_agreement_per_diagnosis():
     for r in rows[:3]:
         r["gap"], r["rule"] = "overfitting", "fine"
     assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c196_variance_explained_and_flip():
+    import numpy as np
+
+    from whiteboard.experiments.claims.c196_learning_rate_matters import variance_explained
+
+    rng = np.random.default_rng(0)
+    h = rng.uniform(size=400)
+    step = (h > np.quantile(h, 0.5)).astype(float)
+    assert variance_explained(h, step) == 1.0               # a function of the bins: all of it
+    assert variance_explained(rng.uniform(size=400), step) < 0.05   # independent: ~nothing
+    levels = rng.integers(1, 5, size=400).astype(float)
+    assert variance_explained(levels, levels) == 1.0
+    exp, trials = _trials("C196", 1)
+    shares = trials[0]["shares"]
+    shares.update(lr=0.6, depth=0.1)
+    assert exp.judge(trials).verdict == REPRODUCED
+    shares.update(lr=0.1, depth=0.6)
+    assert exp.judge(trials).verdict == NOT_REPRODUCED
