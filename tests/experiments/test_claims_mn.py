@@ -73,3 +73,11 @@ def test_c196_variance_explained_and_flip():
     assert exp.judge(trials).verdict == REPRODUCED
     shares.update(lr=0.1, depth=0.6)
     assert exp.judge(trials).verdict == NOT_REPRODUCED
+
+
+def test_c195_flips_when_smote_does_not_help_in_a_feature_space():
+    exp, trials = _trials("C195", 5)
+    assert exp.judge(trials).verdict == REPRODUCED
+    for t in trials:
+        t["hidden"]["smote"]["recall"] = t["hidden"]["plain"]["recall"]
+    assert exp.judge(trials).verdict == NOT_REPRODUCED
