@@ -166,8 +166,14 @@ def test_bad_inputs():
         SelfTrainingClassifier(GaussianNB()).fit(X, y_semi[:-1])
     with pytest.raises(ValueError, match="no labelled sample"):
         SelfTrainingClassifier(GaussianNB()).fit(X, np.full(150, -1))
-    with pytest.raises(ValueError, match="dtype string"):
-        SelfTrainingClassifier(GaussianNB()).fit(X, y_semi.astype(str))
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        SelfTrainingClassifier(GaussianNB()).fit(X, None)
+    names = np.array(["a", "b", "c"], dtype=object)[np.maximum(y_semi, 0)]
+    names[y_semi == -1] = -1
+    st = SelfTrainingClassifier(GaussianNB()).fit(X, names)
+    ref = SkSelfTraining(GaussianNB()).fit(X, names)
+    np.testing.assert_array_equal(st.transduction_, ref.transduction_)
+    assert set(st.predict(X)) <= {"a", "b", "c"}
     est = SelfTrainingClassifier(GaussianNB()).fit(X, y_semi)
     with pytest.raises(ValueError, match="X has 3 features, but SelfTrainingClassifier is "
                                          "expecting 4"):

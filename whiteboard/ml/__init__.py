@@ -29,7 +29,7 @@ _EXPORTS = {
     "ElasticNet": "linear_model", "Lasso": "linear_model", "LinearRegression": "linear_model",
     "LogisticRegression": "linear_model", "Perceptron": "linear_model", "Ridge": "linear_model",
     "TSNE": "manifold",
-    "GaussianMixture": "mixture", "SemiSupervisedGaussianMixture": "mixture",
+    "GaussianMixture": "mixture",
     "GaussianNB": "naive_bayes", "MultinomialNB": "naive_bayes",
     "KNeighborsClassifier": "neighbors", "KNeighborsRegressor": "neighbors",
     "PolynomialFeatures": "preprocessing", "StandardScaler": "preprocessing",

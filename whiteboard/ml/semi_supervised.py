@@ -19,7 +19,8 @@ against how many of their labels are wrong.
 
 The same algorithm, arguments, defaults and attributes as scikit-learn's
 ``sklearn.semi_supervised.SelfTrainingClassifier`` (ties in ``k_best`` are broken the same way,
-by ``np.argpartition``).
+by ``np.argpartition``), except that string label arrays are accepted (as object arrays, where
+the int -1 marks the unlabelled samples) instead of refused.
 """
 
 import numbers
@@ -27,7 +28,11 @@ import warnings
 
 import numpy as np
 
-from .base import BaseEstimator, ClassifierMixin, check_array, check_is_fitted, check_n_features
+from .base import (
+    BaseEstimator, ClassifierMixin, DataConversionWarning, _sklearn_flavoured, check_array,
+    check_is_fitted,
+    check_n_features,
+)
 from .ensemble._base import clone_estimator
 
 __all__ = ["SelfTrainingClassifier"]
@@ -82,13 +87,22 @@ class SelfTrainingClassifier(ClassifierMixin, BaseEstimator):
         """Self-train on ``X`` (n, d) with labels ``y`` (n,), ``-1`` marking unlabelled rows."""
         self._check_parameters()
         X = check_array(X, estimator=self)
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
+                             "is None")
         y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn("A column-vector y was passed when a 1d array was expected. Please "
+                          "change the shape of y to (n_samples,), for example using ravel().",
+                          _sklearn_flavoured(DataConversionWarning, "DataConversionWarning"),
+                          stacklevel=2)
+            y = y.ravel()
         if y.ndim != 1 or y.shape[0] != X.shape[0]:
             raise ValueError(f"{type(self).__name__}: y must have shape ({X.shape[0]},) to match "
                              f"X {X.shape}, got {y.shape}")
         if y.dtype.kind in "US":
-            raise ValueError("y has dtype string. If you wish to predict on string targets, use "
-                             "dtype object, and use -1 as the label for unlabeled samples.")
+            # scikit-learn refuses str arrays; as object they hold labels beside the int -1
+            y = y.astype(object)
         self.n_features_in_ = X.shape[1]
         self.estimator_ = clone_estimator(self.estimator)
         has_label = y != -1

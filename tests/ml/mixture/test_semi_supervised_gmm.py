@@ -10,7 +10,7 @@ import pytest
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
-from whiteboard.ml import GaussianMixture, SemiSupervisedGaussianMixture
+from whiteboard.ml.mixture import GaussianMixture, SemiSupervisedGaussianMixture
 
 TYPES = ["full", "tied", "diag", "spherical"]
 
