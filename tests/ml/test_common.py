@@ -20,6 +20,8 @@ def make(name):
         return cls([("lr", ml.LogisticRegression()), ("nb", ml.GaussianNB())], voting="soft")
     if name == "VotingRegressor":
         return cls([("lin", ml.LinearRegression()), ("tree", ml.DecisionTreeRegressor())])
+    if name == "SelfTrainingClassifier":
+        return cls(ml.LogisticRegression())
     params = cls().get_params()
     kw = {k: v for k, v in FAST.items() if k in params}
     if name in ("KMeans", "MiniBatchKMeans"):

@@ -11,7 +11,7 @@ import importlib
 
 _SUBPACKAGES = ("base", "cluster", "decomposition", "discriminant_analysis", "ensemble",
                 "factorization_machine", "linear_model", "manifold", "mixture", "naive_bayes",
-                "neighbors", "preprocessing", "svm", "tree")
+                "neighbors", "preprocessing", "semi_supervised", "svm", "tree")
 
 _EXPORTS = {
     "KMeans": "cluster", "KMedoids": "cluster", "MiniBatchKMeans": "cluster",
@@ -33,6 +33,7 @@ _EXPORTS = {
     "GaussianNB": "naive_bayes", "MultinomialNB": "naive_bayes",
     "KNeighborsClassifier": "neighbors", "KNeighborsRegressor": "neighbors",
     "PolynomialFeatures": "preprocessing", "StandardScaler": "preprocessing",
+    "SelfTrainingClassifier": "semi_supervised",
     "SVC": "svm", "SVR": "svm", "LinearSVC": "svm",
     "DecisionTreeClassifier": "tree", "DecisionTreeRegressor": "tree", "export_text": "tree",
 }

@@ -1,5 +1,6 @@
-"""Mixture models: the Gaussian mixture fitted by EM."""
+"""Mixture models: the Gaussian mixture fitted by EM, and its semi-supervised variant."""
 
 from ._gaussian_mixture import GaussianMixture
+from ._semi_supervised import SemiSupervisedGaussianMixture
 
-__all__ = ["GaussianMixture"]
+__all__ = ["GaussianMixture", "SemiSupervisedGaussianMixture"]
