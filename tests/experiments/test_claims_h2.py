@@ -1,0 +1,38 @@
+"""Claims H, round 2 (claims-gh): each experiment's verdict follows its deciding numbers (altering
+them flips it), and each plot labels its axes."""
+
+import json
+
+import pytest
+
+from whiteboard.experiments import NOT_REPRODUCED, REPRODUCED, get
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def _quick(cid):
+    exp = get(cid)
+    trial = json.loads(json.dumps(exp.run(0, True)))
+    figs = exp.plot_fn([trial])
+    assert figs
+    for fig in figs:
+        for ax in fig.axes:
+            assert ax.get_xlabel() and ax.get_ylabel()
+    return exp, trial
+
+
+def test_c125_is_decided_by_blowup_and_the_starting_range():
+    exp, t = _quick("C125")
+    assert exp.judge([t]).verdict == NOT_REPRODUCED          # SGD's best η is far above 0.01
+    best_sgd = max(r["test_acc"] for r in t["SGD"])
+    for r in t["SGD"]:
+        if r["lr"] == 1e-2:
+            r["test_acc"] = best_sgd
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["Adam"][-1]["blowup_step"] = None                      # the largest η no longer blows up
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
