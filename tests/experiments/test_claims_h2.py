@@ -36,3 +36,14 @@ def test_c125_is_decided_by_blowup_and_the_starting_range():
     assert exp.judge([t]).verdict == REPRODUCED
     t["Adam"][-1]["blowup_step"] = None                      # the largest η no longer blows up
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c127_flips_when_the_mlp_turns_u_shaped_or_nothing_freezes():
+    exp, t = _quick("C127")
+    assert exp.judge([t]).verdict == NOT_REPRODUCED          # the MLP interpolates: no decay wins
+    mlp = t["MLP 64-64-10"]["final"]
+    mlp[0] = 2 * mlp[2]
+    assert exp.judge([t]).verdict == REPRODUCED
+    reg = t["softmax regression + L2"]["final"]
+    reg[-1] = min(reg)
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
