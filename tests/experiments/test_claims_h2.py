@@ -47,3 +47,24 @@ def test_c127_flips_when_the_mlp_turns_u_shaped_or_nothing_freezes():
     reg = t["softmax regression + L2"]["final"]
     reg[-1] = min(reg)
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c128_is_decided_by_failed_runs_and_accuracy():
+    exp, t = _quick("C128")
+    for lr in t["lrs"]:
+        t[str(lr)]["constant"]["early_max"] = 1e6
+        t[str(lr)]["warm-up"].update(early_max=2.0, test_acc=0.95)
+    assert exp.judge([t]).verdict == REPRODUCED
+    for lr in t["lrs"]:
+        t[str(lr)]["warm-up"]["early_max"] = 1e6
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c129_flips_when_cosine_falls_behind_step_decay():
+    exp, t = _quick("C129")
+    t["step"]["test_acc"] = 0.9
+    for k in ("cosine", "warm restarts", "cyclic"):
+        t[k]["test_acc"] = 0.95
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["cosine"]["test_acc"] = 0.85
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
