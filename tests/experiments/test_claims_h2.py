@@ -68,3 +68,10 @@ def test_c129_flips_when_cosine_falls_behind_step_decay():
     assert exp.judge([t]).verdict == REPRODUCED
     t["cosine"]["test_acc"] = 0.85
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c136_flips_when_minibatch_lbfgs_trains_smoothly():
+    exp, t = _quick("C136")
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["mini-batch 32"].update(status=0, rises=0.0)
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
