@@ -75,3 +75,10 @@ def test_c136_flips_when_minibatch_lbfgs_trains_smoothly():
     assert exp.judge([t]).verdict == REPRODUCED
     t["mini-batch 32"].update(status=0, rises=0.0)
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c140_flips_when_the_wide_net_spreads():
+    exp, t = _quick("C140")
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["256"] = [0.0, 1.0, 0.5, 0.2, 0.9]
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
