@@ -86,8 +86,8 @@ def test_c140_flips_when_the_wide_net_spreads():
 
 def test_c133_flips_when_newton_scales_like_lbfgs():
     exp, t = _quick("C133")
-    t["seconds"]["Newton"] = [1e-4, 1e-3, 3e-3]
+    t["seconds"]["Newton"] = [1e-4, 1e-3, 2.7e-2]            # d 100 → 300: slope 3
     t["seconds"]["L-BFGS"] = [1e-5, 1e-6, 1e-6]
     assert exp.judge([t]).verdict == REPRODUCED
-    t["seconds"]["Newton"] = [1e-4, 1e-3, 2e-3]               # slope log 2 / log 3 < 2
+    t["seconds"]["Newton"] = [1e-4, 1e-3, 3e-3]               # slope 1
     assert exp.judge([t]).verdict == NOT_REPRODUCED
