@@ -26,6 +26,7 @@ import multiprocessing
 import numbers
 import weakref
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import shared_memory
 
 import numpy as np
 
@@ -77,22 +78,44 @@ class AugmentedLoader:
                                              initializer=_init_worker,
                                              initargs=(self.transform, self.batch_transform,
                                                        self.columns))
-            self._finalizer = weakref.finalize(self, self._pool.shutdown, cancel_futures=True)
+            self._ring = _Ring()
+            self._finalizer = weakref.finalize(self, _shutdown, self._pool, self._ring)
+        ring = self._ring
         base = int(backend.get_rng().integers(2**63))
         pending = collections.deque()
         depth = self.num_workers * self.prefetch_factor
+
+        def take():
+            i, slot, fut = pending.popleft()
+            try:
+                out = fut.result()
+            except Exception as exc:
+                raise RuntimeError(f"AugmentedLoader: the worker failed on batch {i} "
+                                   f"({type(exc).__name__}: {exc})") from exc
+            finally:
+                ring.release(slot)
+            return _unpack(out, slot)
+
         try:
             for i, batch in enumerate(self.loader):
-                raw = [(isinstance(b, Tensor), b.data if isinstance(b, Tensor) else b)
-                       for b in batch]
-                pending.append(self._pool.submit(_augment_in_worker, raw, [base, i]))
+                slot, layout = ring.put(batch)
+                pending.append((i, slot, self._pool.submit(_augment_in_worker, slot.name,
+                                                           slot.size, layout, [base, i])))
                 if len(pending) >= depth:
-                    yield _unpack(pending.popleft().result())
+                    yield take()
             while pending:
-                yield _unpack(pending.popleft().result())
-        finally:
-            for fut in pending:
+                yield take()
+        finally:  # early break / exception / garbage collection: no worker still writes a slot
+            for _, _, fut in pending:
                 fut.cancel()
+            for _, slot, fut in pending:
+                if not fut.cancelled():
+                    try:
+                        fut.result()
+                    except BaseException:  # noqa: S110 - the batch is dropped anyway
+                        pass
+                ring.release(slot)
+            pending.clear()
 
     def close(self):
         """Stop the worker processes (a later iteration starts new ones)."""
@@ -125,20 +148,120 @@ def _augment(batch, transform, batch_transform, columns):
     return tuple(batch)
 
 
+def _shutdown(pool, ring):
+    pool.shutdown(wait=True, cancel_futures=True)
+    ring.unlink()
+
+
+_ALIGN = 64
+
+
+def _aligned(n):
+    return -(-n // _ALIGN) * _ALIGN
+
+
+class _Ring:
+    """Shared-memory slots, one per batch in flight: the main process writes a batch's arrays
+    into a free slot, the worker reads them there and writes its output back in place after
+    them (only names, offsets, shapes and dtypes cross the pipe). A slot too small for a batch
+    is replaced by a larger one; :meth:`unlink` removes every segment."""
+
+    def __init__(self):
+        self.free, self.all = [], {}
+
+    def put(self, batch):
+        arrays = [(isinstance(b, Tensor), b.data if isinstance(b, Tensor) else b) for b in batch]
+        need = sum(_aligned(a.nbytes) for _, a in arrays if isinstance(a, np.ndarray))
+        size = _aligned(max(3 * need, _ALIGN))          # inputs + room for the outputs
+        slot = self.free.pop() if self.free else None
+        if slot is not None and slot.size < size:
+            self._drop(slot)
+            slot = None
+        if slot is None:
+            slot = shared_memory.SharedMemory(create=True, size=size)
+            self.all[slot.name] = slot
+        layout, off = [], 0
+        for was_tensor, a in arrays:
+            if isinstance(a, np.ndarray) and a.dtype.hasobject is False:
+                view = np.ndarray(a.shape, a.dtype, buffer=slot.buf, offset=off)
+                view[...] = a
+                del view
+                layout.append((was_tensor, ("shm", off, a.shape, a.dtype.str)))
+                off += _aligned(a.nbytes)
+            else:
+                layout.append((was_tensor, ("obj", a)))
+        return slot, layout
+
+    def release(self, slot):
+        if slot.name in self.all and slot not in self.free:
+            self.free.append(slot)
+
+    def _drop(self, slot):
+        del self.all[slot.name]
+        slot.close()
+        slot.unlink()
+
+    def unlink(self):
+        for slot in list(self.all.values()):
+            try:
+                self._drop(slot)
+            except (BufferError, FileNotFoundError):  # a view still alive / already gone
+                pass
+        self.free.clear()
+
+
 _WORKER = {}
+_ATTACHED = collections.OrderedDict()
 
 
 def _init_worker(transform, batch_transform, columns):
     _WORKER.update(transform=transform, batch_transform=batch_transform, columns=columns)
 
 
-def _augment_in_worker(raw, seed):
-    """One batch in a worker with the batch's own generator; arrays travel, never Tensors."""
+def _attach(name):
+    shm = _ATTACHED.pop(name, None) or shared_memory.SharedMemory(name=name)
+    _ATTACHED[name] = shm
+    while len(_ATTACHED) > 64:                        # slots replaced by larger ones
+        _ATTACHED.popitem(last=False)[1].close()
+    return shm
+
+
+def _augment_in_worker(name, size, layout, seed):
+    """One batch in a worker with the batch's own generator: inputs are read from the shared
+    slot, outputs written back into it after the inputs (pickled only if they do not fit)."""
+    shm = _attach(name)
+    buf = shm.buf
+    batch, end = [], 0
+    for _, (kind, *rest) in layout:
+        if kind == "shm":
+            off, shape, dtype = rest
+            a = np.ndarray(shape, np.dtype(dtype), buffer=buf, offset=off).copy()
+            end = max(end, off + _aligned(a.nbytes))
+        else:
+            a = rest[0]
+        batch.append(a)
     backend.manual_seed(np.random.SeedSequence(seed))
-    out = _augment([a for _, a in raw], _WORKER["transform"], _WORKER["batch_transform"],
-                   _WORKER["columns"])
-    return [(was_tensor, a) for (was_tensor, _), a in zip(raw, out)]
+    out = _augment(batch, _WORKER["transform"], _WORKER["batch_transform"], _WORKER["columns"])
+    res = []
+    for (was_tensor, _), a in zip(layout, out):
+        if (isinstance(a, np.ndarray) and not a.dtype.hasobject
+                and end + _aligned(a.nbytes) <= size):
+            np.ndarray(a.shape, a.dtype, buffer=buf, offset=end)[...] = a
+            res.append((was_tensor, ("shm", end, a.shape, a.dtype.str)))
+            end += _aligned(a.nbytes)
+        else:
+            res.append((was_tensor, ("obj", a)))
+    del buf
+    return res
 
 
-def _unpack(raw):
-    return tuple(Tensor(a) if was_tensor else a for was_tensor, a in raw)
+def _unpack(raw, slot):
+    out = []
+    for was_tensor, (kind, *rest) in raw:
+        if kind == "shm":
+            off, shape, dtype = rest
+            a = np.ndarray(shape, np.dtype(dtype), buffer=slot.buf, offset=off).copy()
+        else:
+            a = rest[0]
+        out.append(Tensor(a) if was_tensor else a)
+    return tuple(out)
