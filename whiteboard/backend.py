@@ -24,6 +24,7 @@ __all__ = [
     "asarray",
     "to_numpy",
     "scatter_add",
+    "accurate_sum",
     "get_default_dtype",
     "set_default_dtype",
     "manual_seed",
@@ -98,6 +99,44 @@ def scatter_add(target, index, values) -> None:
         import cupyx
 
         cupyx.scatter_add(target, index, values)
+
+
+# Below this many terms a naive float32 sum is still within a few ulps of the exact one.
+NAIVE_SUM_LIMIT = 512
+
+
+def accurate_sum(array, axis=None, keepdims=False):
+    """``array.sum(axis)`` with float32/float16 error that does not grow with the reduced length.
+
+    NumPy sums *pairwise* (error O(log n · ε)) only along the innermost contiguous run of the
+    reduced axes; over the others it adds slice after slice, and that naive recurrence has error
+    O(n · ε). For float32 (ε ≈ 6e-8) and n = 10⁶ rows — a column sum of a big batch — that is a
+    relative error around 1e-5 to 1e-3, where PyTorch's cascade summation stays near 1e-7. When
+    such a naive run has at least ``NAIVE_SUM_LIMIT`` terms the sum is accumulated in float64
+    (NumPy's buffered casting: no full float64 copy, about the same speed for large arrays) and
+    rounded back once (float16 always, as NumPy's and PyTorch's half means do). Other dtypes
+    and short runs are summed as they are.
+    """
+    dtype = array.dtype
+    if dtype not in (np.float32, np.float16, np.complex64) or array.ndim == 0:
+        return array.sum(axis=axis, keepdims=keepdims)
+    axes = range(array.ndim) if axis is None else (
+        (axis,) if isinstance(axis, (int, np.integer)) else axis)
+    axes = {a % array.ndim for a in axes}
+    # the innermost reduced axes form the pairwise run when they end the shape and are contiguous
+    trailing = array.ndim
+    while trailing - 1 in axes:
+        trailing -= 1
+    if not array.flags.c_contiguous:
+        trailing = array.ndim
+    naive = 1
+    for a in axes:
+        if a < trailing:
+            naive *= array.shape[a]
+    if naive < NAIVE_SUM_LIMIT and dtype != np.float16:  # float16 always sums wide
+        return array.sum(axis=axis, keepdims=keepdims)
+    wide = np.complex128 if dtype == np.complex64 else np.float64
+    return array.sum(axis=axis, keepdims=keepdims, dtype=wide).astype(dtype, copy=False)
 
 
 def get_default_dtype() -> np.dtype:

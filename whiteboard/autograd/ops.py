@@ -81,10 +81,10 @@ def unbroadcast(grad, shape):
         return grad
     extra = grad.ndim - len(shape)
     if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
+        grad = backend.accurate_sum(grad, axis=tuple(range(extra)))
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
+        grad = backend.accurate_sum(grad, axis=stretched, keepdims=True)
     return grad.reshape(shape)
 
 
@@ -378,13 +378,21 @@ def sum(x, dim=None, keepdim=False):
     """Sum over ``dim`` (all axes when None); each element receives ``g``."""
     x = _as_tensor(x)
     dims = _dims(dim, x.ndim)
-    out = x.data.sum(axis=dims, keepdims=keepdim)
+    out = backend.accurate_sum(x.data, axis=dims, keepdims=keepdim)
     if x.dtype.kind == "b":
         out = out.astype(np.int64)
     xp = x.xp
     return Tensor._make(
         out, (x,), lambda g: (xp.broadcast_to(_keep(g, x.shape, dims, keepdim), x.shape),), "Sum"
     )
+
+
+def _mean_data(data, dims, keepdims, count):
+    """``data.mean(dims)`` summed as :func:`backend.accurate_sum` does (NaN for zero elements)."""
+    if count == 0:
+        return data.mean(axis=dims, keepdims=keepdims)  # NumPy's nan (and warning), as torch
+    total = backend.accurate_sum(data, axis=dims, keepdims=keepdims)
+    return (total / data.dtype.type(count)).astype(data.dtype, copy=False)
 
 
 def mean(x, dim=None, keepdim=False):
@@ -394,7 +402,7 @@ def mean(x, dim=None, keepdim=False):
         raise TypeError(f"mean: input dtype should be floating point, got {x.dtype}")
     dims = _dims(dim, x.ndim)
     count = int(np.prod([x.shape[d] for d in dims])) if x.ndim else 1
-    out = x.data.mean(axis=dims, keepdims=keepdim)
+    out = _mean_data(x.data, dims, keepdim, count)
     xp = x.xp
     return Tensor._make(
         out, (x,),
@@ -490,9 +498,9 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
         warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less "
                       f"than the number of reduced elements ({count}), got {ddof}",
                       RuntimeWarning, stacklevel=2)
-    centered = x.data - x.data.mean(axis=dims, keepdims=True)
+    centered = x.data - _mean_data(x.data, dims, True, count)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = (centered * centered).sum(axis=dims, keepdims=keepdim) / x.xp.asarray(
+        out = backend.accurate_sum(centered * centered, axis=dims, keepdims=keepdim) / x.xp.asarray(
             dof, dtype=x.dtype)
 
     def backward(g):

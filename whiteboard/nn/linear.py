@@ -75,7 +75,7 @@ def linear(input, weight, bias=None):
         if w.requires_grad:
             gw = g2.T @ x.data.reshape(-1, in_features)
         if b is not None and b.requires_grad:
-            gb = g2.sum(axis=0).reshape(b.shape)
+            gb = backend.accurate_sum(g2, axis=0).reshape(b.shape)
         return (gx, gw) if b is None else (gx, gw, gb)
 
     parents = (x, w) if b is None else (x, w, b)

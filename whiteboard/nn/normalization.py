@@ -56,6 +56,37 @@ from ..validation import check_same_float_dtype, check_size
 from .module import Module
 from .parameter import Parameter
 
+
+# Sums of products run through einsum, whose inner loop adds naively: in float32 its error grows
+# with the length summed. Long runs are cut into chunks of _CHUNK terms (a few ulps each) whose
+# partial sums add in float64 (issue 12's float32 audit, tests/autograd/test_float32_accumulation).
+_CHUNK = 8192
+
+
+def _dot_last(a, b):
+    """``Σ_l a[..., l]·b[..., l]`` (einsum), float32 error kept from growing with the length."""
+    xp = backend.get_array_module(a)
+    length = a.shape[-1]
+    if a.dtype == np.float64 or length <= _CHUNK:
+        return xp.einsum("...l,...l->...", a, b)
+    total = xp.zeros(a.shape[:-1], dtype=np.float64)
+    for start in range(0, length, _CHUNK):
+        part = slice(start, start + _CHUNK)
+        total += xp.einsum("...l,...l->...", a[..., part], b[..., part])
+    return total.astype(a.dtype)
+
+
+def _dot_rows(a, b):
+    """``Σ_i a[i, f]·b[i, f]`` for 2-D ``a``, ``b``, accurate over many rows like ``_dot_last``."""
+    xp = backend.get_array_module(a)
+    rows = a.shape[0]
+    if a.dtype == np.float64 or rows <= _CHUNK:
+        return xp.einsum("if,if->f", a, b)
+    total = xp.zeros(a.shape[1:], dtype=np.float64)
+    for start in range(0, rows, _CHUNK):
+        total += xp.einsum("if,if->f", a[start:start + _CHUNK], b[start:start + _CHUNK])
+    return total.astype(a.dtype)
+
 __all__ = [
     "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "InstanceNorm1d",
@@ -148,9 +179,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                 "Expected more than 1 value per channel when training, got input size "
                 f"{_shape_str(x.shape)}"
             )
-        mean = x3.sum(axis=2).sum(axis=0) / m
+        mean = backend.accurate_sum(x3.sum(axis=2), axis=0) / m
         centered = x3 - mean[:, None]
-        var = xp.einsum("ncl,ncl->c", centered, centered) / m
+        var = backend.accurate_sum(_dot_last(centered, centered), axis=0) / m
         if running_mean is not None:
             running_mean.data = ((1 - momentum) * running_mean.data
                                  + momentum * mean).astype(running_mean.dtype, copy=False)
@@ -174,8 +205,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
     def backward(g):
         g3 = g.reshape(n, c, -1)
-        sum_g = g3.sum(axis=2).sum(axis=0)
-        sum_gx = xp.einsum("ncl,ncl->c", g3, centered) * invstd  # Σ g·x̂
+        sum_g = backend.accurate_sum(g3.sum(axis=2), axis=0)
+        sum_gx = backend.accurate_sum(_dot_last(g3, centered), axis=0) * invstd  # Σ g·x̂
         gx = gw = gb = None
         if x.requires_grad:
             if training:
@@ -297,7 +328,7 @@ def _normalize_rows(x, rows, eps, weight, bias, name):
     length = xr.shape[-1]
     mean = xr.mean(axis=-1, keepdims=True)
     xhat = xr - mean
-    var = xp.einsum("...l,...l->...", xhat, xhat)[..., None] / length
+    var = _dot_last(xhat, xhat)[..., None] / length
     invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
     xhat *= invstd
     xhat = xhat.reshape(x.shape)
@@ -315,16 +346,16 @@ def _normalize_rows(x, rows, eps, weight, bias, name):
             ghat = (g.copy() if w_b is None else g * w_b).reshape(rows)
             xhat_r = xhat.reshape(rows)
             mean_g = ghat.mean(axis=-1, keepdims=True)
-            mean_gx = xp.einsum("...l,...l->...", ghat, xhat_r)[..., None] / length
+            mean_gx = _dot_last(ghat, xhat_r)[..., None] / length
             ghat -= mean_g
             ghat -= xhat_r * mean_gx
             ghat *= invstd
             gx = ghat.reshape(x.shape)
         if weight is not None and weight.requires_grad:
-            gw = xp.einsum("if,if->f", g.reshape(param_rows), xhat.reshape(param_rows))
+            gw = _dot_rows(g.reshape(param_rows), xhat.reshape(param_rows))
             gw = gw.reshape(weight.shape)
         if bias is not None and bias.requires_grad:
-            gb = g.reshape(param_rows).sum(axis=0).reshape(bias.shape)
+            gb = backend.accurate_sum(g.reshape(param_rows), axis=0).reshape(bias.shape)
         return gx, gw, gb
 
     return Tensor._make(out, _parents(x, weight, bias), backward, name)
@@ -363,7 +394,7 @@ def _normalize_groups(x, num_groups, eps, weight, bias, name):
     xg = x.data.reshape(n, num_groups, -1)
     mean = xg.mean(axis=2)
     centered = xg - mean[:, :, None]
-    var = xp.einsum("ngl,ngl->ng", centered, centered) / count
+    var = _dot_last(centered, centered) / count
     invstd = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
     centered = centered.reshape(n, c, -1)
     inv_c = xp.repeat(invstd, per_group, axis=1)
@@ -377,7 +408,7 @@ def _normalize_groups(x, num_groups, eps, weight, bias, name):
     def backward(g):
         g3 = g.reshape(n, c, -1)
         sum_g = g3.sum(axis=2)
-        sum_gxhat = xp.einsum("ncl,ncl->nc", g3, centered) * inv_c
+        sum_gxhat = _dot_last(g3, centered) * inv_c
         gx = gw = gb = None
         if x.requires_grad:
             m1 = (gamma * sum_g).reshape(n, num_groups, per_group).sum(axis=2) / count
@@ -387,9 +418,9 @@ def _normalize_groups(x, num_groups, eps, weight, bias, name):
             gx -= xp.repeat(m1 * invstd, per_group, axis=1)[:, :, None]
             gx = gx.reshape(x.shape)
         if weight is not None and weight.requires_grad:
-            gw = sum_gxhat.sum(axis=0)
+            gw = backend.accurate_sum(sum_gxhat, axis=0)
         if bias is not None and bias.requires_grad:
-            gb = sum_g.sum(axis=0)
+            gb = backend.accurate_sum(sum_g, axis=0)
         return gx, gw, gb
 
     return Tensor._make(out, _parents(x, weight, bias), backward, name), mean, var
