@@ -18,3 +18,16 @@ def test_c164_is_decided_by_the_numbers():
     assert exp.judge([t]).verdict == REPRODUCED
     t["high_dim"] = {"linear": 0.7, "rbf": 0.8}
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c171_is_decided_by_the_numbers():
+    exp, t = _trial("C171")
+    assert exp.judge([t]).verdict == REPRODUCED
+    for d in t.values():
+        d["l1_mean"]["rises"] = d["l1_mean"]["cycle"] = d["l1_mean"]["max_iter"] = 0
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    first = next(iter(t.values()))
+    first["l1_mean"]["cycle"] = 1
+    assert exp.judge([t]).verdict == REPRODUCED
+    first["sq_mean"]["rises"] = 1
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
