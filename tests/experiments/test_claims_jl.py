@@ -31,3 +31,13 @@ def test_c171_is_decided_by_the_numbers():
     assert exp.judge([t]).verdict == REPRODUCED
     first["sq_mean"]["rises"] = 1
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c174_is_decided_by_the_numbers():
+    exp, t = _trial("C174")
+    t["sampling"].update(sample_acc=0.9, auc_nb_log_px=0.99, auc_lr_confidence=0.8)
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["sampling"]["sample_acc"] = 0.2  # samples not recognisable: no usable P(x | y)
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    t["sampling"].update(sample_acc=0.9, auc_lr_confidence=0.95)
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
