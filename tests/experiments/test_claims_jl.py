@@ -41,3 +41,22 @@ def test_c174_is_decided_by_the_numbers():
     assert exp.judge([t]).verdict == NOT_REPRODUCED
     t["sampling"].update(sample_acc=0.9, auc_lr_confidence=0.95)
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c187_is_decided_by_the_numbers():
+    exp, t = _trial("C187")
+    t["trees_leaf10"]["ROS"].update(train_recall=1.0, test_recall=0.5)
+    t["trees_leaf10"]["none"].update(train_recall=0.5, test_recall=0.4)
+    for i, d in enumerate(t["lr_replicates"]):
+        d["class_weight"] = [0.8] * 5
+        d["RUS"] = [0.8] * 2 + [0.7 - 0.01 * i] * 3
+    trials = [t, json.loads(json.dumps(t))]  # two seeds: 8 paired data draws
+    assert exp.judge(trials).verdict == REPRODUCED
+    for x in trials:
+        x["trees_leaf10"]["ROS"]["train_recall"] = 0.6  # copies not memorised
+    assert exp.judge(trials).verdict == NOT_REPRODUCED
+    for x in trials:
+        x["trees_leaf10"]["ROS"]["train_recall"] = 1.0
+        for d in x["lr_replicates"]:
+            d["RUS"] = [0.8] * 5
+    assert exp.judge(trials).verdict == NOT_REPRODUCED
