@@ -60,3 +60,15 @@ def test_c187_is_decided_by_the_numbers():
         for d in x["lr_replicates"]:
             d["RUS"] = [0.8] * 5
     assert exp.judge(trials).verdict == NOT_REPRODUCED
+
+
+def test_c183_is_decided_by_the_numbers():
+    exp, t = _trial("C183")
+    assert exp.judge([t]).verdict == REPRODUCED
+    t2 = json.loads(json.dumps(t))
+    bv = t["bias_variance"]
+    for mf in ("0.6", "0.3"):
+        bv[f"rf_{mf}"]["variance"] = bv["rf_1.0"]["variance"] + 0.1  # no decorrelation gain
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    t2["gbdt_residual_dev"] = 1e-3
+    assert exp.judge([t2]).verdict == NOT_REPRODUCED
