@@ -72,3 +72,16 @@ def test_c183_is_decided_by_the_numbers():
     assert exp.judge([t]).verdict == NOT_REPRODUCED
     t2["gbdt_residual_dev"] = 1e-3
     assert exp.judge([t2]).verdict == NOT_REPRODUCED
+
+
+def test_c160_is_decided_by_the_numbers():
+    from whiteboard.experiments import REFUTED
+
+    exp, t = _trial("C160")
+    assert exp.judge([t]).verdict == REPRODUCED
+    r = next(iter(t["C"].values()))
+    r["w_rel"] = 1e-2  # primal and dual disagree
+    assert exp.judge([t]).verdict == REFUTED
+    r["w_rel"] = 0.0
+    r["dual_at_dual"] = r["primal_at_dual"] * (1 - 1e-3)  # a duality gap
+    assert exp.judge([t]).verdict == REFUTED
