@@ -129,8 +129,9 @@ def _(trials):
     x = np.arange(len(names))
     for i, (v, lab) in enumerate((("l1_mean", "L1 + mean"), ("l1_median", "L1 + median"),
                                   ("sq_mean", "squared L2 + mean"))):
-        axes[0].bar(x + (i - 1) * 0.27, [t[n][v]["rises"] / t[n]["runs"] for n in names], 0.27,
-                    label=lab)
+        bars = axes[0].bar(x + (i - 1) * 0.27, [t[n][v]["rises"] / t[n]["runs"] for n in names],
+                           0.27, label=lab)
+        axes[0].bar_label(bars, fmt="%.2f", fontsize=7)
     axes[0].set_xticks(x, names)
     axes[0].set_xlabel("data set")
     axes[0].set_ylabel("fraction of runs whose objective rises")
@@ -138,11 +139,15 @@ def _(trials):
     axes[0].legend(fontsize=8)
     ex = next((t[n]["example"] for n in names if t[n]["example"]), None)
     if ex is not None:
-        for v, lab in (("l1_mean", "L1 + mean"), ("l1_median", "L1 + median")):
-            axes[1].plot(np.arange(len(ex[v])) / 2, ex[v], marker=".", label=lab)
+        for v, lab, mk in (("l1_mean", "L1 + mean", "o"), ("l1_median", "L1 + median", "s")):
+            objs = np.asarray(ex[v])
+            upd = objs[1::2] - objs[0:-1:2][:len(objs[1::2])]  # change made by each update step
+            axes[1].plot(np.arange(1, len(upd) + 1), upd, marker=mk, label=lab)
+        axes[1].axhline(0.0, color="k", lw=0.8)
+        axes[1].set_yscale("symlog", linthresh=1e-2)
         axes[1].legend()
-    axes[1].set_xlabel("iteration (half steps: assignment, update)")
-    axes[1].set_ylabel("L1 objective Σ‖x − c‖₁")
-    axes[1].set_title("One run from the same start")
+    axes[1].set_xlabel("iteration")
+    axes[1].set_ylabel("ΔJ_L1 made by the update step")
+    axes[1].set_title("One run (ΔJ > 0: the update raised J)")
     fig.tight_layout()
     return [fig]
