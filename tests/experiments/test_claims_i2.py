@@ -19,3 +19,34 @@ def test_c145_flips_when_v2_does_not_beat_v1():
     assert exp.judge(good[:1]).verdict == REPRODUCED
     bad = good[:4] + [trial(0.2, 0.15)]
     assert exp.judge(bad).verdict == NOT_REPRODUCED
+
+
+def _c146_trial(dense, resnet, channels=40):
+    return {"rows": [{"growth": g, "width": w, "dense_params": pd, "resnet_params": pr,
+                      "dense_test_acc": dense, "resnet_test_acc": resnet,
+                      "block_channels": channels, "block_channels_formula": 40}
+                     for g, w, pd, pr in ((6, 8, 9962, 9794), (12, 16, 33146, 38266))]}
+
+
+def test_c146_flips_when_densenet_is_less_accurate_or_the_width_formula_fails():
+    exp = get("C146")
+    good = [_c146_trial(0.96 + 0.001 * s, 0.95) for s in range(5)]
+    assert exp.judge(good).verdict == REPRODUCED
+    assert exp.judge([_c146_trial(0.94, 0.95) for _ in range(5)]).verdict == NOT_REPRODUCED
+    assert exp.judge(good[:4] + [_c146_trial(0.96, 0.95, channels=41)]).verdict == NOT_REPRODUCED
+
+
+def _c148_trial(se, plain, gate_max=0.9, se_params=6886):
+    return {"plain_params": 6186, "se_params": se_params, "plain_test_acc": plain,
+            "se_test_acc": se, "gate_min": 0.1, "gate_max": gate_max, "gate_sd": 0.1}
+
+
+def test_c148_flips_on_accuracy_gain_parameter_cost_and_gates():
+    exp = get("C148")
+    good = [_c148_trial(0.98 + 0.001 * s, 0.97) for s in range(10)]
+    assert exp.judge(good).verdict == REPRODUCED
+    noisy = [_c148_trial(0.98 + (0.01 if s % 2 else -0.011), 0.98) for s in range(10)]
+    assert exp.judge(noisy).verdict == NOT_REPRODUCED
+    assert exp.judge(good[:9] + [_c148_trial(0.99, 0.97, gate_max=1.5)]).verdict == NOT_REPRODUCED
+    costly = [_c148_trial(0.98 + 0.001 * s, 0.97, se_params=9000) for s in range(10)]
+    assert exp.judge(costly).verdict == NOT_REPRODUCED

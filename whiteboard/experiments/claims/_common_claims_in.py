@@ -130,3 +130,15 @@ def eval_loss(model, X, y):
     with no_grad():
         return float(nn.functional.cross_entropy(model(tensor(np.asarray(X, np.float32))),
                                                  tensor(y)).item())
+
+
+def digits_images(seed=0):
+    """Digits as 1×8×8 float32 images in [0, 1], 70/30 stratified split: Xtr, Xte, ytr, yte."""
+    Xtr, Xte, ytr, yte = digits_split(seed)
+    return (Xtr.reshape(-1, 1, 8, 8).astype(np.float32),
+            Xte.reshape(-1, 1, 8, 8).astype(np.float32), ytr, yte)
+
+
+def n_params(model):
+    """Number of trainable scalars of ``model``."""
+    return int(sum(p.numpy().size for p in model.parameters()))
