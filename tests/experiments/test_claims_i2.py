@@ -50,3 +50,18 @@ def test_c148_flips_on_accuracy_gain_parameter_cost_and_gates():
     assert exp.judge(good[:9] + [_c148_trial(0.99, 0.97, gate_max=1.5)]).verdict == NOT_REPRODUCED
     costly = [_c148_trial(0.98 + 0.001 * s, 0.97, se_params=9000) for s in range(10)]
     assert exp.judge(costly).verdict == NOT_REPRODUCED
+
+
+def _c151_trial(aux_acc, none_acc, aux_grad=2.0):
+    return {"none_grad_first": 0.1, "aux_grad_first": aux_grad, "none_grad_last": 1.0,
+            "aux_grad_last": 1.0, "none_train_acc": 0.9, "aux_train_acc": 0.9,
+            "none_test_acc": none_acc, "aux_test_acc": aux_acc}
+
+
+def test_c151_needs_both_the_gradient_signal_and_the_accuracy_gain():
+    exp = get("C151")
+    good = [_c151_trial(0.95 + 0.001 * s, 0.93) for s in range(5)]
+    assert exp.judge(good).verdict == REPRODUCED
+    assert exp.judge(good[:4] + [_c151_trial(0.96, 0.93, aux_grad=0.15)]).verdict \
+        == NOT_REPRODUCED
+    assert exp.judge([_c151_trial(0.93, 0.95) for _ in range(5)]).verdict == NOT_REPRODUCED
