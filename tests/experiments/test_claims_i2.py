@@ -65,3 +65,17 @@ def test_c151_needs_both_the_gradient_signal_and_the_accuracy_gain():
     assert exp.judge(good[:4] + [_c151_trial(0.96, 0.93, aux_grad=0.15)]).verdict \
         == NOT_REPRODUCED
     assert exp.judge([_c151_trial(0.93, 0.95) for _ in range(5)]).verdict == NOT_REPRODUCED
+
+
+def _c152_trial(deep, shallow=0.93):
+    return {"rows": [{"depth": d, "params": 1000 * d, "train_loss": 0.1, "test_acc": a}
+                     for d, a in ((2, shallow), (4, 0.95), (8, deep))]}
+
+
+def test_c152_flips_when_the_deepest_stack_is_not_better():
+    exp = get("C152")
+    good = [_c152_trial(0.96 + 0.001 * s) for s in range(5)]
+    assert exp.judge(good).verdict == REPRODUCED
+    flat = [_c152_trial(0.93 + (0.01 if s % 2 else -0.012)) for s in range(5)]
+    assert exp.judge(flat).verdict == NOT_REPRODUCED
+    assert exp.judge([_c152_trial(0.92)]).verdict == NOT_REPRODUCED
