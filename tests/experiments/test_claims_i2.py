@@ -79,3 +79,18 @@ def test_c152_flips_when_the_deepest_stack_is_not_better():
     flat = [_c152_trial(0.93 + (0.01 if s % 2 else -0.012)) for s in range(5)]
     assert exp.judge(flat).verdict == NOT_REPRODUCED
     assert exp.judge([_c152_trial(0.92)]).verdict == NOT_REPRODUCED
+
+
+def _c153_trial(scratch, staged):
+    return {"shallow_epochs": 6, "shallow_acc": [0.9], "shallow_final_acc": 0.97, "cap": 12,
+            "copied_tensors": 10, "scratch_start_acc": 0.1, "staged_start_acc": 0.5,
+            "scratch_epochs": scratch, "scratch_acc": [0.97], "staged_epochs": staged,
+            "staged_acc": [0.97]}
+
+
+def test_c153_flips_when_staged_init_is_not_faster():
+    exp = get("C153")
+    good = [_c153_trial(6 + s % 2, 3) for s in range(5)]
+    assert exp.judge(good).verdict == REPRODUCED
+    assert exp.judge(good[:4] + [_c153_trial(4, 5)]).verdict == NOT_REPRODUCED
+    assert exp.judge([_c153_trial(5, 6) for _ in range(5)]).verdict == NOT_REPRODUCED
