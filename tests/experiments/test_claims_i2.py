@@ -94,3 +94,20 @@ def test_c153_flips_when_staged_init_is_not_faster():
     assert exp.judge(good).verdict == REPRODUCED
     assert exp.judge(good[:4] + [_c153_trial(4, 5)]).verdict == NOT_REPRODUCED
     assert exp.judge([_c153_trial(5, 6) for _ in range(5)]).verdict == NOT_REPRODUCED
+
+
+def test_c153_staged_init_copies_the_shallow_convs_and_head_only():
+    import numpy as np
+
+    from whiteboard.experiments.claims._common_claims_in import vgg_stack
+    from whiteboard.experiments.claims.c153_staged_init import staged_init
+
+    shallow, deep = vgg_stack(4), vgg_stack(6)
+    before = {k: v.numpy().copy() for k, v in deep.state_dict().items()}
+    assert staged_init(deep, shallow) == 10  # 4 convs + head, weight and bias each
+    s, d = shallow.state_dict(), deep.state_dict()
+    for sk, dk in (("0", "0"), ("2", "2"), ("5", "7"), ("7", "9"), ("11", "15")):
+        for p in ("weight", "bias"):
+            np.testing.assert_array_equal(d[f"{dk}.{p}"].numpy(), s[f"{sk}.{p}"].numpy())
+    for dk in ("4", "11"):  # the inserted third conv of each stage keeps its own init
+        np.testing.assert_array_equal(d[f"{dk}.weight"].numpy(), before[f"{dk}.weight"])
