@@ -130,3 +130,35 @@ def eval_loss(model, X, y):
     with no_grad():
         return float(nn.functional.cross_entropy(model(tensor(np.asarray(X, np.float32))),
                                                  tensor(y)).item())
+
+
+def digits_images(seed=0):
+    """Digits as 1×8×8 float32 images in [0, 1], 70/30 stratified split: Xtr, Xte, ytr, yte."""
+    Xtr, Xte, ytr, yte = digits_split(seed)
+    return (Xtr.reshape(-1, 1, 8, 8).astype(np.float32),
+            Xte.reshape(-1, 1, 8, 8).astype(np.float32), ytr, yte)
+
+
+def n_params(model):
+    """Number of trainable scalars of ``model``."""
+    return int(sum(p.numpy().size for p in model.parameters()))
+
+
+def vgg_stack(depth, channels=16, batch_norm=False, n_out=10):
+    """VGG-style CNN for 1×16×16 inputs: ``depth // 2`` 3×3 convs (pad 1) of ``channels``, 2×2
+    max pool, ``depth - depth // 2`` convs of ``2·channels``, max pool, linear head on 4×4 maps.
+
+    Layer lists are stable in depth: the first convs of each stage and the head of a shallower
+    stack have the same shapes as those of a deeper one (what C153's staged init copies).
+    """
+    layers, cin = [], 1
+    for stage, n in enumerate((depth // 2, depth - depth // 2)):
+        c = channels * (stage + 1)
+        for _ in range(n):
+            layers.append(nn.Conv2d(cin, c, 3, padding=1))
+            if batch_norm:
+                layers.append(nn.BatchNorm2d(c))
+            layers.append(nn.ReLU())
+            cin = c
+        layers.append(nn.MaxPool2d(2))
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(cin * 16, n_out))

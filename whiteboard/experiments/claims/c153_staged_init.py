@@ -1,0 +1,141 @@
+"""C153: initialising a deeper VGG-style net from a trained shallower one speeds up convergence.
+
+VGG (Simonyan & Zisserman 2014, §3.1) trained the 11-layer net A from random weights, then started
+the deeper nets with A's first four conv layers and its fully connected layers, the inserted
+layers random; they later note that Glorot-style random init works without this. Here: train a
+4-conv stack, copy its first two convs of each stage and its head into a 6-conv stack (the third
+conv of each stage He-initialised), and count the epochs the deep net needs to reach 97 % training
+accuracy against the same net He-initialised from scratch, with the shallow net's own epochs
+reported beside (the staged scheme pays for them too).
+"""
+
+import numpy as np
+
+from ... import backend, nn, tensor
+from ..registry import NOT_REPRODUCED, experiment, verdict
+from ..stats import fmt_mean_sd, paired_test
+from ._common_claims_ad import digits16_split
+from ._common_claims_in import he_init, predict, vgg_stack
+
+TARGET = 0.97
+
+
+def _convs_by_stage(model):
+    """``[[(key, Conv2d), ...] per stage]`` of a :func:`vgg_stack` (stages end at each pool)."""
+    stages, current = [], []
+    for name, m in model.named_children():
+        if isinstance(m, nn.Conv2d):
+            current.append((name, m))
+        elif isinstance(m, nn.MaxPool2d):
+            stages.append(current)
+            current = []
+    return stages
+
+
+def staged_init(deep, shallow):
+    """Copy ``shallow``'s convs (stage by stage, first ones first) and head into ``deep``; the
+    extra convs of ``deep`` keep their own init. Returns the number of tensors copied."""
+    src, own = shallow.state_dict(), {}
+    for s_stage, d_stage in zip(_convs_by_stage(shallow), _convs_by_stage(deep)):
+        for (s_key, _), (d_key, _) in zip(s_stage, d_stage):
+            for p in ("weight", "bias"):
+                own[f"{d_key}.{p}"] = src[f"{s_key}.{p}"]
+    s_head, d_head = list(shallow.named_children())[-1][0], list(deep.named_children())[-1][0]
+    for p in ("weight", "bias"):
+        own[f"{d_head}.{p}"] = src[f"{s_head}.{p}"]
+    deep.load_state_dict(own, strict=False)
+    return len(own)
+
+
+def epochs_to_target(model, X, y, max_epochs, seed, lr=1e-3, batch_size=64):
+    """Adam until the training accuracy (eval pass after each epoch) reaches :data:`TARGET`;
+    returns ``(epochs, accuracy per epoch)``; ``max_epochs + 1`` when never reached."""
+    from ...optim import Adam
+
+    rng = np.random.default_rng(seed)
+    opt = Adam(model.parameters(), lr=lr)
+    accs = []
+    for _ in range(max_epochs):
+        model.train()
+        order = rng.permutation(len(y))
+        for start in range(0, len(y), batch_size):
+            idx = order[start:start + batch_size]
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(tensor(X[idx])), tensor(y[idx])).backward()
+            opt.step()
+        model.eval()
+        accs.append(float(np.mean(predict(model, X) == y)))
+        if accs[-1] >= TARGET:
+            return len(accs), accs
+    return max_epochs + 1, accs
+
+
+@experiment("C153", section="I", title="Staged init: deep VGG from a trained shallow one",
+            expected="contested", seeds=5,
+            claim='Initialising a deeper VGG-style network from a trained shallower one ("train '
+                  'the small net first, then fine-tune the big one") speeds up convergence.',
+            design="On 600 digits upsampled to 16×16: train a 4-conv VGG-style net (no BN, He "
+                   "init, Adam lr 1e-3) to 97 % training accuracy; a 6-conv net whose first two "
+                   "convs per stage and head are copied from it vs the same net He-initialised; "
+                   "epochs to 97 % training accuracy (cap 12, quick 5; the shallow net trains to "
+                   "the target or the cap), 5 seeds paired.",
+            code=["whiteboard.experiments.claims.c153_staged_init:staged_init",
+                  "whiteboard.nn:Module.load_state_dict", "whiteboard.models.vgg:VGG"],
+            tests=["tests/nn/test_module.py", "tests/nn/test_conv.py"])
+def c153(seed, quick):
+    Xtr, _, ytr, _ = digits16_split(seed, n_train=600)
+    Xtr = Xtr.astype(np.float32)
+    cap = 5 if quick else 12
+    backend.manual_seed(seed)
+    shallow = he_init(vgg_stack(4))
+    shallow_epochs, shallow_acc = epochs_to_target(shallow, Xtr, ytr, cap, seed)
+    out = {"shallow_epochs": shallow_epochs, "shallow_acc": shallow_acc,
+           "shallow_final_acc": shallow_acc[-1], "cap": cap}
+    for name in ("scratch", "staged"):
+        backend.manual_seed(seed + 1)
+        deep = he_init(vgg_stack(6))
+        if name == "staged":
+            out["copied_tensors"] = staged_init(deep, shallow)
+        out[f"{name}_start_acc"] = float(np.mean(predict(deep, Xtr) == ytr))
+        out[f"{name}_epochs"], out[f"{name}_acc"] = epochs_to_target(deep, Xtr, ytr, cap,
+                                                                      seed + 1)
+    return out
+
+
+@c153.decide
+def _(trials):
+    scratch = [t["scratch_epochs"] for t in trials]
+    staged = [t["staged_epochs"] for t in trials]
+    p = paired_test(scratch, staged)
+    faster = p["mean"] > 0 and all(b <= a for a, b in zip(scratch, staged)) and \
+        (len(trials) < 5 or p["p"] < 0.1)
+    cap = trials[0]["cap"]
+    return verdict(faster,
+                   f"epochs to {TARGET:.0%} training accuracy (cap {cap}, {cap + 1} = never): "
+                   f"from scratch {fmt_mean_sd(scratch, 1)} vs staged {fmt_mean_sd(staged, 1)} "
+                   f"(paired {p['mean']:+.1f}, p = {p['p']:.3f}); staged net starts at "
+                   f"{fmt_mean_sd([t['staged_start_acc'] for t in trials], 2)} training accuracy; "
+                   f"the shallow net itself took "
+                   f"{fmt_mean_sd([t['shallow_epochs'] for t in trials], 1)} epochs (reached "
+                   f"{fmt_mean_sd([t['shallow_final_acc'] for t in trials], 3)})",
+                   otherwise=NOT_REPRODUCED)
+
+
+@c153.plot
+def _(trials):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    for name, color in (("scratch", "tab:blue"), ("staged", "tab:orange")):
+        for i, t in enumerate(trials):
+            acc = [t[f"{name}_start_acc"]] + t[f"{name}_acc"]
+            ax.plot(range(len(acc)), acc, color=color, alpha=0.6,
+                    label=f"6-conv, {'from scratch' if name == 'scratch' else 'staged init'}"
+                    if i == 0 else None)
+    ax.axhline(TARGET, color="grey", ls="--", lw=1)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training accuracy")
+    ax.set_title("Deep net from scratch vs from a trained 4-conv net")
+    ax.legend()
+    fig.tight_layout()
+    return [fig]
