@@ -16,3 +16,9 @@ def test_c103_flips_when_gd_misses_the_mle():
     exp, t = _trial("C103")
     t["gd_vs_sklearn"] = 0.1
     assert exp.judge([t]).verdict == REFUTED
+
+
+def test_c103_flips_when_the_library_estimator_misses_the_mle():
+    exp, t = _trial("C103")
+    t["library_vs_sklearn"] = 1e-2
+    assert exp.judge([t]).verdict == REFUTED
