@@ -38,3 +38,34 @@ def test_c106_is_decided_by_average_precision_and_the_mechanism():
     t["ratio"]["easy_neg"] = 0.001
     t["focal"]["ap"], t["focal"]["recall"] = 0.4, t["BCE"]["recall"]
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c107_is_decided_by_logits_and_generalisation():
+    exp, t = _raw("C107")
+    t["eps0.1"]["max_logit"] = t["eps0.0"]["max_logit"] - 1
+    t["eps0.1"]["accuracy"] = t["eps0.0"]["accuracy"] + 0.01
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["eps0.1"]["max_logit"] = t["eps0.0"]["max_logit"] + 1
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    t["eps0.1"]["max_logit"] = t["eps0.0"]["max_logit"] - 1
+    t["eps0.1"]["accuracy"] = t["eps0.0"]["accuracy"] - 0.01
+    t["eps0.1"]["nll"] = t["eps0.0"]["nll"] + 0.1
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_expected_calibration_error_matches_the_binned_definition():
+    import numpy as np
+
+    from whiteboard.experiments.claims._common_claims_eh import expected_calibration_error
+
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(4) * 0.5, size=500)
+    y = rng.integers(0, 4, 500)
+    conf, pred = p.max(1), p.argmax(1)
+    ref = 0.0
+    for lo in np.linspace(0, 1, 16)[:-1]:
+        m = (conf >= lo) & (conf < lo + 1 / 15)
+        if m.any():
+            ref += m.mean() * abs((pred[m] == y[m]).mean() - conf[m].mean())
+    assert abs(expected_calibration_error(p, y) - ref) < 1e-12
+    assert expected_calibration_error(np.eye(4)[y], y) == 0.0
