@@ -69,3 +69,13 @@ def test_expected_calibration_error_matches_the_binned_definition():
             ref += m.mean() * abs((pred[m] == y[m]).mean() - conf[m].mean())
     assert abs(expected_calibration_error(p, y) - ref) < 1e-12
     assert expected_calibration_error(np.eye(4)[y], y) == 0.0
+
+
+def test_c98_is_decided_by_the_paired_accuracy_gain():
+    exp, t = _raw("C98")
+    t["finetuned"], t["scratch"] = 0.95, 0.85
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["finetuned"] = 0.80
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    trials = [dict(t, finetuned=0.80 + 0.01 * i, scratch=0.90 + 0.012 * i) for i in range(5)]
+    assert exp.judge(trials).verdict == REFUTED
