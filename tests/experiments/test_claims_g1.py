@@ -79,3 +79,11 @@ def test_c98_is_decided_by_the_paired_accuracy_gain():
     assert exp.judge([t]).verdict == NOT_REPRODUCED
     trials = [dict(t, finetuned=0.80 + 0.01 * i, scratch=0.90 + 0.012 * i) for i in range(5)]
     assert exp.judge(trials).verdict == REFUTED
+
+
+def test_c99_is_decided_by_the_fine_tuned_accuracy():
+    exp, t = _raw("C99")
+    t["pretrained"]["test"], t["random"]["test"] = 0.5, 0.1
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["pretrained"]["test"] = 0.1
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
