@@ -87,3 +87,13 @@ def test_c99_is_decided_by_the_fine_tuned_accuracy():
     assert exp.judge([t]).verdict == REPRODUCED
     t["pretrained"]["test"] = 0.1
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c108_is_decided_by_the_growth_in_k():
+    exp, t = _raw("C108")
+    t["time_slope"], t["memory_slope"] = 1.0, 1.0
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["time_slope"] = 0.2
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
+    t["time_slope"], t["memory_slope"] = 1.0, 0.3
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
