@@ -97,3 +97,11 @@ def test_c108_is_decided_by_the_growth_in_k():
     assert exp.judge([t]).verdict == NOT_REPRODUCED
     t["time_slope"], t["memory_slope"] = 1.0, 0.3
     assert exp.judge([t]).verdict == NOT_REPRODUCED
+
+
+def test_c113_is_decided_by_the_batch_cost_ratios():
+    exp, t = _raw("C113")
+    t["gemm_ratio_32"], t["layer_ratio_32"] = 2.0, 1.5
+    assert exp.judge([t]).verdict == REPRODUCED
+    t["gemm_ratio_32"] = 30.0
+    assert exp.judge([t]).verdict == NOT_REPRODUCED
