@@ -80,7 +80,8 @@ def _(trials):
     worse = len(trials) > 1 and seeds_or_single(sc, ft)
     return verdict(holds, f"test accuracy on 5–9 from {trials[0]['n_labels']} labels: fine-tuned "
                           f"{fmt_mean_sd(ft)} vs scratch {fmt_mean_sd(sc)} (difference "
-                          f"{d['mean'] * 100:+.1f} points, p = {d['p']:.3f})",
+                          f"{d['mean'] * 100:+.1f} points, p = {d['p']:.3f}); source net on 0–4 "
+                          f"{fmt_mean_sd([t['pretrain_accuracy_0_4'] for t in trials])}",
                    otherwise=REFUTED if worse else "not reproduced at this scale")
 
 
