@@ -6,7 +6,8 @@ import numpy as np
 from ... import backend, nn
 from ._common_claims_ad import accuracy, digits_split, train_classifier
 
-__all__ = ["accuracy", "breast_cancer_logreg", "digits_split", "init_mlp", "layer_grad_norms",
+__all__ = ["accuracy", "breast_cancer_logreg", "digits_split", "expected_calibration_error",
+           "init_mlp", "layer_grad_norms",
            "mlp", "train_classifier"]
 
 
@@ -75,3 +76,14 @@ def breast_cancer_logreg(lam=1e-2):
         return (X.T * (p * (1 - p))) @ X / len(y) + lam * np.eye(w.size)
 
     return fg, hess, np.zeros(X.shape[1])
+
+
+def expected_calibration_error(proba, y, n_bins=15):
+    """ECE = Σ_b (|B_b|/n) |acc(B_b) − conf(B_b)| over ``n_bins`` equal-width bins of the top-class
+    confidence (Guo et al. 2017); ``proba`` (n, K), ``y`` (n,) class indices."""
+    proba, y = np.asarray(proba), np.asarray(y)
+    conf, pred = proba.max(1), proba.argmax(1)
+    b = np.minimum((conf * n_bins).astype(int), n_bins - 1)
+    acc = np.bincount(b, weights=(pred == y).astype(float), minlength=n_bins)
+    cs = np.bincount(b, weights=conf, minlength=n_bins)
+    return float(np.abs(acc - cs).sum() / len(y))
