@@ -21,6 +21,23 @@ runs only in training mode with ``aux_logits=True``: ``train()`` returns
 found it acts as a regulariser rather than a deep-supervision aid (it adds BN to the auxiliary
 head for that reason).
 
+Initialisation (torchvision's ``init_weights=True``, the default of ``inception_v3(weights=None)``):
+every ``Conv2d`` and ``Linear`` weight ~ N(0, σ²) truncated to [a, b] = [−2, 2] with σ = 0.1, or
+the module's own ``stddev`` attribute where it sets one — the auxiliary head's ``fc`` (σ = 0.001);
+every ``BatchNorm2d`` has γ = 1, β = 0; the Linear biases keep PyTorch's U(±1/√fan_in) and the
+convolutions have none. Note the bounds are absolute, not in units of σ: at σ = 0.1 they sit at
+±20σ, so the truncation removes a mass of about 10⁻⁸⁸ and the draw is in effect an untruncated
+normal (TensorFlow's ``truncated_normal`` and the scipy ``truncnorm(-2, 2)`` of older
+torchvision cut at ±2σ). torchvision also tags the auxiliary head's ``conv1`` with
+``stddev = 0.01``, but on the conv-BN-ReLU wrapper, which its init loop (over ``Conv2d`` and
+``Linear`` modules) never reads: that convolution is drawn with σ = 0.1 there, and here.
+
+``transform_input=True`` (torchvision's flag for its ported Google weights) re-normalises an input
+that was standardised with the ImageNet statistics, x = (u − m_c) / s_c with m = (0.485, 0.456,
+0.406), s = (0.229, 0.224, 0.225), into the (u − 0.5) / 0.5 that those weights expect::
+
+    x'_c = x_c · s_c / 0.5 + (m_c − 0.5) / 0.5    (= (u − 0.5) / 0.5)
+
 Parameters at 1000 classes: 27,161,264 with the auxiliary head, 23,834,568 without (torchvision's
 ``inception_v3``; the auxiliary head is 3,326,696 of them).
 """
@@ -29,8 +46,11 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+import numpy as np
+
 from .. import nn
 from ..autograd import ops
+from ..nn import init
 from .registry import register
 
 __all__ = ["BasicConv2d", "InceptionA", "InceptionB", "InceptionC", "InceptionD", "InceptionE",
@@ -178,8 +198,10 @@ class InceptionAux(nn.Module):
         self.pool = nn.AvgPool2d(5, stride=3)
         self.conv0 = BasicConv2d(in_channels, 128, 1)
         self.conv1 = BasicConv2d(128, 768, 5)
+        self.conv1.stddev = 0.01  # as torchvision: on the wrapper, so the init never reads it
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.fc = nn.Linear(768, num_classes)
+        self.fc.stddev = 0.001
 
     def forward(self, x):
         x = self.conv1(self.conv0(self.pool(x)))
@@ -189,11 +211,24 @@ class InceptionAux(nn.Module):
 class Inception3(nn.Module):
     """Inception v3 (torchvision's ``Inception3``), for 299x299 inputs (75x75 at least without
     the auxiliary head in training). ``forward`` returns ``InceptionOutputs`` in training mode
-    with ``aux_logits=True``, the logits otherwise."""
+    with ``aux_logits=True``, the logits otherwise.
 
-    def __init__(self, num_classes=1000, in_channels=3, aux_logits=True, dropout=0.5):
+    ``transform_input`` (default False) re-normalises ImageNet-standardised RGB input to
+    (u − 0.5) / 0.5 first; ``init_weights`` (default True) applies torchvision's truncated-normal
+    initialisation (see the module docstring), False keeps PyTorch's per-layer defaults.
+    """
+
+    IMAGENET_MEAN = (0.485, 0.456, 0.406)
+    IMAGENET_STD = (0.229, 0.224, 0.225)
+
+    def __init__(self, num_classes=1000, in_channels=3, aux_logits=True, dropout=0.5,
+                 transform_input=False, init_weights=True):
         super().__init__()
+        if transform_input and in_channels != 3:
+            raise ValueError(f"Inception3: transform_input re-normalises RGB input and needs "
+                             f"in_channels=3, got in_channels={in_channels}")
         self.aux_logits = aux_logits
+        self.transform_input = bool(transform_input)
         self.Conv2d_1a_3x3 = BasicConv2d(in_channels, 32, 3, stride=2)
         self.Conv2d_2a_3x3 = BasicConv2d(32, 32, 3)
         self.Conv2d_2b_3x3 = BasicConv2d(32, 64, 3, padding=1)
@@ -216,8 +251,35 @@ class Inception3(nn.Module):
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.dropout = nn.Dropout(dropout)
         self.fc = nn.Linear(2048, num_classes)
+        if init_weights:
+            self._init_weights()
+
+    def _init_weights(self):
+        """torchvision's init: truncated N(0, σ²) on [−2, 2] for Conv2d / Linear weights (σ =
+        the module's ``stddev``, default 0.1), BatchNorm2d γ = 1, β = 0."""
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                init.trunc_normal_(m.weight, mean=0.0, std=float(getattr(m, "stddev", 0.1)),
+                                   a=-2.0, b=2.0)
+            elif isinstance(m, nn.BatchNorm2d):
+                init.ones_(m.weight)
+                init.zeros_(m.bias)
+
+    def _transform_input(self, x):
+        """x'_c = x_c · s_c / 0.5 + (m_c − 0.5) / 0.5 per RGB channel when ``transform_input``."""
+        if not self.transform_input:
+            return x
+        x = ops._as_tensor(x)
+        if x.ndim != 4 or x.shape[1] != 3:
+            raise ValueError(f"Inception3: transform_input expects (N, 3, H, W) input, got "
+                             f"shape {x.shape}")
+        scale = np.array([s / 0.5 for s in self.IMAGENET_STD], dtype=x.dtype)
+        shift = np.array([(m - 0.5) / 0.5 for m in self.IMAGENET_MEAN], dtype=x.dtype)
+        xp = x.xp
+        return x * xp.asarray(scale.reshape(1, 3, 1, 1)) + xp.asarray(shift.reshape(1, 3, 1, 1))
 
     def forward(self, x):
+        x = self._transform_input(x)
         for name in ("Conv2d_1a_3x3", "Conv2d_2a_3x3", "Conv2d_2b_3x3", "maxpool1",
                      "Conv2d_3b_1x1", "Conv2d_4a_3x3", "maxpool2", "Mixed_5b", "Mixed_5c",
                      "Mixed_5d", "Mixed_6a", "Mixed_6b", "Mixed_6c", "Mixed_6d", "Mixed_6e"):
@@ -232,5 +294,7 @@ class Inception3(nn.Module):
 
 @register("inception_v3")
 def inception_v3(num_classes=1000, in_channels=3, **kwargs):
-    """Inception v3 with the auxiliary classifier (``aux_logits=False`` drops it)."""
+    """Inception v3 with the auxiliary classifier (``aux_logits=False`` drops it), defaults as
+    torchvision's ``inception_v3(weights=None)``: ``transform_input=False``,
+    ``init_weights=True``."""
     return Inception3(num_classes, in_channels, **kwargs)

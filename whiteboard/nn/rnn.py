@@ -36,6 +36,14 @@ Shapes (L layers, D = 2 if bidirectional else 1)::
     output  (T, B, D·H) — the last layer's h_t, forward and reverse halves concatenated
     h_n     (D·L, B, H) — every layer's and direction's final state (the reverse direction's
             final state is the one at t = 0)
+
+A ``PackedSequence`` input (``nn.utils.rnn.pack_padded_sequence``) gives a PackedSequence
+output with the same ``batch_sizes`` and indices; ``h_0``/``c_0`` and ``h_n``/``c_n`` are in the
+original batch order, and ``h_n`` is each sequence's state after its own last real step (for the
+reverse direction: after its step 0, the reverse pass starting at the sequence's last step). The
+recurrence runs on the sorted batch, where the sequences still running at step t are the first
+``batch_sizes[t]`` rows: each step is one (n_t, H) × (H, G·H) product over those rows, and the
+finished rows keep their state (so their gradient passes straight through).
 """
 
 from __future__ import annotations
@@ -51,6 +59,8 @@ from . import init
 from .dropout import dropout
 from .module import Module
 from .parameter import Parameter
+from .utils.rnn import (PackedSequence, _check_packed, _host, _pack_time_major,
+                        _unpack_time_major)
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -86,11 +96,20 @@ class _Recurrence(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr=None):
+    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr=None,
+                batch_sizes=None):
         xp = backend.get_array_module(x)
         if reverse:
             x = x[::-1]
         T, B, _ = x.shape
+        # Packed input: at step t only the first n_t = batch_sizes[t] rows run (a prefix, as the
+        # batch is sorted by length); the others keep their state (h, c frozen), so the last
+        # step of every sequence is also its state at t = T − 1 (forward) or t = 0 (reverse).
+        if batch_sizes is None:
+            steps = [B] * T
+        else:
+            steps = [int(n) for n in (batch_sizes[::-1] if reverse else batch_sizes)]
+        empty = xp.empty if batch_sizes is None else xp.zeros
         H = w_hh.shape[0] // _GATES[mode]  # cell size
         P = w_hh.shape[1]  # hidden-state size: H, or proj_size with a projection
         xg = x @ w_ih.T
@@ -102,49 +121,55 @@ class _Recurrence(Function):
         if mode == "LSTM":
             cs = xp.empty((T + 1, B, H), dtype=x.dtype)
             cs[0] = c0
-            acts = xp.empty((T, B, 4 * H), dtype=x.dtype)
+            acts = empty((T, B, 4 * H), dtype=x.dtype)
             half = xp.full(4 * H, 0.5, dtype=x.dtype)
             half[2 * H:3 * H] = 1
             shift = half.copy()
             shift[2 * H:3 * H] = 0
-            tanh_c = xp.empty((T, B, H), dtype=x.dtype)
-            ms = xp.empty((T, B, H), dtype=x.dtype) if w_hr is not None else None
+            tanh_c = empty((T, B, H), dtype=x.dtype)
+            ms = empty((T, B, H), dtype=x.dtype) if w_hr is not None else None
             w_hr_t = w_hr.T if w_hr is not None else None
         elif mode == "GRU":
-            acts = xp.empty((T, B, 3 * H), dtype=x.dtype)
-            hn = xp.empty((T, B, H), dtype=x.dtype)
+            acts = empty((T, B, 3 * H), dtype=x.dtype)
+            hn = empty((T, B, H), dtype=x.dtype)
         for t in range(T):
-            hg = hs[t] @ w_hh_t
+            k = steps[t]  # active rows
+            hg = hs[t, :k] @ w_hh_t
             if b_hh is not None:
                 hg = hg + b_hh
             if mode == "RNN_TANH":
-                hs[t + 1] = xp.tanh(xg[t] + hg)
+                hs[t + 1, :k] = xp.tanh(xg[t, :k] + hg)
             elif mode == "RNN_RELU":
-                hs[t + 1] = xp.maximum(xg[t] + hg, 0)
+                hs[t + 1, :k] = xp.maximum(xg[t, :k] + hg, 0)
             elif mode == "LSTM":
                 # all four gates in one tanh: σ(v) = (1 + tanh(v/2)) / 2 for i, f, o; tanh for g
-                a = xg[t] + hg
+                a = xg[t, :k] + hg
                 a *= half
                 xp.tanh(a, out=a)
                 a *= half
                 a += shift
-                acts[t] = a
-                cs[t + 1] = a[:, H:2 * H] * cs[t] + a[:, :H] * a[:, 2 * H:3 * H]
-                tanh_c[t] = xp.tanh(cs[t + 1])
+                acts[t, :k] = a
+                cs[t + 1, :k] = a[:, H:2 * H] * cs[t, :k] + a[:, :H] * a[:, 2 * H:3 * H]
+                tanh_c[t, :k] = xp.tanh(cs[t + 1, :k])
                 if w_hr is None:
-                    hs[t + 1] = a[:, 3 * H:] * tanh_c[t]
+                    hs[t + 1, :k] = a[:, 3 * H:] * tanh_c[t, :k]
                 else:  # h_t = W_hr (o ⊙ tanh(c_t))
-                    ms[t] = a[:, 3 * H:] * tanh_c[t]
-                    hs[t + 1] = ms[t] @ w_hr_t
+                    ms[t, :k] = a[:, 3 * H:] * tanh_c[t, :k]
+                    hs[t + 1, :k] = ms[t, :k] @ w_hr_t
+                if k < B:
+                    cs[t + 1, k:] = cs[t, k:]
             else:
-                rz = _sigmoid(xp, xg[t, :, :2 * H] + hg[:, :2 * H])
-                hn[t] = hg[:, 2 * H:]
-                n = xp.tanh(xg[t, :, 2 * H:] + rz[:, :H] * hn[t])
-                acts[t, :, :2 * H] = rz
-                acts[t, :, 2 * H:] = n
+                rz = _sigmoid(xp, xg[t, :k, :2 * H] + hg[:, :2 * H])
+                hn[t, :k] = hg[:, 2 * H:]
+                n = xp.tanh(xg[t, :k, 2 * H:] + rz[:, :H] * hn[t, :k])
+                acts[t, :k, :2 * H] = rz
+                acts[t, :k, 2 * H:] = n
                 z = rz[:, H:]
-                hs[t + 1] = (1 - z) * n + z * hs[t]
+                hs[t + 1, :k] = (1 - z) * n + z * hs[t, :k]
+            if k < B:
+                hs[t + 1, k:] = hs[t, k:]
         ctx.mode, ctx.reverse, ctx.H, ctx.P = mode, reverse, H, P
+        ctx.steps = steps
         ctx.has_bias = b_ih is not None
         ctx.save_for_backward(x, hs, w_ih, w_hh)
         if mode == "LSTM":
@@ -183,35 +208,54 @@ class _Recurrence(Function):
             d4 = dx_gates.reshape(T, B, 4, H)
         elif mode == "GRU":
             acts, hn = ctx.extra
+        steps = ctx.steps
         for t in range(T - 1, -1, -1):
+            # rows k: are past their sequence's end at this step (packed input): their state was
+            # copied forward, so dL/dh and dL/dc pass through unchanged and their gates get 0
+            k = steps[t]
             dh = dh + grad[t, :, :P]
+            if k < B:
+                dx_gates[t, k:] = 0
+                if mode == "GRU":
+                    dh_gates[t, k:] = 0
+            dhk = dh[:k]
             if mode == "RNN_TANH":
-                dx_gates[t] = dh * (1 - hs[t + 1] ** 2)
+                dx_gates[t, :k] = dhk * (1 - hs[t + 1, :k] ** 2)
             elif mode == "RNN_RELU":
-                dx_gates[t] = dh * (hs[t + 1] > 0)
+                dx_gates[t, :k] = dhk * (hs[t + 1, :k] > 0)
             elif mode == "LSTM":
+                dm = dhk
                 if w_hr is not None:  # back through the projection: dL/dm = dL/dh W_hr
                     dhs[t] = dh
-                    dh = dh @ w_hr
-                dc = dc + grad[t, :, P:] + dh * dh_to_dc[t]
-                xp.multiply(dc[:, None, :], factor[t, :, :3], out=d4[t, :, :3])
-                xp.multiply(dh, factor[t, :, 3], out=d4[t, :, 3])
-                dc = dc * f[t]
+                    if k < B:
+                        dhs[t, k:] = 0
+                    dm = dhk @ w_hr
+                dc = dc + grad[t, :, P:]
+                dc[:k] += dm * dh_to_dc[t, :k]
+                xp.multiply(dc[:k, None, :], factor[t, :k, :3], out=d4[t, :k, :3])
+                xp.multiply(dm, factor[t, :k, 3], out=d4[t, :k, 3])
+                dc[:k] *= f[t, :k]
             else:
-                a = acts[t]
+                a = acts[t, :k]
                 r, z, n = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
-                dn = dh * (1 - z) * (1 - n ** 2)
-                dr = dn * hn[t] * r * (1 - r)
-                dz = dh * (hs[t] - n) * z * (1 - z)
-                dx_gates[t, :, :H] = dr
-                dx_gates[t, :, H:2 * H] = dz
-                dx_gates[t, :, 2 * H:] = dn
-                dh_gates[t, :, :2 * H] = dx_gates[t, :, :2 * H]
-                dh_gates[t, :, 2 * H:] = dn * r
-                dh_direct = dh * z
-            dh = dh_gates[t] @ w_hh
-            if mode == "GRU":
-                dh = dh + dh_direct
+                dn = dhk * (1 - z) * (1 - n ** 2)
+                dr = dn * hn[t, :k] * r * (1 - r)
+                dz = dhk * (hs[t, :k] - n) * z * (1 - z)
+                dx_gates[t, :k, :H] = dr
+                dx_gates[t, :k, H:2 * H] = dz
+                dx_gates[t, :k, 2 * H:] = dn
+                dh_gates[t, :k, :2 * H] = dx_gates[t, :k, :2 * H]
+                dh_gates[t, :k, 2 * H:] = dn * r
+                dh_direct = dhk * z
+            if k == B:
+                dh = dh_gates[t] @ w_hh
+                if mode == "GRU":
+                    dh = dh + dh_direct
+            else:
+                dh = dh.copy()
+                dh[:k] = dh_gates[t, :k] @ w_hh
+                if mode == "GRU":
+                    dh[:k] += dh_direct
         flat_x = dx_gates.reshape(T * B, G * H)
         flat_h = dh_gates.reshape(T * B, G * H)
         need = ctx.needs_input_grad
@@ -224,16 +268,23 @@ class _Recurrence(Function):
             dx = dx[::-1].copy()
         dc0 = dc if mode == "LSTM" else None
         grads = (dx, dh, dc0, dw_ih, dw_hh, db_ih, db_hh, None, None)
+        # (batch_sizes is a keyword argument, which Function.apply does not count)
         if w_hr is None:
             return grads
         dw_hr = dhs.reshape(T * B, P).T @ ms.reshape(T * B, H) if need[9] else None
         return grads + (dw_hr,)
 
 
-def _recurrence(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr=None):
+def _recurrence(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr=None, batch_sizes=None):
     if w_hr is None:
-        return _Recurrence.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse)
-    return _Recurrence.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr)
+        return _Recurrence.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse,
+                                 batch_sizes=batch_sizes)
+    return _Recurrence.apply(x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, w_hr,
+                             batch_sizes=batch_sizes)
+
+
+def _host_indices(indices):
+    return None if indices is None else _host(indices).astype(np.int64)
 
 
 def _dtype_of(dtype):
@@ -316,11 +367,25 @@ class RNNBase(Module):
 
     def forward(self, input, hx=None):
         name = type(self).__name__
-        x = _checked_input(name, input, 2, self.input_size, self.weight_ih_l0.dtype)
-        batched = x.ndim == 3
-        seq = x if not batched else (x.transpose(0, 1) if self.batch_first else x)
-        if not batched:
-            seq = seq.unsqueeze(1)
+        packed = isinstance(input, PackedSequence)
+        batch_sizes = None
+        if packed:
+            batch_sizes = _check_packed(input, name)
+            x = _as_tensor(input.data)
+            if x.ndim != 2:
+                raise ValueError(f"{name}: a PackedSequence's data must be 2-D (Σ lengths, "
+                                 f"input_size), got shape {x.shape}")
+            x = _checked_input(name, x, 1, self.input_size, self.weight_ih_l0.dtype)
+            seq = _unpack_time_major(x, batch_sizes)  # (T, B, I), sorted by length
+            batched = True
+            sorted_idx = _host_indices(input.sorted_indices)
+            unsorted_idx = _host_indices(input.unsorted_indices)
+        else:
+            x = _checked_input(name, input, 2, self.input_size, self.weight_ih_l0.dtype)
+            batched = x.ndim == 3
+            seq = x if not batched else (x.transpose(0, 1) if self.batch_first else x)
+            if not batched:
+                seq = seq.unsqueeze(1)
         B, H = seq.shape[1], self.hidden_size
         P = self.proj_size or H  # size of h (the projection's output with proj_size)
         D = 2 if self.bidirectional else 1
@@ -344,6 +409,9 @@ class RNNBase(Module):
             if not batched:
                 h0 = h0.unsqueeze(1)
                 c0 = c0.unsqueeze(1) if c0 is not None else None
+            if packed and sorted_idx is not None:  # hx is in the original batch order
+                h0 = h0[:, sorted_idx]
+                c0 = c0[:, sorted_idx] if c0 is not None else None
         h_n, c_n = [], []
         layer_input = seq
         for layer in range(self.num_layers):
@@ -352,7 +420,7 @@ class RNNBase(Module):
                 k = layer * D + direction
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_params(layer, direction)
                 out = _recurrence(layer_input, h0[k], None if c0 is None else c0[k], w_ih, w_hh,
-                                  b_ih, b_hh, self.mode, bool(direction), w_hr)
+                                  b_ih, b_hh, self.mode, bool(direction), w_hr, batch_sizes)
                 last = 0 if direction else -1
                 if is_lstm:
                     h_n.append(out[last, :, :P])
@@ -367,7 +435,13 @@ class RNNBase(Module):
         output = layer_input
         h_n = stack(h_n, dim=0)
         c_n = stack(c_n, dim=0) if is_lstm else None
-        if not batched:
+        if packed:
+            output = PackedSequence(_pack_time_major(output, batch_sizes), input.batch_sizes,
+                                    input.sorted_indices, input.unsorted_indices)
+            if unsorted_idx is not None:  # back to the original batch order
+                h_n = h_n[:, unsorted_idx]
+                c_n = c_n[:, unsorted_idx] if is_lstm else None
+        elif not batched:
             output = output.squeeze(1)
             h_n = h_n.squeeze(1)
             c_n = c_n.squeeze(1) if is_lstm else None
