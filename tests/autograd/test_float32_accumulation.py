@@ -132,3 +132,21 @@ def test_layernorm_parameter_gradients_over_many_rows():
     # Σ g·x̂ per feature: relative to Σ |g·x̂| (the signed sum nearly cancels)
     err = np.abs(ln.weight.grad.data - (gd * xhat).sum(0)) / np.abs(gd * xhat).sum(0)
     assert np.max(err) < BOUND
+
+
+def test_rnn_bias_gradients_over_many_steps():
+    """The bias gradients of a recurrent layer sum the gate gradients over T·B rows."""
+    rng = np.random.default_rng(5)
+    T, B = 1000, 32                # 32,000 rows; small inputs: gate gradients ≈ 1, all positive
+    x = (0.1 * rng.standard_normal((T, B, 2))).astype(np.float32)
+    rnn = wb.nn.RNN(2, 3)
+    ref = torch.nn.RNN(2, 3).double()
+    with torch.no_grad():
+        for name, p in ref.named_parameters():
+            p.copy_(torch.from_numpy(getattr(rnn, name).data.astype(np.float64)))
+    out, _ = rnn(wb.tensor(x))
+    out.sum().backward()
+    out_t, _ = ref(torch.from_numpy(x.astype(np.float64)))
+    out_t.sum().backward()
+    exact = ref.bias_ih_l0.grad.numpy()
+    assert _rel(rnn.bias_ih_l0.grad.data, exact) < BOUND

@@ -262,8 +262,8 @@ class _Recurrence(Function):
         dx = dx_gates @ w_ih if need[0] else None
         dw_ih = flat_x.T @ x.reshape(T * B, -1) if need[3] else None
         dw_hh = flat_h.T @ hs[:-1].reshape(T * B, P) if need[4] else None
-        db_ih = flat_x.sum(axis=0) if ctx.has_bias and need[5] else None
-        db_hh = flat_h.sum(axis=0) if ctx.has_bias and need[6] else None
+        db_ih = backend.accurate_sum(flat_x, axis=0) if ctx.has_bias and need[5] else None
+        db_hh = backend.accurate_sum(flat_h, axis=0) if ctx.has_bias and need[6] else None
         if ctx.reverse and dx is not None:
             dx = dx[::-1].copy()
         dc0 = dc if mode == "LSTM" else None
