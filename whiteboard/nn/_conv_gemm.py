@@ -80,12 +80,54 @@ def conv_input_grad(gt, w, geo, groups):
     gt_g = gt.reshape(groups, o // groups, n * oh * cw)
     w_t = xp.ascontiguousarray(
         w.reshape(groups, o // groups, cg, kh * kw).transpose(3, 0, 2, 1))
+    if not geo.wide and geo.dilation == (1, 1) and geo.stride != (1, 1):
+        return _strided_input_grad(gt, w_t, geo, groups, cg, xp)
     buf = geo.zeros((groups * cg, n), gt.dtype, xp)
     tmp = xp.empty((groups, cg, n * oh * cw), dtype=gt.dtype)
     for k, view in enumerate(geo.offset_views(buf)):
         xp.matmul(w_t[k], gt_g, out=tmp)
         view += tmp.reshape(groups * cg, n, oh, cw)
     return geo.unpad(buf).transpose(1, 0, 2, 3)
+
+
+# With stride S > 1 the offset views of the padded buffer are strided (step S) runs of OW
+# elements, and NumPy's additions over such short strided inner loops cost more than the
+# products. Split the padded plane by phase instead: pixel (r·SH + a, u·SW + b) lives in plane
+# (a, b) at (r, u), an (R, Cw) = (⌈Hp/SH⌉, ⌈Wp/SW⌉) plane flattened. Kernel offset (p, q) writes
+# phase (p mod SH, q mod SW) from (p // SH, q // SW) on; with the products' rows widened to Cw
+# (zero junk columns) that is ONE contiguous run of OH·Cw per plane, the junk zeros landing on
+# cells they do not change. One copy then interleaves the phases back (and crops the padding).
+def _strided_input_grad(gt, w_t, geo, groups, cg, xp):
+    o, n, oh, ow = gt.shape
+    (kh, kw), (sh, sw) = geo.kernel, geo.stride
+    hp, wp = geo.padded_hw
+    rows, cols = -(-hp // sh), -(-wp // sw)
+    wide = xp.zeros((o, n, oh, cols), dtype=gt.dtype)
+    wide[..., :ow] = gt
+    gt_g = wide.reshape(groups, o // groups, n * oh * cols)
+    size = rows * cols
+    buf = xp.zeros((groups * cg, n, sh, sw, size + (kw - 1) // sw), dtype=gt.dtype)
+    tmp = xp.empty((groups, cg, n * oh * cols), dtype=gt.dtype)
+    tmp_r = tmp.reshape(groups * cg, n, oh * cols)
+    run = oh * cols
+    for k in range(kh * kw):
+        p, q = divmod(k, kw)
+        xp.matmul(w_t[k], gt_g, out=tmp)
+        start = (p // sh) * cols + q // sw
+        buf[:, :, p % sh, q % sw, start:start + run] += tmp_r
+    phases = buf[..., :size].reshape(groups * cg, n, sh, sw, rows, cols)
+    top, _, left, _ = geo.pads
+    h, w_in = geo.in_hw
+    out = xp.empty((n, groups * cg, h, w_in), dtype=gt.dtype)
+    for a in range(sh):
+        y0 = (a - top) % sh
+        r0, cnt_h = (y0 + top) // sh, len(range(y0, h, sh))
+        for b in range(sw):
+            x0 = (b - left) % sw
+            c0, cnt_w = (x0 + left) // sw, len(range(x0, w_in, sw))
+            out[:, :, y0::sh, x0::sw] = phases[:, :, a, b, r0:r0 + cnt_h,
+                                               c0:c0 + cnt_w].transpose(1, 0, 2, 3)
+    return out
 
 
 def conv_weight_grad(gt, saved, geo, groups, w_shape):
