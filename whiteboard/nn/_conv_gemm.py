@@ -93,29 +93,43 @@ def conv_input_grad(gt, w, geo, groups):
 # With stride S > 1 the offset views of the padded buffer are strided (step S) runs of OW
 # elements, and NumPy's additions over such short strided inner loops cost more than the
 # products. Split the padded plane by phase instead: pixel (r·SH + a, u·SW + b) lives in plane
-# (a, b) at (r, u), an (R, Cw) = (⌈Hp/SH⌉, ⌈Wp/SW⌉) plane flattened. Kernel offset (p, q) writes
-# phase (p mod SH, q mod SW) from (p // SH, q // SW) on; with the products' rows widened to Cw
-# (zero junk columns) that is ONE contiguous run of OH·Cw per plane, the junk zeros landing on
-# cells they do not change. One copy then interleaves the phases back (and crops the padding).
+# (a, b) at (r, u), an (R, Cw) = (⌈Hp/SH⌉, ⌈Wp/SW⌉) plane flattened. Kernel offset
+# (p, q) = (a + i·SH, b + j·SW) writes phase (a, b) shifted by i·Cw + j, so with dY's rows widened
+# to Cw (zero junk columns, which land on cells they do not change) a phase is
+#     plane(a, b) = Σ_ij W[:, :, a + i·SH, b + j·SW]ᵀ · shift_ij(dY)
+# — one GEMM for all phases (per group) over the stacked shifted copies D = [shift_ij(dY)]_ij
+# (I·J·O/G rows, I = ⌈KH/SH⌉, J = ⌈KW/SW⌉; offsets past the kernel get zero weights), no
+# additions at all
+# (16 products + 16 strided additions became one GEMM with 4x the rows and 4x the depth for
+# 4x4, stride 2: one GEMM per phase read D four times and was no faster).
+# One copy then interleaves the phases back (and crops the padding).
 def _strided_input_grad(gt, w_t, geo, groups, cg, xp):
     o, n, oh, ow = gt.shape
+    og = o // groups
     (kh, kw), (sh, sw) = geo.kernel, geo.stride
     hp, wp = geo.padded_hw
     rows, cols = -(-hp // sh), -(-wp // sw)
-    wide = xp.zeros((o, n, oh, cols), dtype=gt.dtype)
-    wide[..., :ow] = gt
-    gt_g = wide.reshape(groups, o // groups, n * oh * cols)
+    ni, nj = -(-kh // sh), -(-kw // sw)
     size = rows * cols
-    buf = xp.zeros((groups * cg, n, sh, sw, size + (kw - 1) // sw), dtype=gt.dtype)
-    tmp = xp.empty((groups, cg, n * oh * cols), dtype=gt.dtype)
-    tmp_r = tmp.reshape(groups * cg, n, oh * cols)
+    length = size + (kw - 1) // sw
     run = oh * cols
-    for k in range(kh * kw):
-        p, q = divmod(k, kw)
-        xp.matmul(w_t[k], gt_g, out=tmp)
-        start = (p // sh) * cols + q // sw
-        buf[:, :, p % sh, q % sw, start:start + run] += tmp_r
-    phases = buf[..., :size].reshape(groups * cg, n, sh, sw, rows, cols)
+    shifted = xp.zeros((groups, ni, nj, og, n, length), dtype=gt.dtype)
+    gt_r = gt.reshape(groups, og, n, oh, ow)
+    for i in range(ni):
+        for j in range(nj):
+            start = i * cols + j
+            shifted[:, i, j, :, :, start:start + run].reshape(
+                groups, og, n, oh, cols)[..., :ow] = gt_r
+    d = shifted.reshape(groups, ni * nj * og, n * length)
+    w_pad = xp.zeros((ni * sh, nj * sw, groups, cg, og), dtype=w_t.dtype)
+    w_pad[:kh, :kw] = w_t.reshape(kh, kw, groups, cg, og)
+    # all phases in one GEMM per group: (SH·SW·C/G, I·J·O/G) @ D reads D once
+    w_all = xp.ascontiguousarray(
+        w_pad.reshape(ni, sh, nj, sw, groups, cg, og).transpose(4, 1, 3, 5, 0, 2, 6))
+    phases = xp.matmul(w_all.reshape(groups, sh * sw * cg, ni * nj * og), d)
+    planes = phases.reshape(groups, sh, sw, cg, n, length)[..., :size].reshape(
+        groups, sh, sw, cg, n, rows, cols).transpose(1, 2, 0, 3, 4, 5, 6).reshape(
+        sh, sw, groups * cg, n, rows, cols)
     top, _, left, _ = geo.pads
     h, w_in = geo.in_hw
     out = xp.empty((n, groups * cg, h, w_in), dtype=gt.dtype)
@@ -125,7 +139,7 @@ def _strided_input_grad(gt, w_t, geo, groups, cg, xp):
         for b in range(sw):
             x0 = (b - left) % sw
             c0, cnt_w = (x0 + left) // sw, len(range(x0, w_in, sw))
-            out[:, :, y0::sh, x0::sw] = phases[:, :, a, b, r0:r0 + cnt_h,
+            out[:, :, y0::sh, x0::sw] = planes[a, b, :, :, r0:r0 + cnt_h,
                                                c0:c0 + cnt_w].transpose(1, 0, 2, 3)
     return out
 
