@@ -154,11 +154,40 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
   layout (one more batched matmul; its flipped-kernel operand must be copied contiguous — with
   negative strides matmul leaves BLAS and was 6x slower). Nine multiply + add passes on the flat
   layout were slower (2.5 vs 1.5 ms for the forward pass). Chunks of samples (512 KiB of output
-  each) again avoid page faults. The step time is bimodal from process to process (≈ 5.5 ms or ≈
+  each; 128 KiB since round 2, below) again avoid page faults. The step time is bimodal from
+  process to process (≈ 5.5 ms or ≈
   12.5 ms, base code alike): in some processes glibc returns the freed output-sized arrays to the
   kernel each step (3,775 minor page faults per step); a single-process table can land in either
   mode.
-- ConvTranspose2d (4x4, stride 2) is unchanged (im2col + GEMM), about 1.8–2x.
+- Round 2 (2026-12-07, 1 thread, CPU-time medians of 9 round-robin repeats, `PYTHONPATH=$PWD
+  python -m benchmarks.bench_nn --repeats 9 --threads 1 --no-write`, base = commit 2e7d65c and
+  new code alternated old/new/old/new; load average 7.8–8.2 on the 2 cores, so every absolute
+  figure, PyTorch's included, is ~2x the quiet-machine one and the ratios are the figures to read):
+  - Depthwise: base 2.24 / 2.29, new 1.89 / 1.82 (whiteboard 14.2 / 15.7 → 11.5 / 11.6 ms;
+    torch 6.1–6.9 ms). Goal ≤ 1.3x: missed. What changed: chunks of 1<<17 bytes of output
+    (one 32-channel 28x28 sample) so that the 9-window copy (9x the chunk) stays in L2 — the
+    forward pass alone went 4.5 → 3.1 ms at 4 → 1 samples per chunk (8 samples: 10 ms); the
+    padded input is kept from the forward pass (no re-pad in backward; peak 14.5 → 17.6 MiB);
+    the backward pass zero-extends dY once for the whole batch and that one buffer serves the
+    input gradient (its windows, per chunk) and the weight gradient (its dY run; in chunks of 4
+    samples: 1.2 ms against 1.6 per sample and 2.6 for the whole batch at once). Tried and
+    dropped: nine fused multiply-add passes over views of the flat padded buffer (5.2 ms for
+    the forward pass against 3.1–4.0 for copy + matmul: a (C, 1) broadcast operand keeps
+    NumPy's ufunc off its fast loop, 0.54 ns per multiply-add against 0.34 for a scalar),
+    per-channel scalar passes (5.8 ms), a materialised broadcast weight (3.8–4.0 ms). The
+    window copies are still ~2 ms of the ~5.5 ms quiet-machine step; what would close the gap
+    is a kernel that fuses the 9 taps (not expressible as one NumPy call without the copy).
+  - ConvTranspose2d 4x4 s2 (its forward pass is the strided conv input gradient): base 1.80 /
+    1.82, new 1.68 / 1.56. Goal ≤ 1.3x: missed. Where the 3.6 ms of the old function went
+    (timed section by section, 25 repeats): 16 per-offset GEMMs 1.96 ms, 16 phase-split
+    additions 1.50, the final phase interleave + crop copy 0.64, set-up 0.26 — the
+    interleave copy was not the culprit. Now every stride phase is one product over stacked
+    shifted copies of dY (offset (a + i·SH, b + j·SW) of phase (a, b) reads dY shifted by
+    i·Cw + j; offsets past the kernel get zero weights), and all phases share ONE GEMM per
+    group, (SH·SW·C/G, I·J·O/G) @ D: no additions at all; the function went 3.61 → 2.34 ms
+    (paired, 31 repeats). One GEMM per phase (4 GEMMs with K = 128) was no faster (3.8 ms:
+    2.7 ms in GEMMs that each re-read the 3.7 MB D). The rest of the step is the backward
+    pass: a stride-2 im2col (strided window copy, ~1.5 ms) + GEMM for dX and the weight GEMM.
 - Two threads: whiteboard's Winograd and depthwise paths do not use the second core (their
   per-chunk products are too small for OpenBLAS to split), so on a quiet machine PyTorch scales
   and whiteboard does not (the 2-thread Conv2d ratio is ~3x in wall time); under contention the

@@ -57,3 +57,13 @@ def test_conv2d_dispatches_to_depthwise_for_one_input_channel_per_group(monkeypa
         calls.clear()
         nn.functional.conv2d(x, wb.tensor(np.ones(shape)), groups=groups, stride=2)
         assert len(calls) == expected, (shape, groups)
+
+
+@pytest.mark.parametrize("m", [1, 2])
+def test_depthwise_weight_grad_over_several_chunks(m, monkeypatch):
+    """Stride 1: the weight gradient is summed over chunks of 4 samples (9 samples: 3 chunks),
+    the input gradient over 1-sample chunks, both from one zero-extended dY."""
+    monkeypatch.setattr(_conv_depthwise, "CHUNK_BYTES", 1)
+    x, w, b = arrays(9, 3, 7, 6, 3 * m, 3, 3, dict(groups=3), seed=5 + m)
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, padding=1, groups=3),
+          x, w, b, **F64)

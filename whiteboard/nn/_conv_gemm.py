@@ -80,12 +80,68 @@ def conv_input_grad(gt, w, geo, groups):
     gt_g = gt.reshape(groups, o // groups, n * oh * cw)
     w_t = xp.ascontiguousarray(
         w.reshape(groups, o // groups, cg, kh * kw).transpose(3, 0, 2, 1))
+    if not geo.wide and geo.dilation == (1, 1) and geo.stride != (1, 1):
+        return _strided_input_grad(gt, w_t, geo, groups, cg, xp)
     buf = geo.zeros((groups * cg, n), gt.dtype, xp)
     tmp = xp.empty((groups, cg, n * oh * cw), dtype=gt.dtype)
     for k, view in enumerate(geo.offset_views(buf)):
         xp.matmul(w_t[k], gt_g, out=tmp)
         view += tmp.reshape(groups * cg, n, oh, cw)
     return geo.unpad(buf).transpose(1, 0, 2, 3)
+
+
+# With stride S > 1 the offset views of the padded buffer are strided (step S) runs of OW
+# elements, and NumPy's additions over such short strided inner loops cost more than the
+# products. Split the padded plane by phase instead: pixel (r·SH + a, u·SW + b) lives in plane
+# (a, b) at (r, u), an (R, Cw) = (⌈Hp/SH⌉, ⌈Wp/SW⌉) plane flattened. Kernel offset
+# (p, q) = (a + i·SH, b + j·SW) writes phase (a, b) shifted by i·Cw + j, so with dY's rows widened
+# to Cw (zero junk columns, which land on cells they do not change) a phase is
+#     plane(a, b) = Σ_ij W[:, :, a + i·SH, b + j·SW]ᵀ · shift_ij(dY)
+# — one GEMM for all phases (per group) over the stacked shifted copies D = [shift_ij(dY)]_ij
+# (I·J·O/G rows, I = ⌈KH/SH⌉, J = ⌈KW/SW⌉; offsets past the kernel get zero weights), no
+# additions at all
+# (16 products + 16 strided additions became one GEMM with 4x the rows and 4x the depth for
+# 4x4, stride 2: one GEMM per phase read D four times and was no faster).
+# One copy then interleaves the phases back (and crops the padding).
+def _strided_input_grad(gt, w_t, geo, groups, cg, xp):
+    o, n, oh, ow = gt.shape
+    og = o // groups
+    (kh, kw), (sh, sw) = geo.kernel, geo.stride
+    hp, wp = geo.padded_hw
+    rows, cols = -(-hp // sh), -(-wp // sw)
+    ni, nj = -(-kh // sh), -(-kw // sw)
+    size = rows * cols
+    length = size + (kw - 1) // sw
+    run = oh * cols
+    shifted = xp.zeros((groups, ni, nj, og, n, length), dtype=gt.dtype)
+    gt_r = gt.reshape(groups, og, n, oh, ow)
+    for i in range(ni):
+        for j in range(nj):
+            start = i * cols + j
+            shifted[:, i, j, :, :, start:start + run].reshape(
+                groups, og, n, oh, cols)[..., :ow] = gt_r
+    d = shifted.reshape(groups, ni * nj * og, n * length)
+    w_pad = xp.zeros((ni * sh, nj * sw, groups, cg, og), dtype=w_t.dtype)
+    w_pad[:kh, :kw] = w_t.reshape(kh, kw, groups, cg, og)
+    # all phases in one GEMM per group: (SH·SW·C/G, I·J·O/G) @ D reads D once
+    w_all = xp.ascontiguousarray(
+        w_pad.reshape(ni, sh, nj, sw, groups, cg, og).transpose(4, 1, 3, 5, 0, 2, 6))
+    phases = xp.matmul(w_all.reshape(groups, sh * sw * cg, ni * nj * og), d)
+    planes = phases.reshape(groups, sh, sw, cg, n, length)[..., :size].reshape(
+        groups, sh, sw, cg, n, rows, cols).transpose(1, 2, 0, 3, 4, 5, 6).reshape(
+        sh, sw, groups * cg, n, rows, cols)
+    top, _, left, _ = geo.pads
+    h, w_in = geo.in_hw
+    out = xp.empty((n, groups * cg, h, w_in), dtype=gt.dtype)
+    for a in range(sh):
+        y0 = (a - top) % sh
+        r0, cnt_h = (y0 + top) // sh, len(range(y0, h, sh))
+        for b in range(sw):
+            x0 = (b - left) % sw
+            c0, cnt_w = (x0 + left) // sw, len(range(x0, w_in, sw))
+            out[:, :, y0::sh, x0::sw] = planes[a, b, :, :, r0:r0 + cnt_h,
+                                               c0:c0 + cnt_w].transpose(1, 0, 2, 3)
+    return out
 
 
 def conv_weight_grad(gt, saved, geo, groups, w_shape):
