@@ -171,10 +171,12 @@ class ColorJitter(Transform):
         factors = [None if r is None else rng.uniform(r[0], r[1], size=n) for r in ranges]
         order = np.argsort(rng.random((n, 4)), axis=1)  # a random permutation per sample
         self.last_params = (order, factors)
-        # Samples are grouped by the sequence of ops actually applied (an op without a range is
-        # skipped), then each group goes through in blocks of about ``BLOCK_ELEMENTS`` elements:
-        # one copy of the block, every op in place on it while it stays in cache, one write
-        # back. The arithmetic is that of the ``adjust_*`` functions, op for op, in x's dtype.
+        # The batch goes through in blocks of consecutive samples of about ``BLOCK_ELEMENTS``
+        # elements: the block is copied into the output once, then every op runs in place on it
+        # while it stays in cache, the samples of the block grouped by the sequence of ops they
+        # draw (an op without a range is skipped; a group that is not the whole block is
+        # gathered and scattered inside the cached block). The arithmetic is that of the
+        # ``adjust_*`` functions, op for op, in x's dtype.
         active = np.array([f is not None for f in factors])
         steps = np.where(active[order], order, 4)  # 4 = skipped
         steps = _compact(steps)
@@ -182,15 +184,23 @@ class ColorJitter(Transform):
         f32 = [None if f is None else f.astype(x.dtype) for f in factors]
         out = np.empty_like(x)
         per = max(1, BLOCK_ELEMENTS // max(1, x[0].size))
-        for code in np.unique(codes):
-            idx = np.flatnonzero(codes == code)
-            seq = [k for k in steps[idx[0]] if k != 4]
-            for start in range(0, len(idx), per):
-                b = idx[start:start + per]
-                y = x[b]
+        for start in range(0, n, per):
+            stop = min(n, start + per)
+            blk = out[start:stop]
+            blk[...] = x[start:stop]
+            c = codes[start:stop]
+            for code in np.unique(c):
+                seq = [k for k in steps[start + int(np.argmax(c == code))] if k != 4]
+                if not seq:
+                    continue
+                whole = bool((c == code).all())
+                idx = None if whole else np.flatnonzero(c == code)
+                y = blk if whole else blk[idx]
                 for k in seq:
-                    _JITTER[k](y, f32[k][b].reshape(-1, 1, 1, 1))
-                out[b] = y
+                    f = f32[k][start:stop]
+                    _JITTER[k](y, (f if whole else f[idx]).reshape(-1, 1, 1, 1))
+                if not whole:
+                    blk[idx] = y
         return out
 
 
