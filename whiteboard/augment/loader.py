@@ -241,14 +241,15 @@ class _Ring:
         arrays hold no buffer export, so closing it would unmap memory under them) until that
         batch dies (:func:`_reap`)."""
         self._reclaim()
-        for slot, owner in self.held:
-            del self.all[slot.name]
+        for rec in self.held:
+            del self.all[rec[0].name]
             try:
-                slot.unlink()
+                rec[0].unlink()
             except FileNotFoundError:
                 pass
-            _ORPHANS.append((slot, owner))
+            _ORPHANS.append(tuple(rec))
         self.held = []
+        rec = None  # no local reference left to the last owner
         for slot in list(self.all.values()):
             try:
                 self._drop(slot)
