@@ -106,3 +106,25 @@ def test_color_jitter_ranges_seed_and_order():
         ColorJitter(hue=0.6)
     with pytest.raises(ValueError, match="brightness"):
         ColorJitter(brightness=-1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("block", [1, 1 << 18])
+def test_blocked_color_jitter_equals_the_adjust_functions_per_sample(dtype, block, monkeypatch):
+    # the batched, block-wise, in-place path gives bit for bit what the public adjust_* functions
+    # give when composed on each sample in its drawn order with its drawn factors
+    import whiteboard.augment.colour as colour
+
+    monkeypatch.setattr(colour, "BLOCK_ELEMENTS", block)
+    x = np.random.default_rng(5).random((40, 3, 9, 11)).astype(dtype)
+    x[0, :, :2] = 0.25  # grey pixels (hue undefined)
+    cj = ColorJitter(0.5, 0.5, (0.2, 1.8), 0.3)
+    y = cj._apply(x, np.random.default_rng(9))
+    assert y.dtype == dtype and y.shape == x.shape
+    order, factors = cj.last_params
+    fns = (adjust_brightness, adjust_contrast, adjust_saturation, adjust_hue)
+    for i in range(len(x)):
+        ref = x[i:i + 1]
+        for k in order[i]:
+            ref = fns[k](ref, dtype(factors[k][i]))
+        assert np.array_equal(y[i:i + 1], ref), i

@@ -178,3 +178,32 @@ def test_worker_shared_memory_is_recycled_and_cleaned_up():
         list(bad)
     bad.close()
     assert _segments() == before
+
+
+def test_worker_batches_are_slot_views_never_overwritten_while_alive():
+    """Batches come back as views of their shared-memory slot (no copy), a slot is reused only
+    once nothing reads it, at most ``max_held`` slots are held (then batches are copies), and a
+    batch kept past ``close`` stays intact and readable while /dev/shm is already clean."""
+    before = _segments()
+    rng = np.random.default_rng(2)
+    x = rng.random((40, 1, 4, 4)).astype(np.float32)
+    y = rng.integers(0, 3, size=40)
+    loader = DataLoader(TensorDataset(x, y), batch_size=2)
+    aug = AugmentedLoader(loader, RandomHorizontalFlip(), num_workers=1, prefetch_factor=2)
+    wb.manual_seed(5)
+    streamed = [(xb.data.copy(), xb.data.flags.owndata) for xb, _ in aug]  # one alive at a time
+    assert not any(own for _, own in streamed)                             # views of the slot
+    assert len(aug._ring.all) <= 2 + 1                                     # slots recycled
+    wb.manual_seed(5)
+    kept = list(aug)                                  # all 20 alive: no slot may be reused
+    assert sum(not xb.data.flags.owndata for xb, _ in kept) == aug._ring.max_held
+    for (xs, _), (xb, _) in zip(streamed, kept):
+        np.testing.assert_array_equal(xb.data, xs)
+    aug.close()
+    assert _segments() == before
+    for (xs, _), (xb, _) in zip(streamed, kept):      # still mapped after close
+        np.testing.assert_array_equal(xb.data, xs)
+    del kept
+    from whiteboard.augment import loader as loader_module
+    loader_module._reap()
+    assert not loader_module._ORPHANS

@@ -17,12 +17,12 @@ Colour ops clip to [0, 1] as torchvision does for float images.
 
 from __future__ import annotations
 
-import itertools
 import numbers
 
 import numpy as np
 
 from ._base import Transform, check_prob, check_range
+from .geometry import BLOCK_ELEMENTS
 
 __all__ = ["rgb_to_hsv", "hsv_to_rgb", "rgb_to_grayscale", "adjust_brightness",
            "adjust_contrast", "adjust_saturation", "adjust_hue", "ColorJitter", "Grayscale",
@@ -59,7 +59,9 @@ def rgb_to_hsv(img):
 
 def hsv_to_rgb(img):
     """HSV (..., 3, H, W) to RGB: sector ``i = ⌊6H⌋ mod 6``, ``f = 6H − ⌊6H⌋``,
-    ``p = V(1 − S)``, ``q = V(1 − S f)``, ``t = V(1 − S(1 − f))`` (``colorsys.hsv_to_rgb``)."""
+    ``p = V(1 − S)``, ``q = V(1 − S f)``, ``t = V(1 − S(1 − f))`` (``colorsys.hsv_to_rgb``);
+    by sector ``(R, G, B)`` is ``(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)``.
+    """
     _check_rgb(img, "hsv_to_rgb img")
     h, s, v = img[..., 0, :, :], img[..., 1, :, :], img[..., 2, :, :]
     h6 = h * 6.0
@@ -67,10 +69,11 @@ def hsv_to_rgb(img):
     f = h6 - i
     i = i.astype(np.intp) % 6
     p, q, t = v * (1 - s), v * (1 - s * f), v * (1 - s * (1 - f))
-    table = np.stack([np.stack(c, 0) for c in ((v, t, p), (q, v, p), (p, v, t), (p, q, v),
-                                               (t, p, v), (v, p, q))], 0)  # (6, 3, ...)
-    out = np.take_along_axis(table, i[None, None], axis=0)[0]
-    return np.moveaxis(out, 0, -3).astype(img.dtype, copy=False)
+    out = np.empty(np.broadcast_shapes(h.shape, s.shape, v.shape)[:-2] + (3,) + h.shape[-2:],
+                   dtype=np.result_type(p, q, t))
+    for c, choices in enumerate(((v, q, p, p, t, v), (t, v, v, q, p, p), (p, p, t, v, v, q))):
+        np.choose(i, choices, out=out[..., c, :, :])
+    return out.astype(img.dtype, copy=False)
 
 
 def rgb_to_grayscale(img):
@@ -164,24 +167,81 @@ class ColorJitter(Transform):
 
     def _apply(self, x, rng):
         n = len(x)
-        ops = [(adjust_brightness, self.brightness), (adjust_contrast, self.contrast),
-               (adjust_saturation, self.saturation), (adjust_hue, self.hue)]
-        factors = [None if r is None else rng.uniform(r[0], r[1], size=n) for _, r in ops]
+        ranges = (self.brightness, self.contrast, self.saturation, self.hue)
+        factors = [None if r is None else rng.uniform(r[0], r[1], size=n) for r in ranges]
         order = np.argsort(rng.random((n, 4)), axis=1)  # a random permutation per sample
         self.last_params = (order, factors)
+        # The batch goes through in blocks of consecutive samples of about ``BLOCK_ELEMENTS``
+        # elements: the block is copied into the output once, then every op runs in place on it
+        # while it stays in cache, the samples of the block grouped by the sequence of ops they
+        # draw (an op without a range is skipped; a group that is not the whole block is
+        # gathered and scattered inside the cached block). The arithmetic is that of the
+        # ``adjust_*`` functions, op for op, in x's dtype.
+        active = np.array([f is not None for f in factors])
+        steps = np.where(active[order], order, 4)  # 4 = skipped
+        steps = _compact(steps)
+        codes = steps @ (5 ** np.arange(4))
+        f32 = [None if f is None else f.astype(x.dtype) for f in factors]
         out = np.empty_like(x)
-        codes = order @ (4 ** np.arange(4))
-        for perm in itertools.permutations(range(4)):
-            mask = codes == np.dot(perm, 4 ** np.arange(4))
-            if not mask.any():
-                continue
-            y = x[mask]
-            for k in perm:
-                fn, f = ops[k][0], factors[k]
-                if f is not None:
-                    y = fn(y, f[mask])
-            out[mask] = y
-        return out.astype(x.dtype, copy=False)
+        per = max(1, BLOCK_ELEMENTS // max(1, x[0].size))
+        for start in range(0, n, per):
+            stop = min(n, start + per)
+            blk = out[start:stop]
+            blk[...] = x[start:stop]
+            c = codes[start:stop]
+            for code in np.unique(c):
+                seq = [k for k in steps[start + int(np.argmax(c == code))] if k != 4]
+                if not seq:
+                    continue
+                whole = bool((c == code).all())
+                idx = None if whole else np.flatnonzero(c == code)
+                y = blk if whole else blk[idx]
+                for k in seq:
+                    f = f32[k][start:stop]
+                    _JITTER[k](y, (f if whole else f[idx]).reshape(-1, 1, 1, 1))
+                if not whole:
+                    blk[idx] = y
+        return out
+
+
+def _compact(steps):
+    """Each row's active ops first, in order, then the skipped ones (4)."""
+    key = np.where(steps == 4, 1, 0)
+    pos = np.argsort(key, axis=1, kind="stable")
+    return np.take_along_axis(steps, pos, axis=1)
+
+
+def _brightness_(y, f):
+    """In place: ``clip(f·y, 0, 1)`` (= ``blend(y, 0, f)``)."""
+    y *= f
+    np.clip(y, 0.0, 1.0, out=y)
+
+
+def _contrast_(y, f):
+    """In place: ``clip(f·y + (1 − f)·mean(gray(y)), 0, 1)``."""
+    mean = rgb_to_grayscale(y).mean(axis=(-3, -2, -1), keepdims=True)
+    y *= f
+    y += (1 - f) * mean
+    np.clip(y, 0.0, 1.0, out=y)
+
+
+def _saturation_(y, f):
+    """In place: ``clip(f·y + (1 − f)·gray(y), 0, 1)``."""
+    g = rgb_to_grayscale(y)
+    g *= 1 - f
+    y *= f
+    y += g
+    np.clip(y, 0.0, 1.0, out=y)
+
+
+def _hue_(y, shift):
+    """In place: hue rotated by ``shift`` through HSV."""
+    hsv = rgb_to_hsv(y)
+    hsv[:, 0] = (hsv[:, 0] + shift[:, 0]) % 1.0
+    y[...] = hsv_to_rgb(hsv)
+
+
+_JITTER = (_brightness_, _contrast_, _saturation_, _hue_)
 
 
 class Grayscale(Transform):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import numbers
+import sys
 import weakref
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import shared_memory
@@ -90,11 +91,10 @@ class AugmentedLoader:
             try:
                 out = fut.result()
             except Exception as exc:
+                ring.release(slot)
                 raise RuntimeError(f"AugmentedLoader: the worker failed on batch {i} "
                                    f"({type(exc).__name__}: {exc})") from exc
-            finally:
-                ring.release(slot)
-            return _unpack(out, slot)
+            return ring.hand_out(out, slot)
 
         try:
             for i, batch in enumerate(self.loader):
@@ -164,12 +164,23 @@ class _Ring:
     """Shared-memory slots, one per batch in flight: the main process writes a batch's arrays
     into a free slot, the worker reads them there and writes its output back in place after
     them (only names, offsets, shapes and dtypes cross the pipe). A slot too small for a batch
-    is replaced by a larger one; :meth:`unlink` removes every segment."""
+    is replaced by a larger one; :meth:`unlink` removes every segment.
 
-    def __init__(self):
-        self.free, self.all = [], {}
+    The batch handed to the caller is a set of views of its slot, not a copy: every view is
+    sliced from one uint8 array over the slot (``owner``; NumPy's base collapsing stops there,
+    since its own base is the mmap, not an array), so while any array that reads the slot is
+    alive (the batch, a Tensor around it, a slice of it) ``owner``'s reference count is above
+    the ring's own. A held slot goes back to the free list only once that count has dropped (checked
+    before every :meth:`put`), so a slot is never overwritten under a live array. At most
+    ``max_held`` slots are held at once; past that (a caller keeping many batches, e.g.
+    ``list(loader)``) batches are copied out and their slot freed at once."""
+
+    def __init__(self, max_held=4):
+        self.free, self.all, self.held, self.max_held = [], {}, [], int(max_held)
 
     def put(self, batch):
+        self._reclaim()
+        _reap()
         arrays = [(isinstance(b, Tensor), b.data if isinstance(b, Tensor) else b) for b in batch]
         need = sum(_aligned(a.nbytes) for _, a in arrays if isinstance(a, np.ndarray))
         size = _aligned(max(3 * need, _ALIGN))          # inputs + room for the outputs
@@ -192,22 +203,74 @@ class _Ring:
                 layout.append((was_tensor, ("obj", a)))
         return slot, layout
 
+    def hand_out(self, raw, slot):
+        """The worker's output ``raw`` as a batch: views of ``slot`` (held until no array reads
+        them), or copies when ``max_held`` slots are already held."""
+        self._reclaim()
+        if len(self.held) >= self.max_held:
+            out = _unpack(raw, np.ndarray((slot.size,), np.uint8, buffer=slot.buf), copy=True)
+            self.release(slot)
+            return out
+        owner = np.ndarray((slot.size,), np.uint8, buffer=slot.buf)
+        out = _unpack(raw, owner, copy=False)
+        self.held.append([slot, owner])
+        return out
+
+    def _reclaim(self):
+        keep = []
+        for rec in self.held:
+            # references to ``owner``: ``rec`` and getrefcount's argument; any more are arrays
+            # (or their views) still reading the slot
+            if sys.getrefcount(rec[1]) > 2:
+                keep.append(rec)
+            else:
+                self.release(rec[0])
+        self.held = keep
+
     def release(self, slot):
         if slot.name in self.all and slot not in self.free:
             self.free.append(slot)
 
     def _drop(self, slot):
         del self.all[slot.name]
-        slot.close()
         slot.unlink()
+        slot.close()
 
     def unlink(self):
+        """Remove every segment's name; a slot still read by a live batch stays mapped (its
+        arrays hold no buffer export, so closing it would unmap memory under them) until that
+        batch dies (:func:`_reap`)."""
+        self._reclaim()
+        for rec in self.held:
+            del self.all[rec[0].name]
+            try:
+                rec[0].unlink()
+            except FileNotFoundError:
+                pass
+            _ORPHANS.append(tuple(rec))
+        self.held = []
+        rec = None  # no local reference left to the last owner
         for slot in list(self.all.values()):
             try:
                 self._drop(slot)
-            except (BufferError, FileNotFoundError):  # a view still alive / already gone
+            except (BufferError, FileNotFoundError):  # already gone
                 pass
         self.free.clear()
+        _reap()
+
+
+_ORPHANS = []  # (SharedMemory, owner) of a closed loader whose batch is still alive
+
+
+def _reap():
+    """Close the orphaned slots that no array reads any more."""
+    keep = []
+    for rec in _ORPHANS:
+        if sys.getrefcount(rec[1]) > 2:
+            keep.append(rec)
+        else:
+            rec[0].close()
+    _ORPHANS[:] = keep
 
 
 _WORKER = {}
@@ -235,7 +298,7 @@ def _augment_in_worker(name, size, layout, seed):
     for _, (kind, *rest) in layout:
         if kind == "shm":
             off, shape, dtype = rest
-            a = np.ndarray(shape, np.dtype(dtype), buffer=buf, offset=off).copy()
+            a = np.ndarray(shape, np.dtype(dtype), buffer=buf, offset=off)  # read in place
             end = max(end, off + _aligned(a.nbytes))
         else:
             a = rest[0]
@@ -243,8 +306,10 @@ def _augment_in_worker(name, size, layout, seed):
     backend.manual_seed(np.random.SeedSequence(seed))
     out = _augment(batch, _WORKER["transform"], _WORKER["batch_transform"], _WORKER["columns"])
     res = []
-    for (was_tensor, _), a in zip(layout, out):
-        if (isinstance(a, np.ndarray) and not a.dtype.hasobject
+    for (was_tensor, lay), a, a_in in zip(layout, out, batch):
+        if a is a_in and lay[0] == "shm":           # a column left as it came: already there
+            res.append((was_tensor, lay))
+        elif (isinstance(a, np.ndarray) and not a.dtype.hasobject
                 and end + _aligned(a.nbytes) <= size):
             np.ndarray(a.shape, a.dtype, buffer=buf, offset=end)[...] = a
             res.append((was_tensor, ("shm", end, a.shape, a.dtype.str)))
@@ -255,12 +320,18 @@ def _augment_in_worker(name, size, layout, seed):
     return res
 
 
-def _unpack(raw, slot):
+def _unpack(raw, owner, copy):
+    """The batch from the worker's layout ``raw``: arrays sliced from ``owner`` (a uint8 array
+    over the slot), copied out when ``copy``."""
     out = []
     for was_tensor, (kind, *rest) in raw:
         if kind == "shm":
             off, shape, dtype = rest
-            a = np.ndarray(shape, np.dtype(dtype), buffer=slot.buf, offset=off).copy()
+            dt = np.dtype(dtype)
+            n = int(np.prod(shape, dtype=np.int64)) * dt.itemsize
+            a = owner[off:off + n].view(dt).reshape(shape)
+            if copy:
+                a = a.copy()
         else:
             a = rest[0]
         out.append(Tensor(a) if was_tensor else a)
