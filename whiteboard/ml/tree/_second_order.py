@@ -227,51 +227,74 @@ class HistTreeBuilder:
         self.gamma = float(gamma)
 
     def _histograms(self, codes_off, pos, slot, n_slots, g, h):
-        """Histograms (n_slots, F, B) of G and H over rows whose node ``pos`` maps to a slot:
-        one ``bincount`` per statistic over ``slot * F * B + feature * B + code``."""
-        s = slot[pos]
-        sel = np.flatnonzero(s >= 0)
+        """Histograms (n_slots, F, B) of the rows whose node ``pos`` maps to a slot, as one
+        complex array ``G + iH``: one ``bincount`` per statistic over
+        ``slot * F * B + feature * B + code``. Complex so that the cumulative sums of the split
+        search and the parent - child subtraction run once over both statistics (the real and
+        imaginary parts are added independently, so each equals its own real computation)."""
         F, B = self._F, self._B
-        if len(sel) == len(s) and n_slots == 1:
+        size = n_slots * F * B
+        if n_slots == 1 and slot[0] == 0 and len(pos) == codes_off.shape[0]:
             idx = codes_off.ravel()
             gs, hs = g, h
         else:
-            idx = (codes_off[sel] + (s[sel] * (F * B))[:, None]).ravel()
+            s = slot[pos]
+            sel = np.flatnonzero(s >= 0)
+            idx = codes_off[sel]
+            idx += (s[sel] * (F * B))[:, None]
+            idx = idx.ravel()
             gs, hs = g[sel], h[sel]
-        size = n_slots * F * B
-        Gh = np.bincount(idx, weights=np.repeat(gs, F), minlength=size)
-        Hh = np.bincount(idx, weights=np.repeat(hs, F), minlength=size)
-        return Gh.reshape(n_slots, F, B), Hh.reshape(n_slots, F, B)
+        Z = np.empty(size, dtype=np.complex128)
+        Z.real = np.bincount(idx, weights=np.repeat(gs, F), minlength=size)
+        Z.imag = np.bincount(idx, weights=np.repeat(hs, F), minlength=size)
+        return Z.reshape(n_slots, F, B)
 
-    def _best_splits(self, Gh, Hh):
-        """Best split of each node from its histograms (m, F, B): gain (-inf: none), feature
-        slot, bin, NaN-goes-left flag, and the left child's (G, H)."""
+    def _scores(self, gl, hl, G, H):
+        """``score(G_L, H_L) + score(G_R, H_R)`` over (m, F, B-1), ``-inf`` where a child's
+        hessian is below ``min_child_weight`` or the bin does not exist."""
+        crit = self.criterion
+        gr = G[:, None, None] - gl
+        hr = H[:, None, None] - hl
+        mcw = max(self.min_child_weight, 1e-300)
+        bad = hl < mcw
+        bad |= hr < mcw
+        bad |= self._invalid[None]
+        if crit.reg_alpha == 0.0 and crit.reg_lambda > 0.0:
+            lam = crit.reg_lambda
+            sc = np.multiply(gl, gl)
+            den = np.add(hl, lam)
+            sc /= den
+            np.multiply(gr, gr, out=gr)
+            np.add(hr, lam, out=hr)
+            gr /= hr
+            sc += gr
+        else:
+            sc = crit.score(gl, hl) + crit.score(gr, hr)
+        sc[bad] = -np.inf
+        return sc
+
+    def _best_splits(self, Zh):
+        """Best split of each node from its histograms ``G + iH`` (m, F, B): gain (-inf: none),
+        feature slot, bin, NaN-goes-left flag, and the left child's (G, H)."""
         crit = self.criterion
         B = self._B
-        m = Gh.shape[0]
+        m = Zh.shape[0]
         r = np.arange(m)
-        Gm, Hm = Gh[:, :, B - 1], Hh[:, :, B - 1]
-        GL = np.cumsum(Gh[:, :, :B - 1], axis=2)
-        HL = np.cumsum(Hh[:, :, :B - 1], axis=2)
-        G = GL[:, 0, -1] + Gm[:, 0]
-        H = HL[:, 0, -1] + Hm[:, 0]
-        invalid = np.arange(B - 1)[None, :] >= self._n_bins[:, None] - 1      # (F, B-1)
-        mcw = max(self.min_child_weight, 1e-300)
-        dirs = (False, True) if self._any_missing else (False,)
-        scores = []
-        for miss_left in dirs:
-            gl = GL + Gm[:, :, None] if miss_left else GL
-            hl = HL + Hm[:, :, None] if miss_left else HL
-            gr = G[:, None, None] - gl
-            hr = H[:, None, None] - hl
-            sc = crit.score(gl, hl) + crit.score(gr, hr)
-            sc[(hl < mcw) | (hr < mcw) | invalid[None]] = -np.inf
-            scores.append(sc.reshape(m, -1))
+        Zm = Zh[:, :, B - 1]
+        CL = np.cumsum(Zh[:, :, :B - 1], axis=2)
+        GL, HL = CL.real, CL.imag
+        Gm, Hm = Zm.real, Zm.imag
+        tot = CL[:, 0, -1] + Zm[:, 0]
+        G, H = tot.real.copy(), tot.imag.copy()
+        scores = [self._scores(GL, HL, G, H).reshape(m, -1)]
+        if self._any_missing:
+            CLm = CL + Zm[:, :, None]
+            scores.append(self._scores(CLm.real, CLm.imag, G, H).reshape(m, -1))
         flat = np.concatenate(scores, axis=1) if len(scores) > 1 else scores[0]
         arg = np.argmax(flat, axis=1)
         top = flat[r, arg]
-        d, rest = np.divmod(arg, GL.shape[1] * GL.shape[2])
-        f, b = np.divmod(rest, GL.shape[2])
+        d, rest = np.divmod(arg, CL.shape[1] * CL.shape[2])
+        f, b = np.divmod(rest, CL.shape[2])
         gain = np.where(np.isfinite(top), 0.5 * (top - crit.score(G, H)), -np.inf)
         gl, hl = GL[r, f, b], HL[r, f, b]
         has_missing = Hm[r, f] > 0
@@ -287,6 +310,7 @@ class HistTreeBuilder:
         B = self.bins.missing_bin + 1
         self._F, self._B = F, B
         self._n_bins = self.bins.n_bins_[features]
+        self._invalid = np.arange(B - 1)[None, :] >= self._n_bins[:, None] - 1      # (F, B-1)
         full = F == codes.shape[1] and len(rows) == codes.shape[0]
         if full:
             sub = codes
@@ -318,9 +342,9 @@ class HistTreeBuilder:
         pos = np.zeros(n, dtype=np.intp)          # node id of every row
         new_node(np.array([wr.sum(), gr.sum(), hr.sum()]), n)
         frontier = np.array([0])
-        Gh, Hh = self._histograms(codes_off, pos, np.zeros(1, dtype=np.intp), 1, gr, hr)
+        Zh = self._histograms(codes_off, pos, np.zeros(1, dtype=np.intp), 1, gr, hr)
         for d in range(self.max_depth):
-            gain, f, b, ml, gl, hl, G, H = self._best_splits(Gh, Hh)
+            gain, f, b, ml, gl, hl, G, H = self._best_splits(Zh)
             split = gain > 0.0
             if not split.any():
                 break
@@ -361,10 +385,9 @@ class HistTreeBuilder:
             large = np.where(small_left, child[:, 1], child[:, 0])
             slot = np.full(len(feature), -1, dtype=np.intp)
             slot[small] = np.arange(len(sp))
-            Gs, Hs = self._histograms(codes_off, pos, slot, len(sp), gr, hr)
+            Zs = self._histograms(codes_off, pos, slot, len(sp), gr, hr)
             frontier = np.concatenate([small, large])
-            Gh = np.concatenate([Gs, Gh[split] - Gs])
-            Hh = np.concatenate([Hs, Hh[split] - Hs])
+            Zh = np.concatenate([Zs, Zh[split] - Zs])
         tree, new_id = self._finish(feature, thr, bthr, mleft, gains, left, right, totals,
                                     counts, crit)
         return tree, new_id[pos]
