@@ -228,29 +228,29 @@ class HistTreeBuilder:
         self.min_child_weight = float(min_child_weight)
         self.gamma = float(gamma)
 
-    def _histograms(self, codes_off, pos, slot, n_slots, g, h, key):
+    def _histograms(self, codes_off, pos, slot, n_slots, gh, key):
         """Histograms (n_slots, F, B) of the rows whose node ``pos`` maps to a slot, as one
-        complex array ``G + iH``: one ``bincount`` per statistic over
-        ``slot * F * B + feature * B + code``. Complex so that the cumulative sums of the split
-        search and the parent - child subtraction run once over both statistics (the real and
-        imaginary parts are added independently, so each equals its own real computation)."""
+        complex array ``G + iH`` (``gh = g + ih`` per row): one unbuffered ``np.add.at`` over
+        ``slot * F * B + feature * B + code``. Complex so that one pass accumulates both
+        statistics and the cumulative sums of the split search and the parent - child
+        subtraction run once; the real and imaginary parts are added independently, in row
+        order, so each equals its own ``np.bincount``."""
         F, B = self._F, self._B
         size = n_slots * F * B
         if n_slots == 1 and slot[0] == 0 and len(pos) == codes_off.shape[0]:
             idx = codes_off
-            gs, hs = g, h
+            ghs = gh
         else:
             s = slot[pos]
             sel = np.flatnonzero(s >= 0)
             idx = np.take(codes_off, sel, axis=0, out=self._work("idx", (len(sel), F), np.intp))
             idx += (s[sel] * (F * B))[:, None]
-            gs, hs = g[sel], h[sel]
-        wts = self._work("wts", idx.shape)
+            ghs = gh[sel]
+        wts = self._work("wts", idx.shape, np.complex128)
+        np.copyto(wts, ghs[:, None])
         Z = self._work(key, (size,), np.complex128)
-        np.copyto(wts, gs[:, None])
-        Z.real = np.bincount(idx.ravel(), weights=wts.ravel(), minlength=size)
-        np.copyto(wts, hs[:, None])
-        Z.imag = np.bincount(idx.ravel(), weights=wts.ravel(), minlength=size)
+        Z.fill(0.0)
+        np.add.at(Z, idx.ravel(), wts.ravel())
         return Z.reshape(n_slots, F, B)
 
     def _scores(self, CL, G, H, out="sc"):
@@ -368,7 +368,8 @@ class HistTreeBuilder:
         pos = np.zeros(n, dtype=np.intp)          # node id of every row
         new_node(np.array([wr.sum(), gr.sum(), hr.sum()]), n)
         frontier = np.array([0])
-        Zh = self._histograms(codes_off, pos, np.zeros(1, dtype=np.intp), 1, gr, hr, "zh1")
+        gh = gr + 1j * hr
+        Zh = self._histograms(codes_off, pos, np.zeros(1, dtype=np.intp), 1, gh, "zh1")
         for d in range(self.max_depth):
             gain, f, b, ml, gl, hl, G, H = self._best_splits(Zh)
             split = gain > 0.0
@@ -418,7 +419,7 @@ class HistTreeBuilder:
             large = np.where(small_left, child[:, 1], child[:, 0])
             slot = np.full(len(feature), -1, dtype=np.intp)
             slot[small] = np.arange(len(sp))
-            Zs = self._histograms(codes_off, pos, slot, len(sp), gr, hr, "zs")
+            Zs = self._histograms(codes_off, pos, slot, len(sp), gh, "zs")
             frontier = np.concatenate([small, large])
             # two buffers taking turns: this level's histograms are read while the next's
             # are written
