@@ -280,6 +280,21 @@ class Gini(_ClassificationCriterion):
         with np.errstate(invalid="ignore", divide="ignore"):
             return 1.0 - sq / (w * w)
 
+    def proxy(self, L, R):
+        """``sum_c L_c^2 / w_L + sum_c R_c^2 / w_R``: equals ``-w_L i(L) - w_R i(R) - w_t``
+        (``w_L + w_R = w_t`` fixed per node), so it orders the splits of a node as the impurity
+        decrease does, with fewer passes (scikit-learn's ``proxy_impurity_improvement``)."""
+        sql = L[:, 1] * L[:, 1]
+        sqr = R[:, 1] * R[:, 1]
+        for c in range(2, L.shape[1]):
+            sql += L[:, c] * L[:, c]
+            sqr += R[:, c] * R[:, c]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sql /= L[:, 0]
+            sqr /= R[:, 0]
+        sql += sqr
+        return sql
+
 
 class Entropy(_ClassificationCriterion):
     """ID3's information entropy ``-sum_c p_c log2 p_c`` (bits, as scikit-learn)."""
