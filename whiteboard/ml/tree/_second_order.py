@@ -45,6 +45,8 @@ level scored in one vectorised pass, and pruned bottom-up afterwards: a split wh
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._tree import TREE_LEAF, TREE_UNDEFINED, Criterion, Tree, TreeBuilder
@@ -226,54 +228,95 @@ class HistTreeBuilder:
         self.min_child_weight = float(min_child_weight)
         self.gamma = float(gamma)
 
-    def _histograms(self, codes_off, pos, slot, n_slots, g, h):
-        """Histograms (n_slots, F, B) of G and H over rows whose node ``pos`` maps to a slot:
-        one ``bincount`` per statistic over ``slot * F * B + feature * B + code``."""
-        s = slot[pos]
-        sel = np.flatnonzero(s >= 0)
+    def _histograms(self, codes_off, pos, slot, n_slots, gh, key):
+        """Histograms (n_slots, F, B) of the rows whose node ``pos`` maps to a slot, as one
+        complex array ``G + iH`` (``gh = g + ih`` per row): one unbuffered ``np.add.at`` over
+        ``slot * F * B + feature * B + code``. Complex so that one pass accumulates both
+        statistics and the cumulative sums of the split search and the parent - child
+        subtraction run once; the real and imaginary parts are added independently, in row
+        order, so each equals its own ``np.bincount``."""
         F, B = self._F, self._B
-        if len(sel) == len(s) and n_slots == 1:
-            idx = codes_off.ravel()
-            gs, hs = g, h
-        else:
-            idx = (codes_off[sel] + (s[sel] * (F * B))[:, None]).ravel()
-            gs, hs = g[sel], h[sel]
         size = n_slots * F * B
-        Gh = np.bincount(idx, weights=np.repeat(gs, F), minlength=size)
-        Hh = np.bincount(idx, weights=np.repeat(hs, F), minlength=size)
-        return Gh.reshape(n_slots, F, B), Hh.reshape(n_slots, F, B)
+        if n_slots == 1 and slot[0] == 0 and len(pos) == codes_off.shape[0]:
+            idx = codes_off
+            ghs = gh
+        else:
+            s = slot[pos]
+            sel = np.flatnonzero(s >= 0)
+            idx = np.take(codes_off, sel, axis=0, out=self._work("idx", (len(sel), F), np.intp))
+            idx += (s[sel] * (F * B))[:, None]
+            ghs = gh[sel]
+        wts = self._work("wts", idx.shape, np.complex128)
+        np.copyto(wts, ghs[:, None])
+        Z = self._work(key, (size,), np.complex128)
+        Z.fill(0.0)
+        np.add.at(Z, idx.ravel(), wts.ravel())
+        return Z.reshape(n_slots, F, B)
 
-    def _best_splits(self, Gh, Hh):
-        """Best split of each node from its histograms (m, F, B): gain (-inf: none), feature
-        slot, bin, NaN-goes-left flag, and the left child's (G, H)."""
+    def _scores(self, CL, G, H, out="sc"):
+        """``score(G_L, H_L) + score(G_R, H_R)`` over (m, F, B-1) from the cumulative
+        histograms ``CL = G_L + i H_L``, ``-inf`` where a child's hessian is below
+        ``min_child_weight`` or the bin does not exist."""
+        crit = self.criterion
+        shape = CL.shape
+        gl = self._work(out, shape)
+        hl = self._work("hl", shape)
+        np.copyto(gl, CL.real)
+        np.copyto(hl, CL.imag)
+        gr = np.subtract(G[:, None, None], gl, out=self._work("gr", shape))
+        hr = np.subtract(H[:, None, None], hl, out=self._work("hr", shape))
+        mcw = max(self.min_child_weight, 1e-300)
+        bad = np.less(hl, mcw, out=self._work("bad", shape, bool))
+        bad |= np.less(hr, mcw, out=self._work("bad2", shape, bool))
+        bad |= self._invalid[None]
+        if crit.reg_alpha == 0.0 and crit.reg_lambda > 0.0:
+            lam = crit.reg_lambda
+            gl *= gl
+            hl += lam
+            gl /= hl
+            gr *= gr
+            hr += lam
+            gr /= hr
+            gl += gr
+            sc = gl
+        else:
+            sc = crit.score(gl, hl) + crit.score(gr, hr)
+        np.copyto(sc, -np.inf, where=bad)
+        return sc
+
+    def _work(self, key, shape, dtype=np.float64):
+        """A reused scratch array of ``shape`` (fresh large arrays cost a page fault per 4 KiB;
+        the builder grows many trees of the same sizes)."""
+        size = math.prod(shape)
+        buf = self._ws.get(key)
+        if buf is None or buf.size < size or buf.dtype != dtype:
+            buf = self._ws[key] = np.empty(size, dtype=dtype)
+        return buf[:size].reshape(shape)
+
+    def _best_splits(self, Zh):
+        """Best split of each node from its histograms ``G + iH`` (m, F, B): gain (-inf: none),
+        feature slot, bin, NaN-goes-left flag, and the left child's (G, H)."""
         crit = self.criterion
         B = self._B
-        m = Gh.shape[0]
+        m = Zh.shape[0]
         r = np.arange(m)
-        Gm, Hm = Gh[:, :, B - 1], Hh[:, :, B - 1]
-        GL = np.cumsum(Gh[:, :, :B - 1], axis=2)
-        HL = np.cumsum(Hh[:, :, :B - 1], axis=2)
-        G = GL[:, 0, -1] + Gm[:, 0]
-        H = HL[:, 0, -1] + Hm[:, 0]
-        invalid = np.arange(B - 1)[None, :] >= self._n_bins[:, None] - 1      # (F, B-1)
-        mcw = max(self.min_child_weight, 1e-300)
-        dirs = (False, True) if self._any_missing else (False,)
-        scores = []
-        for miss_left in dirs:
-            gl = GL + Gm[:, :, None] if miss_left else GL
-            hl = HL + Hm[:, :, None] if miss_left else HL
-            gr = G[:, None, None] - gl
-            hr = H[:, None, None] - hl
-            sc = crit.score(gl, hl) + crit.score(gr, hr)
-            sc[(hl < mcw) | (hr < mcw) | invalid[None]] = -np.inf
-            scores.append(sc.reshape(m, -1))
+        Zm = Zh[:, :, B - 1]
+        CL = np.cumsum(Zh[:, :, :B - 1], axis=2)
+        Gm, Hm = Zm.real, Zm.imag
+        tot = CL[:, 0, -1] + Zm[:, 0]
+        G, H = tot.real.copy(), tot.imag.copy()
+        scores = [self._scores(CL, G, H).reshape(m, -1)]
+        if self._any_missing:
+            CLm = CL + Zm[:, :, None]
+            scores.append(self._scores(CLm, G, H, "sc_nan").reshape(m, -1))
         flat = np.concatenate(scores, axis=1) if len(scores) > 1 else scores[0]
         arg = np.argmax(flat, axis=1)
         top = flat[r, arg]
-        d, rest = np.divmod(arg, GL.shape[1] * GL.shape[2])
-        f, b = np.divmod(rest, GL.shape[2])
+        d, rest = np.divmod(arg, CL.shape[1] * CL.shape[2])
+        f, b = np.divmod(rest, CL.shape[2])
         gain = np.where(np.isfinite(top), 0.5 * (top - crit.score(G, H)), -np.inf)
-        gl, hl = GL[r, f, b], HL[r, f, b]
+        cl = CL[r, f, b]
+        gl, hl = cl.real, cl.imag
         has_missing = Hm[r, f] > 0
         # a node that saw no NaN on this feature sends NaN to the child of larger hessian
         miss_left = np.where(has_missing, d == 1, hl >= H - hl)
@@ -286,7 +329,10 @@ class HistTreeBuilder:
         F = len(features)
         B = self.bins.missing_bin + 1
         self._F, self._B = F, B
+        if not hasattr(self, "_ws"):
+            self._ws = {}
         self._n_bins = self.bins.n_bins_[features]
+        self._invalid = np.arange(B - 1)[None, :] >= self._n_bins[:, None] - 1      # (F, B-1)
         full = F == codes.shape[1] and len(rows) == codes.shape[0]
         if full:
             sub = codes
@@ -300,6 +346,10 @@ class HistTreeBuilder:
         self._any_missing = bool(self.bins.has_missing_[features].any())
         gr, hr, wr = g[rows], h[rows], w[rows]
         n = len(rows)
+        unit_weight = bool(wr.min() == 1.0 == wr.max())     # then weight sums are counts
+        row_ids = np.arange(n)
+        row_offsets = row_ids * sub.shape[1]
+        every_row_moves = True          # while every node of every level so far has split
         feature, thr, bthr, mleft, gains = [], [], [], [], []
         left, right, totals, counts = [], [], [], []
 
@@ -318,9 +368,10 @@ class HistTreeBuilder:
         pos = np.zeros(n, dtype=np.intp)          # node id of every row
         new_node(np.array([wr.sum(), gr.sum(), hr.sum()]), n)
         frontier = np.array([0])
-        Gh, Hh = self._histograms(codes_off, pos, np.zeros(1, dtype=np.intp), 1, gr, hr)
+        gh = gr + 1j * hr
+        Zh = self._histograms(codes_off, pos, np.zeros(1, dtype=np.intp), 1, gh, "zh1")
         for d in range(self.max_depth):
-            gain, f, b, ml, gl, hl, G, H = self._best_splits(Gh, Hh)
+            gain, f, b, ml, gl, hl, G, H = self._best_splits(Zh)
             split = gain > 0.0
             if not split.any():
                 break
@@ -330,14 +381,21 @@ class HistTreeBuilder:
             k = np.full(len(feature), -1, dtype=np.intp)
             k[sp] = np.arange(len(sp))
             k = k[pos]
-            act = np.flatnonzero(k >= 0)
-            ka = k[act]
-            c = sub.ravel()[act * sub.shape[1] + fs[ka]]
+            every_row_moves = every_row_moves and len(sp) == len(frontier)
+            if every_row_moves:
+                act, ka = row_ids, k
+                c = sub.ravel()[row_offsets + fs[ka]]
+            else:
+                act = np.flatnonzero(k >= 0)
+                ka = k[act]
+                c = sub.ravel()[act * sub.shape[1] + fs[ka]]
             go_left = c <= bs[ka]
             if self._any_missing:
                 go_left = np.where(c == B - 1, mls[ka], go_left)
-            ln = np.bincount(ka, weights=go_left, minlength=len(sp)).astype(np.intp)
-            lw = np.bincount(ka, weights=wr[act] * go_left, minlength=len(sp))
+            ln = np.bincount(ka, weights=go_left, minlength=len(sp))
+            lw = ln if unit_weight else np.bincount(ka, weights=wr[act] * go_left,
+                                                    minlength=len(sp))
+            ln = ln.astype(np.intp)
             tn = np.array([counts[i] for i in sp.tolist()], dtype=np.intp)
             tw = np.array([totals[i][0] for i in sp.tolist()])
             child = np.empty((len(sp), 2), dtype=np.intp)
@@ -361,10 +419,14 @@ class HistTreeBuilder:
             large = np.where(small_left, child[:, 1], child[:, 0])
             slot = np.full(len(feature), -1, dtype=np.intp)
             slot[small] = np.arange(len(sp))
-            Gs, Hs = self._histograms(codes_off, pos, slot, len(sp), gr, hr)
+            Zs = self._histograms(codes_off, pos, slot, len(sp), gh, "zs")
             frontier = np.concatenate([small, large])
-            Gh = np.concatenate([Gs, Gh[split] - Gs])
-            Hh = np.concatenate([Hs, Hh[split] - Hs])
+            # two buffers taking turns: this level's histograms are read while the next's
+            # are written
+            nxt = self._work(f"zh{d % 2}", (2 * len(sp),) + Zs.shape[1:], np.complex128)
+            nxt[:len(sp)] = Zs
+            np.subtract(Zh[split], Zs, out=nxt[len(sp):])
+            Zh = nxt
         tree, new_id = self._finish(feature, thr, bthr, mleft, gains, left, right, totals,
                                     counts, crit)
         return tree, new_id[pos]

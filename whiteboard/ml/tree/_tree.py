@@ -280,6 +280,21 @@ class Gini(_ClassificationCriterion):
         with np.errstate(invalid="ignore", divide="ignore"):
             return 1.0 - sq / (w * w)
 
+    def proxy(self, L, R):
+        """``sum_c L_c^2 / w_L + sum_c R_c^2 / w_R``: equals ``-w_L i(L) - w_R i(R) - w_t``
+        (``w_L + w_R = w_t`` fixed per node), so it orders the splits of a node as the impurity
+        decrease does, with fewer passes (scikit-learn's ``proxy_impurity_improvement``)."""
+        sql = L[:, 1] * L[:, 1]
+        sqr = R[:, 1] * R[:, 1]
+        for c in range(2, L.shape[1]):
+            sql += L[:, c] * L[:, c]
+            sqr += R[:, c] * R[:, c]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sql /= L[:, 0]
+            sqr /= R[:, 0]
+        sql += sqr
+        return sql
+
 
 class Entropy(_ClassificationCriterion):
     """ID3's information entropy ``-sum_c p_c log2 p_c`` (bits, as scikit-learn)."""
@@ -358,7 +373,10 @@ def _ranges(starts, lengths):
     total = int(lengths.sum())
     seg = np.repeat(np.arange(len(lengths)), lengths)
     offs = np.cumsum(lengths) - lengths
-    return np.asarray(starts, dtype=np.intp)[seg] + (np.arange(total) - offs[seg]), seg, offs
+    # block repeats instead of gathers by ``seg``: same values, contiguous copies
+    pos = np.repeat(np.asarray(starts, dtype=np.intp) - offs, lengths)
+    pos += np.arange(total)
+    return pos, seg, offs
 
 
 class _SplitFinder:
@@ -389,6 +407,12 @@ class _SplitFinder:
         cols = criterion.search_columns
         self.search_cols = None if cols is None else list(cols)
         self.SsearchT = np.ascontiguousarray((S if cols is None else S[:, list(cols)]).T)
+        # the search statistics paired as complex numbers: one cumulative sum runs two
+        # independent addition chains (each part equals its own real cumsum, bit for bit)
+        half = self.SsearchT.shape[0] // 2
+        self._Spairs = np.empty((half, self.n), dtype=np.complex128)
+        self._Spairs.real = self.SsearchT[0:2 * half:2]
+        self._Spairs.imag = self.SsearchT[1:2 * half:2]
         self.criterion = criterion
         self.min_samples_leaf = min_samples_leaf
         self.min_weight_leaf = min_weight_leaf
@@ -403,9 +427,11 @@ class _SplitFinder:
         base = np.repeat(np.asarray(feats, dtype=np.int64) * self.n, lengths)
         if not self.sort_per_node:
             return self.idx_flat[base + pos], seg, offs, base
-        key = self.rank_flat[base + self.samples[pos]] + seg.astype(np.int64) * self.n
+        seg_base = np.repeat(np.arange(len(lengths), dtype=np.int64) * self.n, lengths)
+        key = self.rank_flat[base + self.samples[pos]]
+        key += seg_base
         key.sort()
-        key -= seg.astype(np.int64) * self.n
+        key -= seg_base
         return self.order_flat[base + key], seg, offs, base
 
     def _segment_bounds(self, feat, start, end):
@@ -438,11 +464,24 @@ class _SplitFinder:
             i0 = i1
         return best_proxy, best_q, best_left, thresholds
 
+    def _cumulative_stats(self, sid):
+        """``cumsum(SsearchT[:, sid], axis=1)``, two statistics per complex cumsum."""
+        kk = self.SsearchT.shape[0]
+        half = kk // 2
+        C = np.empty((kk, len(sid)))
+        if half:
+            Cc = np.cumsum(self._Spairs[:, sid], axis=1)
+            C[0:2 * half:2] = Cc.real
+            C[1:2 * half:2] = Cc.imag
+        if kk % 2:
+            np.cumsum(self.SsearchT[kk - 1, sid], out=C[kk - 1])
+        return C
+
     def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr,
                      out_const):
         sid, seg, offs, base_f = self.segment_samples(start, lengths, feats)
         v = self.XT_flat[base_f + sid].astype(np.float64)
-        C = np.cumsum(self.SsearchT[:, sid], axis=1)          # (kk, M): left sums at every cut
+        C = self._cumulative_stats(sid)                       # (kk, M): left sums at every cut
         M = len(sid)
         last = offs + lengths - 1
         out_const[:] = v[last] <= v[offs] + FEATURE_THRESHOLD
@@ -459,9 +498,10 @@ class _SplitFinder:
         base = np.zeros((C.shape[0], len(offs)))
         nz = offs > 0
         base[:, nz] = C[:, offs[nz] - 1]
-        C -= base[:, seg]                                     # left sums, (kk, M)
+        C -= np.repeat(base, lengths, axis=1)                 # left sums, (kk, M)
         Tsearch = totals if self.search_cols is None else totals[:, self.search_cols]
-        R = Tsearch.T[:, seg] - C                             # right sums, (kk, M)
+        R = np.repeat(Tsearch.T, lengths, axis=1)
+        R -= C                                                # right sums, (kk, M)
         if self.min_weight_leaf > 0:
             wc = self.criterion.weight_column
             wc = wc if self.search_cols is None else self.search_cols.index(wc)
@@ -470,7 +510,7 @@ class _SplitFinder:
             proxy = self.criterion.proxy(C.T, R.T)
         proxy = np.where(valid & np.isfinite(proxy), proxy, -np.inf)
         seg_max = np.maximum.reduceat(proxy, offs)
-        is_best = proxy == seg_max[seg]
+        is_best = proxy == np.repeat(seg_max, lengths)
         cand = np.where(is_best, np.arange(M), M)
         first = np.minimum.reduceat(cand, offs)
         has = (first < M) & np.isfinite(seg_max)
