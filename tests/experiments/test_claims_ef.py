@@ -29,7 +29,17 @@ def test_c80_is_decided_by_the_zero_gradient_counts():
     assert exp.judge([relu]).verdict == NOT_REPRODUCED
 
 
-PLOTTED = ["C80"]
+def test_c82_is_decided_by_the_slope_movement():
+    exp, t = _trial("C82")
+    assert exp.judge([t]).verdict == REPRODUCED
+    still = copy.deepcopy(t)
+    for r in still["rows"]:
+        if r["act"] == "PReLU":
+            r["moved"] = [0.0 for _ in r["moved"]]
+    assert exp.judge([still]).verdict == NOT_REPRODUCED
+
+
+PLOTTED = ["C80", "C82"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
