@@ -39,7 +39,19 @@ def test_c82_is_decided_by_the_slope_movement():
     assert exp.judge([still]).verdict == NOT_REPRODUCED
 
 
-PLOTTED = ["C80", "C82"]
+def test_c81_is_decided_by_the_alpha_effect_against_seed_noise():
+    exp = get("C81")
+    alphas = ("0.001", "0.01", "0.1", "0.3")
+    v = (0.88, 0.91, 0.89, 0.90)  # a Latin square: every α sees the same accuracies, F = 0
+    noise = [{"acc": {a: v[(i + s) % 4] for i, a in enumerate(alphas)}} for s in range(4)]
+    assert exp.judge(noise).verdict == NOT_REPRODUCED
+    shifted = [{"acc": {a: v + 0.02 * i for i, (a, v) in enumerate(t["acc"].items())}}
+               for t in noise]
+    assert exp.judge(shifted).verdict == REPRODUCED
+    assert exp.judge(shifted[:1]).verdict == NOT_REPRODUCED  # one seed: no noise estimate
+
+
+PLOTTED = ["C80", "C81", "C82"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
