@@ -51,7 +51,27 @@ def test_c81_is_decided_by_the_alpha_effect_against_seed_noise():
     assert exp.judge(shifted[:1]).verdict == NOT_REPRODUCED  # one seed: no noise estimate
 
 
-PLOTTED = ["C80", "C81", "C82"]
+def test_c85_is_decided_by_the_consistency_of_the_ranking():
+    exp = get("C85")
+    trials = [exp.run(s, True) for s in range(2)]
+    consistent = copy.deepcopy(trials)
+    for k, t in enumerate(consistent):
+        for prob in t["acc"]:
+            t["acc"][prob] = {a: 0.8 + 0.01 * k for a in t["acc"][prob]}
+            t["acc"][prob]["ELU"] = 0.9 + 0.02 * k
+    assert exp.judge(consistent).verdict == REPRODUCED  # 2 seeds: sign-flip p = 0.5
+    consistent = [copy.deepcopy(consistent[k % 2]) for k in range(6)]
+    for k, t in enumerate(consistent):
+        t["acc"]["digits"]["ELU"] += 0.001 * k
+    assert exp.judge(consistent).verdict == NOT_REPRODUCED  # ELU best everywhere, p = 1/64
+    swapped = copy.deepcopy(consistent)
+    for t in swapped:
+        t["acc"]["moons"]["ReLU"] = 1.0
+    assert exp.judge(swapped).verdict == REPRODUCED
+    assert exp.judge(trials[:1]).verdict == NOT_REPRODUCED
+
+
+PLOTTED = ["C80", "C81", "C82", "C85"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
