@@ -71,7 +71,19 @@ def test_c85_is_decided_by_the_consistency_of_the_ranking():
     assert exp.judge(trials[:1]).verdict == NOT_REPRODUCED
 
 
-PLOTTED = ["C80", "C81", "C82", "C85"]
+def test_c77_is_decided_by_the_step_ratios():
+    exp, t = _trial("C77")
+    assert exp.judge([t]).verdict == NOT_REPRODUCED  # tanh reaches 25 % error before ReLU
+    slow = [copy.deepcopy(t) for _ in range(5)]
+    for k, trial in enumerate(slow):
+        trial["steps"]["tanh"] = {key: 500 + k for key in trial["steps"]["tanh"]}
+    assert exp.judge(slow).verdict == REPRODUCED
+    for trial in slow:
+        trial["steps"]["sigmoid"] = {key: 1 for key in trial["steps"]["sigmoid"]}
+    assert exp.judge(slow).verdict == NOT_REPRODUCED
+
+
+PLOTTED = ["C77", "C80", "C81", "C82", "C85"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
