@@ -83,7 +83,36 @@ def test_c77_is_decided_by_the_step_ratios():
     assert exp.judge(slow).verdict == NOT_REPRODUCED
 
 
-PLOTTED = ["C77", "C80", "C81", "C82", "C85"]
+def test_c97_is_decided_by_accuracy_and_distinct_units():
+    exp, t = _trial("C97")
+    assert t["sparse"]["nnz_per_unit_at_init"] == 10
+    assert exp.judge([t]).verdict == REPRODUCED
+    poor = copy.deepcopy(t)
+    poor["sparse"]["acc"] = t["xavier"]["acc"] - 0.1
+    assert exp.judge([poor]).verdict == NOT_REPRODUCED
+    tied = copy.deepcopy(t)
+    tied["sparse"]["distinct_units"] = 1
+    assert exp.judge([tied]).verdict == NOT_REPRODUCED
+    zero_ok = copy.deepcopy(t)
+    zero_ok["zero"]["acc"] = t["sparse"]["acc"]
+    assert exp.judge([zero_ok]).verdict == NOT_REPRODUCED
+
+
+def test_c97_sparse_init_gives_k_nonzero_incoming_weights_per_unit():
+    import numpy as np
+
+    from whiteboard import nn
+    from whiteboard.experiments.claims.c097_sparse_init import distinct_units, sparse_init
+
+    model = sparse_init(nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 5)), k=7)
+    for layer in (model[0], model[2]):
+        w = layer.weight.numpy()
+        assert (np.count_nonzero(w, axis=1) == 7).all()
+        assert distinct_units(w) == w.shape[0]
+    assert distinct_units(np.ones((6, 3))) == 1
+
+
+PLOTTED = ["C77", "C80", "C81", "C82", "C85", "C97"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)
