@@ -112,7 +112,20 @@ def test_c97_sparse_init_gives_k_nonzero_incoming_weights_per_unit():
     assert distinct_units(np.ones((6, 3))) == 1
 
 
-PLOTTED = ["C77", "C80", "C81", "C82", "C85", "C97"]
+def test_c90_is_decided_by_the_timing_ratios():
+    exp = get("C90")
+    base = {"n": 10, "repeats": 4, "threads": "1",
+            "numpy_forward_s": {a: [1.0] * 4 for a in ("relu", "sigmoid", "tanh", "elu")}}
+    slow = dict(base, autograd_s={"relu": [1.0, 1.1, 0.9, 1.0], "sigmoid": [3.0, 3.1, 2.9, 3.0],
+                                  "tanh": [2.0, 2.1, 1.9, 2.0], "elu": [2.5, 2.5, 2.5, 2.5]})
+    assert exp.judge([slow]).verdict == REPRODUCED
+    overlap = copy.deepcopy(slow)
+    overlap["autograd_s"]["tanh"] = [1.0, 1.2, 0.9, 1.1]
+    assert exp.judge([overlap]).verdict == NOT_REPRODUCED
+    assert exp.judge([exp.run(0, True)]).verdict in (REPRODUCED, NOT_REPRODUCED)
+
+
+PLOTTED = ["C77", "C80", "C81", "C82", "C85", "C90", "C97"]
 
 
 @pytest.mark.parametrize("cid", PLOTTED)

@@ -9,7 +9,7 @@ from whiteboard.experiments import registry
 from whiteboard.report.catalog import claims
 
 PENDING = {
-    "C90", "C98", "C99", "C106", "C107", "C108", "C113",
+    "C98", "C99", "C106", "C107", "C108", "C113",
     "C145", "C146", "C148", "C151", "C152", "C153", "C160", "C171", "C174", "C183", "C187",
 }
 
