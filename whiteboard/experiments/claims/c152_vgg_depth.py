@@ -18,8 +18,8 @@ from ._common_claims_in import he_init, n_params, predict, train_classifier, vgg
 @experiment("C152", section="I", title="Deeper VGG-style 3×3 stacks: accuracy vs depth",
             expected="contested", seeds=5,
             claim="Deeper VGG-style stacks of 3×3 convs improve accuracy.",
-            design="VGG-style CNNs (no BN, He init) with 2/4/6/8 3×3 conv layers (16 then 32 "
-                   "channels, two max pools; quick 2/4/8) on digits upsampled to 16×16, Adam "
+            design="VGG-style CNNs (no BN, He init) with 2 and 8 3×3 conv layers (quick 2/4/8; "
+                   "16 then 32 channels, two max pools) on digits upsampled to 16×16, Adam "
                    "lr 1e-3, 4 epochs (quick 2), 5 seeds; test accuracy vs depth, the paired "
                    "difference deepest − shallowest decides.",
             code=["whiteboard.experiments.claims._common_claims_in:vgg_stack",
@@ -28,7 +28,10 @@ from ._common_claims_in import he_init, n_params, predict, train_classifier, vgg
 def c152(seed, quick):
     Xtr, Xte, ytr, yte = (a.astype(np.float32) if a.dtype.kind == "f" else a
                           for a in digits16_split(seed))
-    depths = (2, 4, 8) if quick else (2, 4, 6, 8)
+    # Each depth is seeded on its own, so dropping the middle depths from the full sweep leaves
+    # the deciding numbers (2 and 8 layers) bit for bit unchanged: 2/4/6/8 took 91–102 s of the
+    # 60 s budget (issue 14), of which the 8-layer stack is ~46 % and the 2-layer one ~4 %.
+    depths = (2, 4, 8) if quick else (2, 8)
     epochs = 2 if quick else 4
     rows = []
     for depth in depths:
