@@ -46,7 +46,8 @@ def residual_mlp(seed, blocks=BLOCKS, width=WIDTH):
             claim="Linear warm-up of the learning rate stabilises training at a high base "
                   "learning rate.",
             design="16-block residual MLP with BatchNorm (width 64) on digits, SGD momentum 0.9, "
-                   "η ∈ {0.2, 0.5}, batch 32, 400 updates (quick 250), with vs without a "
+                   "η ∈ {0.2, 0.5} (quick: 0.2 only), batch 32, 400 updates (quick 200), with vs "
+                   "without a "
                    "100-update LinearLR warm-up from 0.01·η; 10 seeds. Evidence: share of failed "
                    "runs (a mini-batch loss > 10 or non-finite in the first 200 updates, or "
                    "final test accuracy < 0.5); final test "
@@ -56,9 +57,12 @@ def residual_mlp(seed, blocks=BLOCKS, width=WIDTH):
             tests=["tests/optim/test_lr_scheduler.py"], seeds=10)
 def c128(seed, quick):
     Xtr, Xte, ytr, yte = digits_split()
-    steps = 250 if quick else 400
-    out = {"steps": steps, "lrs": list(LRS)}
-    for lr in LRS:
+    # quick mode keeps the deciding setting (at η = 0.5 both schedules fail) and the 200-update
+    # window in which failures are counted, to stay inside the 20 s quick budget
+    steps = 200 if quick else 400
+    lrs = LRS[:1] if quick else LRS
+    out = {"steps": steps, "lrs": list(lrs)}
+    for lr in lrs:
         row = {}
         for name, sched in (("constant", None),
                             ("warm-up", lambda o: LinearLR(o, start_factor=0.01,
