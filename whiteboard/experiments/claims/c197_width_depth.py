@@ -25,7 +25,8 @@ from ._common_claims_in import digits_split, eval_loss, train_sgd
 N_TRAIN = 300
 
 
-def _mlp(width, depth):
+def mlp(width, depth):
+    """64 → ``depth`` hidden ReLU layers of ``width`` → 10 (the sweep's nets; C198 reuses them)."""
     layers, d = [], 64
     for _ in range(depth):
         layers += [nn.Linear(d, width), nn.ReLU()]
@@ -62,12 +63,12 @@ def c197(seed, quick):
     width_rows, depth_rows = [], []
     for w in widths:
         backend.manual_seed(seed)
-        m = train_sgd(_mlp(w, 2), Xtr, ytr, epochs, seed=seed)
+        m = train_sgd(mlp(w, 2), Xtr, ytr, epochs, seed=seed)
         tr, te = eval_loss(m, Xtr, ytr), eval_loss(m, Xte, yte)
         width_rows.append({"width": w, "train_loss": tr, "test_loss": te, "gap": te - tr})
     for d in depths:
         backend.manual_seed(seed)
-        m = _mlp(64, d)
+        m = mlp(64, d)
         g0 = _first_layer_grad(m, Xtr, ytr)
         train_sgd(m, Xtr, ytr, epochs, seed=seed)
         depth_rows.append({"depth": d, "train_loss": eval_loss(m, Xtr, ytr), "grad0": g0})

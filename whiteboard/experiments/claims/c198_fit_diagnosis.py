@@ -22,21 +22,13 @@ of (at least 3) nets the gap calls overfitting.
 
 import numpy as np
 
-from ... import backend, nn
+from ... import backend
 from ..registry import NOT_REPRODUCED, REFUTED, experiment, verdict
 from ._common_claims_in import digits_split, eval_loss, train_sgd
+from .c197_width_depth import mlp
 
 N_TRAIN = 300
 AGREEMENT = 0.8
-
-
-def _mlp(width, depth):
-    layers, d = [], 64
-    for _ in range(depth):
-        layers += [nn.Linear(d, width), nn.ReLU()]
-        d = width
-    layers.append(nn.Linear(d, 10))
-    return nn.Sequential(*layers)
 
 
 def rule_of_thumb(train, val):
@@ -82,7 +74,7 @@ def c198(seed, quick):
     for epochs in ((3, 15) if quick else (3, 30)):
         for width, depth in configs:
             backend.manual_seed(seed)
-            m = train_sgd(_mlp(width, depth), Xtr, ytr, epochs, seed=seed)
+            m = train_sgd(mlp(width, depth), Xtr, ytr, epochs, seed=seed)
             rows.append({"width": width, "depth": depth, "epochs": epochs,
                          "train_loss": eval_loss(m, Xtr, ytr), "val_loss": eval_loss(m, Xte, yte)})
     best = min(r["val_loss"] for r in rows)
