@@ -106,3 +106,46 @@ def test_single_input_channel_goes_to_im2col_and_winograd_still_equals_torch(dty
         check(lambda lib, x, w, b, kw=cfg[-1]: lib.nn.functional.conv2d(x, w, b, **kw),
               x, w, b, **tol)
     assert calls
+
+
+@pytest.mark.parametrize("cfg", WINOGRAD_GRID, ids=lambda c: f"{c[:7]}-{c[7]}")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dense_max", [0, 10**6])
+def test_conv2d_winograd_dense_plane_and_phase_paths_equal_torch(cfg, dtype, dense_max,
+                                                                 monkeypatch):
+    """Both transform implementations (whole-plane GEMMs for small planes, the phase layout
+    otherwise) on every geometry of the grid, with and without bias, one gradient at a time."""
+    monkeypatch.setattr(_conv_winograd, "DENSE_PLANE_MAX", dense_max)
+    calls = []
+    real = _conv_winograd._conv2d_winograd_dense
+    monkeypatch.setattr(_conv_winograd, "_conv2d_winograd_dense",
+                        lambda *a: calls.append(1) or real(*a))
+    x, w, b = arrays(*cfg, dtype=dtype)
+    kwargs = cfg[-1]
+    tol = F64 if dtype == np.float64 else F32
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **tol)
+    for needs in ([True, False, False], [False, True, False], [False, False, True]):
+        check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b,
+              **tol, requires_grad=needs)
+    assert bool(calls) == (bool(dense_max) and cfg[1] >= 2)    # C_in = 1 goes to im2col
+
+
+def test_dense_plane_matrices_are_the_phase_transforms():
+    """T_in·x and Mᵀ·T_outᵀ equal the phase layout's input and output transforms (float64)."""
+    rng = np.random.default_rng(3)
+    for h, w, pads in [(4, 4, (1, 1, 1, 1)), (5, 6, (2, 0, 1, 3)), (3, 3, (0, 0, 0, 0))]:
+        geo = _geometry(h, w, pads)
+        wino = _conv_winograd.Winograd(geo)
+        tin, tout, tiles = _conv_winograd._plane_matrices((geo.in_hw, geo.pads, geo.out_hw),
+                                                          "<f8")
+        x = rng.standard_normal((2, 3, h, w))
+        v = wino.input(x).reshape(16, 3, 2, wino.th, wino.tw + 1)[..., :wino.tw]
+        dense = (tin @ x.reshape(6, h * w).T).reshape(16, wino.th, wino.tw, 2, 3)
+        np.testing.assert_allclose(dense.transpose(0, 4, 3, 1, 2), v, rtol=1e-12, atol=1e-12)
+        m = rng.standard_normal((16, 3, 2, wino.th, wino.tw + 1))
+        out = np.empty((2, 3, 2 * wino.th, 2 * wino.tw))
+        wino.output(m.copy().reshape(16, 3, -1), out)
+        mt = m[..., :wino.tw].transpose(0, 3, 4, 2, 1).reshape(16 * tiles, 6)
+        oh, ow = geo.out_hw
+        np.testing.assert_allclose((mt.T @ tout.T).reshape(2, 3, oh, ow), out[:, :, :oh, :ow],
+                                   rtol=1e-12, atol=1e-12)

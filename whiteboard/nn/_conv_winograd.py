@@ -3,6 +3,8 @@
 forward transforms. Tests: ``tests/nn/test_conv_winograd.py``.
 """
 
+import functools
+
 import numpy as np
 
 from .. import backend
@@ -34,6 +36,9 @@ from ..autograd import Tensor
 # subtract and halve, so the results match the direct sum to a few units in the last place.
 # An odd output size gets one more tile row/column, read from extra zero padding and cropped.
 WINO_G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
+WINO_BT = np.array([[1.0, 0.0, -1.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, -1.0, 1.0, 0.0],
+                    [0.0, 1.0, 0.0, -1.0]])
+WINO_AT = np.array([[1.0, 1.0, 1.0, 0.0], [0.0, 1.0, -1.0, -1.0]])
 
 
 def geometry_fits(w, geo, groups):
@@ -49,6 +54,22 @@ def applies(w, geo, groups):
     the O output channels: forward + backward measured 2.8-3.1x slower than im2col + GEMM for
     1→16 and 1→32 on 8x8 and 28x28 planes (docs/benchmarks/nn.md)."""
     return geometry_fits(w, geo, groups) and w.shape[1] >= 2
+
+
+def weight_transform(w):
+    """U = G w Gᵀ as (16, O, C)."""
+    xp = backend.get_array_module(w)
+    g = xp.asarray(WINO_G, dtype=w.dtype)
+    o, c = w.shape[:2]
+    return xp.einsum("ap,ocpq,bq->aboc", g, w, g).reshape(16, o, c)
+
+
+def weight_transform_adjoint(du, shape):
+    """dw = Gᵀ dU G from dU (16, O, C)."""
+    xp = backend.get_array_module(du)
+    g = xp.asarray(WINO_G, dtype=du.dtype)
+    o, c = shape[:2]
+    return xp.einsum("ap,aboc,bq->ocpq", g, du.reshape(4, 4, o, c), g)
 
 
 class Winograd:
@@ -71,19 +92,8 @@ class Winograd:
         self.plane = (self.th + 1) * (self.tw + 1)
         self.phase_ranges = self._phase_ranges()
 
-    def weight(self, w):
-        """U = G w Gᵀ as (16, O, C)."""
-        xp = backend.get_array_module(w)
-        g = xp.asarray(WINO_G, dtype=w.dtype)
-        o, c = w.shape[:2]
-        return xp.einsum("ap,ocpq,bq->aboc", g, w, g).reshape(16, o, c)
-
-    def weight_adjoint(self, du, shape):
-        """dw = Gᵀ dU G from dU (16, O, C)."""
-        xp = backend.get_array_module(du)
-        g = xp.asarray(WINO_G, dtype=du.dtype)
-        o, c = shape[:2]
-        return xp.einsum("ap,aboc,bq->ocpq", g, du.reshape(4, 4, o, c), g)
+    weight = staticmethod(weight_transform)
+    weight_adjoint = staticmethod(weight_transform_adjoint)
 
     def _phase_ranges(self):
         """For each parity (ra, rb): the phase-plane slice and the input slice it holds, i.e.
@@ -225,6 +235,96 @@ def _a_inplace(d):
     d[1] += d[0]
 
 
+# Small planes ("dense plane" path). With a few tiles per plane the phase layout's runs are as
+# short as a tile row (2-3 elements for a 4x4 output), so the transforms above spend their time in
+# NumPy's per-run overhead (a 64x16x4x4 → 32-channel layer: 2.3 ms forward + backward, against
+# 1.1 ms through im2col + GEMM). There each transform is instead one GEMM with its whole-plane
+# matrix: the input transform of one (sample, channel) plane is the linear map
+#
+#     T_in = (Bᵀ-rows of tile rows) ⊗ (Bᵀ-rows of tile columns): (16·tiles, H·W)
+#
+# (row ((α, β), (i, j)) of T_in holds Bᵀ[α, a]·Bᵀ[β, b] at the input pixel (2i + a − top,
+# 2j + b − left); the zero padding is simply absent), and the output transform is
+# T_out: (OH·OW, 16·tiles), holding Aᵀ[r, α]·Aᵀ[s, β] at output pixel (2i + r, 2j + s), the
+# crop of an odd output included. For the whole batch:
+#
+#     V = T_in · Xᵀ: (16·tiles, N·C)       M_ξ = V_ξ · U_ξᵀ: (tiles·N, O)      Y = Mᵀ · T_outᵀ
+#
+# with X = x as (N·C, H·W) and Y = y as (N·O, OH·OW): no copies between the products (every
+# operand is a plain or transposed matrix) and no junk tiles. The backward pass is the adjoint,
+# dM = T_outᵀ · dYᵀ, dUᵀ_ξ = V_ξᵀ · dM_ξ, dV_ξ = dM_ξ · U_ξ, dX = dVᵀ · T_in. T_in and T_out
+# are dense, so their GEMMs cost 16·tiles·H·W multiplications per plane, ~(H·W)²: worth it
+# only while the plane is small (DENSE_PLANE_MAX, measured in docs/benchmarks/nn.md).
+DENSE_PLANE_MAX = 36
+
+
+@functools.lru_cache(maxsize=64)
+def _plane_matrices(geo_key, dtype):
+    """(T_in, T_out, tiles) of the dense plane path for one geometry (see above)."""
+    (h, w), (top, _, left, _), (oh, ow) = geo_key
+    th, tw = -(-oh // 2), -(-ow // 2)
+
+    def t_in(size, lo, tiles):                     # (4, tiles, size): Bᵀ row k of tile t
+        t = np.zeros((4, tiles, size))
+        for j in range(tiles):
+            for b in range(4):
+                if 0 <= 2 * j + b - lo < size:
+                    t[:, j, 2 * j + b - lo] = WINO_BT[:, b]
+        return t
+
+    def t_out(size, tiles):                        # (size, 4, tiles): Aᵀ[r] of tile t's row r
+        t = np.zeros((size, 4, tiles))
+        for i in range(tiles):
+            for r in range(min(2, size - 2 * i)):
+                t[2 * i + r, :, i] = WINO_AT[r]
+        return t
+
+    tin = np.einsum("aip,bjq->abijpq", t_in(h, top, th), t_in(w, left, tw))
+    tout = np.einsum("raI,sbJ->rsabIJ", t_out(oh, th), t_out(ow, tw))
+    tiles = th * tw
+    return (tin.reshape(16 * tiles, h * w).astype(dtype),
+            tout.reshape(oh * ow, 16 * tiles).astype(dtype), tiles)
+
+
+def dense_plane(geo):
+    """Whether conv2d_winograd takes the dense plane path (a small input plane)."""
+    h, w = geo.in_hw
+    return h * w <= DENSE_PLANE_MAX
+
+
+def _conv2d_winograd_dense(x, weight, bias, geo):
+    """conv2d_winograd on a small plane: every transform one GEMM (see above)."""
+    xp = x.xp
+    n, c, h, w = x.shape
+    o = weight.shape[0]
+    oh, ow = geo.out_hw
+    tin, tout, tiles = _plane_matrices((geo.in_hw, geo.pads, geo.out_hw), x.dtype.str)
+    tin, tout = xp.asarray(tin), xp.asarray(tout)
+    u = weight_transform(weight.data)                              # (16, O, C)
+    v = tin @ x.data.reshape(n * c, h * w).T                       # (16·tiles, N·C)
+    v3 = v.reshape(16, tiles * n, c)
+    m = v3 @ u.transpose(0, 2, 1)                                  # (16, tiles·N, O)
+    if bias is not None:            # M[1, 1] reaches all four outputs of a tile with weight 1
+        m[5] += bias.data
+    y = (m.reshape(16 * tiles, n * o).T @ tout.T).reshape(n, o, oh, ow)
+
+    def backward(grad):
+        gx = gw = gb = None
+        dm = (tout.T @ grad.reshape(n * o, oh * ow).T).reshape(16, tiles * n, o)
+        if bias is not None and bias.requires_grad:
+            gb = dm[5].sum(axis=0)
+        if weight.requires_grad:
+            du = dm.transpose(0, 2, 1) @ v3                            # (16, O, C)
+            gw = weight_transform_adjoint(du, weight.shape)
+        if x.requires_grad:
+            dv = dm @ u                                                # (16, tiles·N, C)
+            gx = (dv.reshape(16 * tiles, n * c).T @ tin).reshape(x.shape)
+        return (gx, gw) if bias is None else (gx, gw, gb)
+
+    parents = (x, weight) if bias is None else (x, weight, bias)
+    return Tensor._make(y, parents, backward, "Conv2d")
+
+
 # Samples per Winograd chunk: the transforms and products run over a few samples at a time so
 # that their temporaries stay in cache (and small enough to be reused by the allocator rather than
 # mapped afresh, which costs a page fault per 4 KiB on every step).
@@ -238,6 +338,8 @@ def conv2d_winograd(x, weight, bias, geo):
     gradient, in the same allocation as the output: kept as separate arrays (6.6 MiB for the
     benchmark layer) they made the allocator map fresh pages on every step, and those page faults
     cost more than recomputing V."""
+    if dense_plane(geo):
+        return _conv2d_winograd_dense(x, weight, bias, geo)
     xp = x.xp
     wino = Winograd(geo)
     n = x.shape[0]
