@@ -73,6 +73,8 @@ CASES = [
     ("Conv2d 16→32 as above, torch with oneDNN off",
      _without_onednn(lambda: _pair(lambda lib: lib.nn.Conv2d(16, 32, 3, padding=1),
                                    (32, 16, 28, 28)))),
+    ("Conv2d 16→32, 3x3, pad 1, (64,16,4,4) (LeNet's second conv)",
+     lambda: _pair(lambda lib: lib.nn.Conv2d(16, 32, 3, padding=1), (64, 16, 4, 4))),
     ("MaxPool2d 2x2, (32,32,28,28)",
      lambda: _pair(lambda lib: lib.nn.MaxPool2d(2), (32, 32, 28, 28))),
     ("Depthwise Conv2d 32, 3x3, groups=32, (32,32,28,28)",

@@ -1,6 +1,9 @@
 """Winograd F(2x2, 3x3): the dense 3x3, stride-1, undilated, one-group conv2d
 (:func:`whiteboard.nn.conv2d` dispatches here), with its backward pass as the exact adjoint of the
-forward transforms. Tests: ``tests/nn/test_conv_winograd.py``.
+forward transforms. Two implementations of the same transforms: additions over a "phase" layout
+of the padded plane (:class:`Winograd`), and, for small planes, one GEMM per transform with the
+whole-plane transform matrix (:func:`_conv2d_winograd_dense`). Tests:
+``tests/nn/test_conv_winograd.py``.
 """
 
 import functools
