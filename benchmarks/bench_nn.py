@@ -194,7 +194,47 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
   per-chunk products are too small for OpenBLAS to split), so on a quiet machine PyTorch scales
   and whiteboard does not (the 2-thread Conv2d ratio is ~3x in wall time); under contention the
   old whole-batch GEMM collapsed instead (110–850 ms per step in two paired runs against
-  15–19 ms now).
+  15–19 ms now).- Round 3 (issue 18, 2026-12-07 13:00-13:15 UTC, branch `perfconv`, 1 thread
+  (OMP/OPENBLAS_NUM_THREADS=1 + threadpoolctl), base = f985d51 and new code round-robin with
+  torch in one process, CPU-time medians (wall beside), load average 11-16 on the 2 cores: every
+  absolute figure, torch's included, is inflated; read the ratios):
+  - Conv2d 16→32 on LeNet's 4x4 planes, (64,16,4,4), fwd+bwd (a case of its own in CASES
+    since this round; the table above predates it), 101 repeats: base 2.30 / 2.84 ms
+    (ratio CPU 2.15 / 2.33, wall 4.8 / 8.7), new 1.10 / 1.16 ms (ratio CPU 1.03 / 0.95, wall 1.04
+    / 0.96; torch 1.07 / 1.22 ms). Cause: on small planes the phase layout's runs are a tile row
+    long (2-3 elements), so the transforms ran in NumPy's per-run overhead (the input transform's
+    _bt alone 0.29 ms per call). Now a plane with H·W <= 36 (DENSE_PLANE_MAX) runs each transform
+    as ONE GEMM with its whole-plane matrix: V = T_in·Xᵀ (T_in: (16·tiles, H·W), zero padding
+    folded in), M_ξ = V_ξ·U_ξᵀ, Y = Mᵀ·T_outᵀ (T_out: (OH·OW, 16·tiles), the odd-size crop folded
+    in); every operand is a plain or transposed matrix, so there are no copies and no junk tiles;
+    the backward pass is the adjoint. Its transform GEMMs cost ~(H·W)² per plane, so the rule is
+    by plane size (dense vs phase, ms, 64x16→32: 4x4 0.73 / 2.59, 5x5 1.57 / 3.70, 6x6 1.76 /
+    4.31, 7x7 6.11 / 5.16, 8x8 6.43 / 5.80; 32x64→64 on 6x6: 8.3 / 10.4). Then the weight
+    transform U = G w Gᵀ and its adjoint: each was a three-operand einsum that loops naively
+    (~0.1 ms per call, two per step); now one product of the (O·C, 9) kernels with G ⊗ G
+    (1.52 → 1.13 ms for this case).
+  - Conv2d 16→32 on (32,16,28,28) (the goal row, ≤ 1.1x), 21 repeats, two runs: base 11.83 /
+    12.29 ms (ratio CPU 1.28 / 1.31), new 11.45 / 11.91 ms (ratio CPU 1.24 / 1.27; torch 9.22 /
+    9.38 ms). Goal missed. Where the time goes (hot micro-timings per 4-sample chunk, 8 chunks
+    per step): the 3 batched products 134-152 µs each (91-103 GFLOP/s: the OpenBLAS Haswell
+    sgemm ceiling here, whatever the operand order or transposition; one batched einsum for
+    dU: 10 GFLOP/s) ≈ 3.5 ms per step; the transforms input 166, output 137, output adjoint
+    127, input adjoint 190 µs ≈ 5 ms per step, at ≈ 0.36 ns per element per NumPy pass (33 GB/s,
+    the L2 bandwidth; each pass is one add/subtract over a whole tile array); no page faults
+    (0.05 minor faults per step), autograd ≈ 0 (the step through Conv2d 11.8 ms against
+    calling the Winograd function and its backward closure directly 12.1 ms). F(4x4, 3x3)
+    was analysed, not built: it cuts the products 1.78x (≈ 3.5 → 2.0 ms) but each 1-D stage
+    of its 6x6 transforms needs ≈ 19 passes for 6 outputs (scalar multiplies by 4, 5, 2 are
+    passes of their own in NumPy) against 4 for F(2x2)'s 4, ≈ 50 instead of 24 element-passes
+    per input element for the input transform and likewise for the others: ≈ +4-5 ms of
+    transforms for -1.5 ms of products. As GEMMs with the 36x36 Kronecker matrix on gathered
+    patches its input transform alone is 162 flops per pixel (≈ 65 MFLOP, 0.7-0.8 ms) plus a
+    2.25x gather copy, no cheaper than now. Small further cuts, not made: both output-side
+    stages as two (L, 16)·(16, 2) GEMMs that also interleave the columns (measured 95 µs
+    against 137 for the output transform per chunk, ≈ 0.15 ms per step), dropping the
+    sign-flip passes of the input adjoint (estimated: ≈ 6 of its 46 element-passes, ≈ 0.2 ms);
+    together ≈ 3%, not enough for 1.1x. What would reach it: a kernel that fuses the transforms with the
+    products (one pass over each tile, no intermediate arrays), i.e. compiled code.
 """
 
 
