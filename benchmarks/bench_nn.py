@@ -233,8 +233,9 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
     stages as two (L, 16)·(16, 2) GEMMs that also interleave the columns (measured 95 µs
     against 137 for the output transform per chunk, ≈ 0.15 ms per step), dropping the
     sign-flip passes of the input adjoint (estimated: ≈ 6 of its 46 element-passes, ≈ 0.2 ms);
-    together ≈ 3%, not enough for 1.1x. What would reach it: a kernel that fuses the transforms with the
-    products (one pass over each tile, no intermediate arrays), i.e. compiled code.
+    together ≈ 3%, not enough for 1.1x. What would reach it: a kernel that fuses the
+    transforms with the products (one pass over each tile, no intermediate arrays), i.e.
+    compiled code.
 """
 
 

@@ -242,8 +242,9 @@ def _a_inplace(d):
 # Small planes ("dense plane" path). With a few tiles per plane the phase layout's runs are as
 # short as a tile row (2-3 elements for a 4x4 output), so the transforms above spend their time in
 # NumPy's per-run overhead (a 64x16x4x4 → 32-channel layer: 2.3 ms forward + backward, against
-# 1.1 ms through im2col + GEMM). There each transform is instead one GEMM with its whole-plane
-# matrix: the input transform of one (sample, channel) plane is the linear map
+# 1.1 ms through im2col + GEMM and 0.73-0.76 ms through this path). Here each transform is one
+# GEMM with its whole-plane matrix: the input transform of one (sample, channel) plane is the
+# linear map
 #
 #     T_in = (Bᵀ-rows of tile rows) ⊗ (Bᵀ-rows of tile columns): (16·tiles, H·W)
 #
