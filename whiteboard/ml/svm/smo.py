@@ -111,23 +111,30 @@ class _Solver:
         segs = [(int(self.samp[s]), int(self.samp[s]) + int(e - s))
                 for s, e in pairwise(bounds.tolist())]
         self._segments = segs if len(segs) <= 2 else None
+        # scratch space of the per-iteration passes, and the constant operands of np.maximum
+        # (an array operand is several times cheaper than a Python scalar)
+        self._buf_a, self._buf_b = np.empty(L), np.empty(L)
+        self._zeros, self._tau = np.zeros(L), np.full(L, TAU)
 
-    def _krow(self, i, m):
-        """K(x_samp[i], x_samp[t]) for positions t < m (float32, read-only).
+    def _active(self, r, m):
+        """Entries of a kernel-ordered row ``r`` at positions t < m (``r[samp[:m]]``).
 
         Until shrinking first reorders the variables, the positions map onto one or two
         contiguous ranges of the kernel row (C-SVC: the two classes' blocks; ε-SVR: the row
-        twice), so slices replace the gather.
+        twice), so slices (views) replace the gather.
         """
-        r = self.kmat.row(self.samp[i])
         seg = self._segments
         if seg is None:
             return r[self.samp[:m]]
-        (a0, a1), rest = seg[0], seg[1:]
-        if not rest or m <= a1 - a0:
+        a0, a1 = seg[0]
+        if len(seg) == 1 or m <= a1 - a0:
             return r[a0:a0 + m]
-        b0 = rest[0][0]
+        b0 = seg[1][0]
         return np.concatenate((r[a0:a1], r[b0:b0 + m - (a1 - a0)]))
+
+    def _krow(self, i, m):
+        """K(x_samp[i], x_samp[t]) for positions t < m (rounded to float32; read-only)."""
+        return self._active(self.kmat.row(self.samp[i]), m)
 
     # --- working-set selection (WSS2) ------------------------------------------------------
     def _select(self):
@@ -135,34 +142,34 @@ class _Solver:
         if m == 0:  # everything shrunk: LIBSVM's loops find no pair either
             return None
         yG = self.yG[:m]
-        up = yG + self.pen_up[:m]
+        up = np.add(yG, self.pen_up[:m], out=self._buf_a[:m])
         # the largest -yG in I_up; LIBSVM keeps the last index on ties (its loops use >=, <=)
-        i = m - 1 - int(up[::-1].argmin())
+        i = _last_argmin(up)
         Gmax = -float(up[i])
-        grad_diff = yG + self.pen_low[:m]
-        Gmax2 = float(grad_diff[grad_diff.argmax()])
         if Gmax == -np.inf:
+            return None
+        grad_diff = np.add(yG, self.pen_low[:m], out=self._buf_b[:m])
+        grad_diff += Gmax
+        # max over I_low of (Gmax + y_tG_t) is LIBSVM's Gmax + Gmax2 exactly (rounding is
+        # monotone), so the stopping test needs no second pass over yG
+        if float(grad_diff[grad_diff.argmax()]) < self.tol:
             return None
         Ki = self._krow(i, m)
         # a_it = K_ii + K_tt - 2K_it, with LIBSVM's tau for non-positive curvature
         quad = np.multiply(Ki, -2.0, dtype=np.float64)
         quad += self.QD[:m]
         quad += self.QD[i]
-        np.maximum(quad, TAU, out=quad)
+        np.maximum(quad, self._tau[:m], out=quad)
         # gain b_it² / a_it over t in I_low with b_it = -y_iG_i + y_tG_t > 0 (else 0)
-        grad_diff += Gmax
-        np.maximum(grad_diff, 0.0, out=grad_diff)
-        grad_diff *= grad_diff
+        np.maximum(grad_diff, self._zeros[:m], out=grad_diff)
+        np.multiply(grad_diff, grad_diff, out=grad_diff)
         grad_diff /= quad
-        j = m - 1 - int(grad_diff[::-1].argmax())
-        if Gmax + Gmax2 < self.tol or not grad_diff[j] > 0:
+        j = _last_argmax(grad_diff)
+        if not grad_diff[j] > 0:
             return None
         return i, j, Ki
 
-    def _set_status(self, t):
-        a = self.alpha[t]
-        up = a >= self.C[t]
-        lo = (a <= 0) and not up
+    def _set_status(self, t, up, lo):
         self.upper[t], self.lower[t] = up, lo
         if self.y[t] > 0:
             self.I_up[t], self.I_low[t] = not up, not lo
@@ -215,17 +222,20 @@ class _Solver:
             elif ai < 0:
                 ai, aj = 0.0, total
         alpha[i], alpha[j] = ai, aj
-        # y_t G_t += K_ti y_i Δα_i + K_tj y_j Δα_j  (two kernel columns, O(m))
-        # kernel rows are float32 (as LIBSVM's cache): promote before multiplying
-        step = np.multiply(Ki, yi * (ai - ai_old), dtype=np.float64)
-        step += np.multiply(Kj, yj * (aj - aj_old), dtype=np.float64)
+        # y_t G_t += K_ti y_i Δα_i + K_tj y_j Δα_j  (two kernel columns, O(m)); kernel rows
+        # are float32 (as LIBSVM's cache): promoted (dtype) before multiplying
+        step = np.multiply(Ki, yi * (ai - ai_old), out=self._buf_a[:m], dtype=np.float64)
+        step += np.multiply(Kj, yj * (aj - aj_old), out=self._buf_b[:m], dtype=np.float64)
         self.yG[:m] += step
 
-        ui, uj = bool(self.upper[i]), bool(self.upper[j])
-        self._set_status(i)
-        self._set_status(j)
-        for t, was_upper, Ct, yt in ((i, ui, Ci, yi), (j, uj, Cj, yj)):
-            if was_upper != bool(self.upper[t]):
+        for t, a, Ct, yt in ((i, ai, Ci, yi), (j, aj, Cj, yj)):
+            up = a >= Ct
+            lo = a <= 0 and not up
+            was_upper = bool(self.upper[t])
+            if up == was_upper and lo == bool(self.lower[t]):
+                continue
+            self._set_status(t, up, lo)
+            if was_upper != up:
                 coef = -Ct * yt if was_upper else Ct * yt
                 self.yG_bar += np.multiply(self._krow(t, self.L), coef, dtype=np.float64)
 
@@ -312,6 +322,29 @@ class _Solver:
         alpha = np.empty(self.L)
         alpha[self.perm] = self.alpha
         return SolverResult(alpha, self._rho(), n_iter, hit_max_iter)
+
+
+def _last_argmin(a):
+    """Index of the last minimum of ``a`` (LIBSVM keeps the last of tied candidates).
+
+    A forward argmin plus an argmin of the tail is cheaper than argmin over a reversed view
+    (which NumPy buffers) and than ``min`` (a generic reduction, several times slower than
+    ``argmin``); the reversed scan runs only when the minimum is tied.
+    """
+    k = int(a.argmin())
+    tail = a[k + 1:]
+    if tail.size and tail[tail.argmin()] == a[k]:
+        return a.size - 1 - int(a[::-1].argmin())
+    return k
+
+
+def _last_argmax(a):
+    """Index of the last maximum of ``a`` (as ``_last_argmin``)."""
+    k = int(a.argmax())
+    tail = a[k + 1:]
+    if tail.size and tail[tail.argmax()] == a[k]:
+        return a.size - 1 - int(a[::-1].argmax())
+    return k
 
 
 def smo_solve(kmat, sample_index, p, y, C, tol=1e-3, shrinking=True, max_iter=-1):
