@@ -150,7 +150,11 @@ class KernelMatrix:
         self.X = X
         self.n = n = X.shape[0] if K is None else K.shape[0]
         self.kernel, self.gamma, self.degree, self.coef0 = kernel, gamma, degree, coef0
-        self._sq_norms = (X * X).sum(axis=1) if kernel == "rbf" and K is None else None
+        if kernel == "rbf" and K is None:
+            # [x, ‖x‖², 1], transposed: one GEMV with [2γxᵢ, -γ, -γ‖xᵢ‖²] gives -γ‖xᵢ - x‖²
+            sq = (X * X).sum(axis=1)
+            self._aug_T = np.ascontiguousarray(np.vstack([X.T, sq, np.ones(X.shape[0])]))
+            self._sq_norms = sq
         self.full = None if K is None else K.astype(np.float32)
         self._exact = K
         self._rows = OrderedDict()
@@ -174,19 +178,17 @@ class KernelMatrix:
 
     def _compute_row(self, i):
         """K(xᵢ, ·) rounded to float32."""
-        Xr = self.X[i:i + 1]
         if self.kernel == "rbf":
-            # euclidean_distances' arithmetic, (‖xᵢ‖² - 2xᵢ·x) + ‖x‖², without its checks
-            sq = self._sq_norms
-            r = (Xr @ self.X.T)[0]
-            r *= -2.0
-            r += sq[i]
-            r += sq
-            np.maximum(r, 0.0, out=r)
-            r *= -self.gamma
+            g = self.gamma
+            v = np.empty(self._aug_T.shape[0])
+            np.multiply(self.X[i], 2.0 * g, out=v[:-2])
+            v[-2], v[-1] = -g, -g * self._sq_norms[i]
+            r = v @ self._aug_T
+            np.minimum(r, 0.0, out=r)
             np.exp(r, out=r)
         else:
-            r = pairwise_kernel(Xr, self.X, self.kernel, self.gamma, self.degree, self.coef0)[0]
+            r = pairwise_kernel(self.X[i:i + 1], self.X, self.kernel, self.gamma, self.degree,
+                                self.coef0)[0]
         return r.astype(np.float32)
 
     def row(self, i):

@@ -113,7 +113,8 @@ class _Solver:
         self._segments = segs if len(segs) <= 2 else None
         # scratch space of the per-iteration passes, and the constant operands of np.maximum
         # (an array operand is several times cheaper than a Python scalar)
-        self._buf_a, self._buf_b = np.empty(L), np.empty(L)
+        self._buf_a, self._buf_b, self._buf_q = np.empty(L), np.empty(L), np.empty(L)
+        self._qd_const = float(self.QD[0]) if L and np.all(self.QD == self.QD[0]) else None
         self._zeros, self._tau = np.zeros(L), np.full(L, TAU)
 
     def _active(self, r, m):
@@ -150,22 +151,23 @@ class _Solver:
             return None
         grad_diff = np.add(yG, self.pen_low[:m], out=self._buf_b[:m])
         grad_diff += Gmax
-        # max over I_low of (Gmax + y_tG_t) is LIBSVM's Gmax + Gmax2 exactly (rounding is
-        # monotone), so the stopping test needs no second pass over yG
-        if float(grad_diff[grad_diff.argmax()]) < self.tol:
-            return None
         Ki = self._krow(i, m)
-        # a_it = K_ii + K_tt - 2K_it, with LIBSVM's tau for non-positive curvature
-        quad = np.multiply(Ki, -2.0, dtype=np.float64)
-        quad += self.QD[:m]
+        # a_it = K_ii + K_tt - 2K_it, with LIBSVM's tau for non-positive curvature (a constant
+        # diagonal, as RBF's, is added as a scalar: the same sums, one array less to read)
+        quad = np.multiply(Ki, -2.0, out=self._buf_q[:m], dtype=np.float64)
+        quad += self.QD[:m] if self._qd_const is None else self._qd_const
         quad += self.QD[i]
         np.maximum(quad, self._tau[:m], out=quad)
         # gain b_it² / a_it over t in I_low with b_it = -y_iG_i + y_tG_t > 0 (else 0)
         np.maximum(grad_diff, self._zeros[:m], out=grad_diff)
-        np.multiply(grad_diff, grad_diff, out=grad_diff)
-        grad_diff /= quad
-        j = _last_argmax(grad_diff)
-        if not grad_diff[j] > 0:
+        gain = np.multiply(grad_diff, grad_diff, out=up)
+        gain /= quad
+        j = _last_argmax(gain)
+        # LIBSVM stops when Gmax + Gmax2 < tol, Gmax2 the largest y_tG_t over I_low; that sum
+        # is the largest b_it (rounding is monotone), so b_ij >= tol settles it without a pass
+        if grad_diff[j] < self.tol and grad_diff[grad_diff.argmax()] < self.tol:
+            return None
+        if not gain[j] > 0:
             return None
         return i, j, Ki
 
