@@ -1,23 +1,34 @@
 """SVC (RBF) training time: whiteboard's SMO against scikit-learn's LIBSVM.
 
-Run: ``PYTHONPATH=$PWD python -m benchmarks.bench_svm [--quick]``
+Run: ``PYTHONPATH=$PWD OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m benchmarks.bench_svm
+[--quick] [--threads 1 2] [--baseline PATH] [--no-memory]``
 
-Data: ``make_classification(n, 20, random_state=0)`` for n = 2,000 and 10,000; both libraries
-use C=1, gamma='scale', tol=1e-3, shrinking, cache_size=200 MB. Contenders run round-robin in
-one process under ``threadpoolctl.threadpool_limits(t)`` for t = 1 and 2; the table gives the
-median of the repeats and the ratio whiteboard / scikit-learn. Peak memory is the growth of the
-resident set size during one fit (sampled every 2 ms from /proc/self/statm), measured in a fresh
-spawned process per contender (tracemalloc would miss LIBSVM's C++ allocations). Both fits are checked to give the same
-support vectors and the number of SMO iterations is reported.
+Cases: ``make_classification(n, 20, random_state=0)`` for n = 2,000 and 10,000 (two classes),
+and a three-class one-vs-one case, ``make_classification(3000, 20, n_informative=5,
+n_classes=3, random_state=0)``. Both libraries use C=1, gamma='scale', tol=1e-3, shrinking,
+cache_size=200 MB. Contenders run round-robin in one process under
+``threadpoolctl.threadpool_limits(t)``; the table gives the median wall time and the median CPU
+time (``time.process_time``, steadier than wall time on a shared machine) of the repeats, and
+the ratios whiteboard / scikit-learn, with the load average at the start and end of the case.
+``--baseline PATH`` adds a second copy of whiteboard (e.g. a ``git worktree`` of the base
+commit) as a third contender in the same round-robin, for before/after figures.
+
+Peak memory is the growth of the resident set size during one fit (sampled every 2 ms from
+/proc/self/statm), measured in a fresh spawned process per contender (tracemalloc would miss
+LIBSVM's C++ allocations). Both fits are checked to give the same support vectors, and the
+number of SMO iterations (summed over the one-vs-one pairs) is reported.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import multiprocessing as mp
+import os
 import platform
 import resource
 import statistics
+import sys
 import threading
 import time
 
@@ -29,10 +40,30 @@ from threadpoolctl import threadpool_limits
 from whiteboard.ml.svm import SVC
 
 CONTENDERS = {"whiteboard": SVC, "sklearn": SkSVC}
+CASES = {"2000x20": (2000, 2), "10000x20": (10000, 2), "3000x20 3-class": (3000, 3)}
 
 
-def _data(n):
-    return make_classification(n, 20, random_state=0)
+def _data(case):
+    n, k = CASES[case]
+    if k == 2:
+        return make_classification(n, 20, random_state=0)
+    return make_classification(n, 20, n_informative=5, n_classes=k, random_state=0)
+
+
+def _load_baseline(path):
+    """The ``SVC`` class of another whiteboard checkout, imported beside this one."""
+    saved = {k: v for k, v in sys.modules.items() if k == "whiteboard" or k.startswith("whiteboard.")}
+    for k in saved:
+        del sys.modules[k]
+    sys.path.insert(0, os.path.abspath(path))
+    try:
+        cls = importlib.import_module("whiteboard.ml.svm").SVC
+    finally:
+        sys.path.pop(0)
+        for k in [k for k in sys.modules if k == "whiteboard" or k.startswith("whiteboard.")]:
+            del sys.modules[k]
+        sys.modules.update(saved)
+    return cls
 
 
 def _rss_mb():
@@ -40,8 +71,8 @@ def _rss_mb():
         return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def _peak_child(name, n, queue):
-    X, y = _data(n)
+def _peak_child(name, case, queue):
+    X, y = _data(case)
     CONTENDERS[name]().fit(X[:50], y[:50])  # warm imports and first-call allocations
     peak = [0.0]
     done = threading.Event()
@@ -61,61 +92,82 @@ def _peak_child(name, n, queue):
     queue.put(max(peak[0], _rss_mb()) - base)
 
 
-def peak_memory_mb(name, n):
+def peak_memory_mb(name, case):
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_peak_child, args=(name, n, queue))
+    proc = ctx.Process(target=_peak_child, args=(name, case, queue))
     proc.start()
     out = queue.get()
     proc.join()
     return out
 
 
-def bench(sizes, threads, repeats):
+def bench(cases, threads, repeats, contenders):
     rows = []
-    for n in sizes:
-        X, y = _data(n)
+    for case in cases:
+        X, y = _data(case)
         ref = SkSVC().fit(X, y)
         ours = SVC().fit(X, y)
         same = np.array_equal(ref.support_, ours.support_)
         for t in threads:
-            times = {k: [] for k in CONTENDERS}
+            wall = {k: [] for k in contenders}
+            cpu = {k: [] for k in contenders}
+            load0 = os.getloadavg()[0]
             with threadpool_limits(t):
+                for cls in contenders.values():
+                    cls().fit(X[:200], y[:200])
                 for _ in range(repeats):
-                    for name, cls in CONTENDERS.items():
-                        start = time.perf_counter()
+                    for name, cls in contenders.items():
+                        w, c = time.perf_counter(), time.process_time()
                         cls().fit(X, y)
-                        times[name].append(time.perf_counter() - start)
-            med = {k: statistics.median(v) for k, v in times.items()}
-            rows.append({
-                "n": n, "threads": t, "wb": med["whiteboard"], "sk": med["sklearn"],
-                "ratio": med["whiteboard"] / med["sklearn"], "n_sv": len(ours.support_),
-                "iters": int(ours.n_iter_[0]), "same_sv": same,
-            })
-            print(rows[-1], flush=True)
+                        cpu[name].append(time.process_time() - c)
+                        wall[name].append(time.perf_counter() - w)
+            row = {"case": case, "threads": t, "load": (load0, os.getloadavg()[0]),
+                   "iters": int(np.sum(ours.n_iter_)), "n_sv": len(ours.support_),
+                   "same_sv": same}
+            for name in contenders:
+                row[name] = (statistics.median(wall[name]), statistics.median(cpu[name]))
+            rows.append(row)
+            print(row, flush=True)
     return rows
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="2,000 samples only, 1 repeat")
+    parser.add_argument("--quick", action="store_true", help="2,000 samples only, 3 repeats")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
+    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--baseline", help="path of another whiteboard checkout to time beside")
+    parser.add_argument("--no-memory", action="store_true")
     args = parser.parse_args()
-    sizes = [2000] if args.quick else [2000, 10000]
-    repeats = 1 if args.quick else 3
-    rows = bench(sizes, [1, 2], repeats)
-    mem = {(name, n): peak_memory_mb(name, n) for n in sizes for name in CONTENDERS}
-    print(f"\n{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d')}, "
-          f"median of {repeats}")
-    print("| n × d | threads | whiteboard (s) | scikit-learn (s) | ratio | SMO iterations | "
-          "n_SV | same SVs |")
-    print("|---|---|---|---|---|---|---|---|")
+    cases = ["2000x20"] if args.quick else list(CASES)
+    repeats = args.repeats or (3 if args.quick else 7)
+    contenders = dict(CONTENDERS)
+    if args.baseline:
+        contenders["baseline"] = _load_baseline(args.baseline)
+    rows = bench(cases, args.threads, repeats, contenders)
+    print(f"\n{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d %H:%M')}, "
+          f"median of {repeats}, load average at start/end of each case")
+    extra = " | baseline wall / CPU (s) | baseline ratio wall (CPU)" if args.baseline else ""
+    print("| case | threads | load | whiteboard wall / CPU (s) | scikit-learn wall / CPU (s) | "
+          f"ratio wall (CPU){extra} | SMO iterations | n_SV | same SVs |")
+    print("|---|---|---|---|---|---|" + ("---|---|" if args.baseline else "") + "---|---|---|")
     for r in rows:
-        print(f"| {r['n']} × 20 | {r['threads']} | {r['wb']:.3f} | {r['sk']:.3f} | "
-              f"{r['ratio']:.2f} | {r['iters']} | {r['n_sv']} | {r['same_sv']} |")
-    print("\n| n × d | whiteboard peak RSS growth during fit (MB) | scikit-learn peak RSS growth during fit (MB) |")
+        (ww, wc), (sw, sc) = r["whiteboard"], r["sklearn"]
+        cells = [r["case"], str(r["threads"]), f"{r['load'][0]:.1f}-{r['load'][1]:.1f}",
+                 f"{ww:.3f} / {wc:.3f}", f"{sw:.3f} / {sc:.3f}", f"{ww / sw:.2f} ({wc / sc:.2f})"]
+        if args.baseline:
+            bw, bc = r["baseline"]
+            cells += [f"{bw:.3f} / {bc:.3f}", f"{bw / sw:.2f} ({bc / sc:.2f})"]
+        cells += [str(r["iters"]), str(r["n_sv"]), "yes" if r["same_sv"] else "no"]
+        print("| " + " | ".join(cells) + " |")
+    if args.no_memory:
+        return
+    mem = {(name, c): peak_memory_mb(name, c) for c in cases for name in CONTENDERS}
+    print("\n| case | whiteboard peak RSS growth during fit (MB) | scikit-learn (MB) |")
     print("|---|---|---|")
-    for n in sizes:
-        print(f"| {n} × 20 | {mem[('whiteboard', n)]:.1f} | {mem[('sklearn', n)]:.1f} |")
+    for c in cases:
+        print(f"| {c} | {mem[('whiteboard', c)]:.1f} | {mem[('sklearn', c)]:.1f} |")
 
 
 if __name__ == "__main__":

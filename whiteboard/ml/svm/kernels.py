@@ -140,18 +140,26 @@ class KernelMatrix:
 
     Values are stored in single precision, as LIBSVM's cache does (``Qfloat``): this halves the
     memory per row, and makes the solver's iterates follow LIBSVM's. The diagonal (used in every
-    curvature a_ij) and all prediction-time kernels are double precision.
+    curvature a_ij) and all prediction-time kernels are double precision. (Keeping the rounded
+    rows as float64 when they all fit, and caching WSS2's curvature rows beside them, saves
+    conversions but was measured slower: the solver's passes are bound by the memory they touch.)
+    When every row fits, nothing is ever evicted and the LRU bookkeeping is skipped.
     """
 
     def __init__(self, X, kernel, gamma, degree, coef0, cache_size=200.0, K=None):
         self.X = X
-        self.n = X.shape[0] if K is None else K.shape[0]
+        self.n = n = X.shape[0] if K is None else K.shape[0]
         self.kernel, self.gamma, self.degree, self.coef0 = kernel, gamma, degree, coef0
-        self._sq_norms = (X * X).sum(axis=1) if kernel == "rbf" and K is None else None
+        if kernel == "rbf" and K is None:
+            # [x, ‖x‖², 1], transposed: one GEMV with [2γxᵢ, -γ, -γ‖xᵢ‖²] gives -γ‖xᵢ - x‖²
+            sq = (X * X).sum(axis=1)
+            self._aug_T = np.ascontiguousarray(np.vstack([X.T, sq, np.ones(X.shape[0])]))
+            self._sq_norms = sq
         self.full = None if K is None else K.astype(np.float32)
         self._exact = K
         self._rows = OrderedDict()
-        self._capacity = max(int(float(cache_size) * 2**20 // (4 * max(self.n, 1))), 2)
+        self._capacity = max(int(float(cache_size) * 2**20 // (4 * max(n, 1))), 2)
+        self._lru = self._capacity < n
         if K is not None:
             self.diag = np.ascontiguousarray(np.diagonal(K)).astype(np.float64)
         else:
@@ -168,23 +176,32 @@ class KernelMatrix:
             return (self.gamma * sq + self.coef0) ** self.degree
         return np.tanh(self.gamma * sq + self.coef0)
 
-    def _rows_of(self, rows):
-        Xr = self.X[rows]
+    def _compute_row(self, i):
+        """K(xᵢ, ·) rounded to float32."""
         if self.kernel == "rbf":
-            sq = self._sq_norms
-            return rbf_kernel(Xr, self.X, self.gamma, X_norm_squared=sq[rows], Y_norm_squared=sq)
-        return pairwise_kernel(Xr, self.X, self.kernel, self.gamma, self.degree, self.coef0)
+            g = self.gamma
+            v = np.empty(self._aug_T.shape[0])
+            np.multiply(self.X[i], 2.0 * g, out=v[:-2])
+            v[-2], v[-1] = -g, -g * self._sq_norms[i]
+            r = v @ self._aug_T
+            np.minimum(r, 0.0, out=r)
+            np.exp(r, out=r)
+        else:
+            r = pairwise_kernel(self.X[i:i + 1], self.X, self.kernel, self.gamma, self.degree,
+                                self.coef0)[0]
+        return r.astype(np.float32)
 
     def row(self, i):
-        """Row ``i`` of K, shape (n,), float32 (a cached array; do not modify)."""
+        """Row ``i`` of K, shape (n,), rounded to float32 (a cached array; do not modify)."""
         if self.full is not None:
             return self.full[i]
         rows = self._rows
         r = rows.get(i)
         if r is not None:
-            rows.move_to_end(i)
+            if self._lru:
+                rows.move_to_end(i)
             return r
-        r = self._rows_of(np.array([i]))[0].astype(np.float32)
+        r = self._compute_row(i)
         rows[i] = r
         if len(rows) > self._capacity:
             rows.popitem(last=False)

@@ -104,65 +104,87 @@ class _Solver:
         # 0 inside I_up / I_low and ±inf outside: "yG + pen" masks with one addition
         self.pen_up = np.where(self.I_up, 0.0, np.inf)
         self.pen_low = np.where(self.I_low, 0.0, -np.inf)
-        self.active = L
         self.unshrink = False
         breaks = np.flatnonzero(np.diff(self.samp) != 1) + 1
         bounds = np.concatenate([[0], breaks, [L]])
         segs = [(int(self.samp[s]), int(self.samp[s]) + int(e - s))
                 for s, e in pairwise(bounds.tolist())]
         self._segments = segs if len(segs) <= 2 else None
+        # scratch space of the per-iteration passes, and the constant operands of np.maximum
+        # (an array operand is several times cheaper than a Python scalar)
+        self._buf_a, self._buf_b, self._buf_q = np.empty(L), np.empty(L), np.empty(L)
+        self._zeros, self._tau = np.zeros(L), np.full(L, TAU)
+        self._qd_const = float(self.QD[0]) if L and np.all(self.QD == self.QD[0]) else None
+        self._set_active(L)
 
-    def _krow(self, i, m):
-        """K(x_samp[i], x_samp[t]) for positions t < m (float32, read-only).
+    def _set_active(self, m):
+        """Make positions [0, m) active, and cache the views of the per-iteration passes.
+
+        yG and the I_up penalty are also viewed reversed: adding them into a contiguous buffer
+        makes a forward argmin find the *last* minimum, LIBSVM's tie rule, in one pass.
+        """
+        self.active = m
+        self._views = (self.yG[:m], self.pen_low[:m], self._buf_a[:m], self._buf_b[:m],
+                       self._buf_q[:m], self._zeros[:m], self._tau[:m],
+                       self.QD[:m] if self._qd_const is None else self._qd_const)
+        self._rev_up = (self.yG[:m][::-1], self.pen_up[:m][::-1])
+
+    def _active(self, r, m):
+        """Entries of a kernel-ordered row ``r`` at positions t < m (``r[samp[:m]]``).
 
         Until shrinking first reorders the variables, the positions map onto one or two
         contiguous ranges of the kernel row (C-SVC: the two classes' blocks; ε-SVR: the row
-        twice), so slices replace the gather.
+        twice), so slices (views) replace the gather.
         """
-        r = self.kmat.row(self.samp[i])
         seg = self._segments
         if seg is None:
             return r[self.samp[:m]]
-        (a0, a1), rest = seg[0], seg[1:]
-        if not rest or m <= a1 - a0:
+        a0, a1 = seg[0]
+        if len(seg) == 1 or m <= a1 - a0:
             return r[a0:a0 + m]
-        b0 = rest[0][0]
+        b0 = seg[1][0]
         return np.concatenate((r[a0:a1], r[b0:b0 + m - (a1 - a0)]))
+
+    def _krow(self, i, m):
+        """K(x_samp[i], x_samp[t]) for positions t < m (rounded to float32; read-only)."""
+        return self._active(self.kmat.row(self.samp[i]), m)
 
     # --- working-set selection (WSS2) ------------------------------------------------------
     def _select(self):
         m = self.active
         if m == 0:  # everything shrunk: LIBSVM's loops find no pair either
             return None
-        yG = self.yG[:m]
-        up = yG + self.pen_up[:m]
+        yG, pen_low, buf_a, buf_b, buf_q, zeros, tau, QD = self._views
         # the largest -yG in I_up; LIBSVM keeps the last index on ties (its loops use >=, <=)
-        i = m - 1 - int(up[::-1].argmin())
-        Gmax = -float(up[i])
-        grad_diff = yG + self.pen_low[:m]
-        Gmax2 = float(grad_diff[grad_diff.argmax()])
+        up_rev = np.add(*self._rev_up, out=buf_a)
+        k = int(up_rev.argmin())
+        i = m - 1 - k
+        Gmax = -float(up_rev[k])
         if Gmax == -np.inf:
             return None
-        Ki = self._krow(i, m)
-        # a_it = K_ii + K_tt - 2K_it, with LIBSVM's tau for non-positive curvature
-        quad = np.multiply(Ki, -2.0, dtype=np.float64)
-        quad += self.QD[:m]
-        quad += self.QD[i]
-        np.maximum(quad, TAU, out=quad)
-        # gain b_it² / a_it over t in I_low with b_it = -y_iG_i + y_tG_t > 0 (else 0)
+        grad_diff = np.add(yG, pen_low, out=buf_b)
         grad_diff += Gmax
-        np.maximum(grad_diff, 0.0, out=grad_diff)
-        grad_diff *= grad_diff
-        grad_diff /= quad
-        j = m - 1 - int(grad_diff[::-1].argmax())
-        if Gmax + Gmax2 < self.tol or not grad_diff[j] > 0:
+        Ki = self._krow(i, m)
+        # a_it = K_ii + K_tt - 2K_it, with LIBSVM's tau for non-positive curvature (a constant
+        # diagonal, as RBF's, is added as a scalar: the same sums, one array less to read)
+        quad = np.multiply(Ki, -2.0, out=buf_q, dtype=np.float64)
+        quad += QD
+        quad += self.QD[i]
+        np.maximum(quad, tau, out=quad)
+        # gain b_it² / a_it over t in I_low with b_it = -y_iG_i + y_tG_t > 0 (else 0)
+        np.maximum(grad_diff, zeros, out=grad_diff)
+        gain = np.multiply(grad_diff, grad_diff, out=buf_a)
+        gain /= quad
+        j = _last_argmax(gain)
+        # LIBSVM stops when Gmax + Gmax2 < tol, Gmax2 the largest y_tG_t over I_low; that sum
+        # is the largest b_it (rounding is monotone), so b_ij >= tol settles it without a pass
+        if grad_diff[j] < self.tol and grad_diff[grad_diff.argmax()] < self.tol:
+            return None
+        if not gain[j] > 0:
             return None
         return i, j, Ki
 
-    def _set_status(self, t):
-        a = self.alpha[t]
-        up = a >= self.C[t]
-        lo = (a <= 0) and not up
+    def _set_status(self, t, up, lo):
         self.upper[t], self.lower[t] = up, lo
         if self.y[t] > 0:
             self.I_up[t], self.I_low[t] = not up, not lo
@@ -215,17 +237,21 @@ class _Solver:
             elif ai < 0:
                 ai, aj = 0.0, total
         alpha[i], alpha[j] = ai, aj
-        # y_t G_t += K_ti y_i Δα_i + K_tj y_j Δα_j  (two kernel columns, O(m))
-        # kernel rows are float32 (as LIBSVM's cache): promote before multiplying
-        step = np.multiply(Ki, yi * (ai - ai_old), dtype=np.float64)
-        step += np.multiply(Kj, yj * (aj - aj_old), dtype=np.float64)
-        self.yG[:m] += step
+        # y_t G_t += K_ti y_i Δα_i + K_tj y_j Δα_j  (two kernel columns, O(m)); kernel rows
+        # are float32 (as LIBSVM's cache): promoted (dtype) before multiplying
+        yG, _, buf_a, buf_b = self._views[:4]
+        step = np.multiply(Ki, yi * (ai - ai_old), out=buf_a, dtype=np.float64)
+        step += np.multiply(Kj, yj * (aj - aj_old), out=buf_b, dtype=np.float64)
+        yG += step
 
-        ui, uj = bool(self.upper[i]), bool(self.upper[j])
-        self._set_status(i)
-        self._set_status(j)
-        for t, was_upper, Ct, yt in ((i, ui, Ci, yi), (j, uj, Cj, yj)):
-            if was_upper != bool(self.upper[t]):
+        for t, a, Ct, yt in ((i, ai, Ci, yi), (j, aj, Cj, yj)):
+            up = a >= Ct
+            lo = a <= 0 and not up
+            was_upper = bool(self.upper[t])
+            if up == was_upper and lo == bool(self.lower[t]):
+                continue
+            self._set_status(t, up, lo)
+            if was_upper != up:
                 coef = -Ct * yt if was_upper else Ct * yt
                 self.yG_bar += np.multiply(self._krow(t, self.L), coef, dtype=np.float64)
 
@@ -254,7 +280,8 @@ class _Solver:
         if not self.unshrink and Gmax1 + Gmax2 <= self.tol * 10:
             self.unshrink = True
             self._reconstruct_gradient()
-            self.active = m = self.L
+            self._set_active(self.L)
+            m = self.L
             yG = self.yG[:m]
         # LIBSVM's be_shrunk: a bounded variable whose -yG lies beyond the current extremes
         shrunk = (~self.I_up[:m] & (-yG > Gmax1)) | (~self.I_low[:m] & (yG > Gmax2))
@@ -269,7 +296,7 @@ class _Solver:
                         self.yG_bar, self.QD, self.upper, self.lower, self.I_up, self.I_low,
                         self.pen_up, self.pen_low):
                 arr[a], arr[b] = arr[b], arr[a].copy()
-        self.active = m - int(np.count_nonzero(shrunk))
+        self._set_active(m - int(np.count_nonzero(shrunk)))
 
     def _rho(self):
         y, yG = self.y, self.yG
@@ -300,7 +327,7 @@ class _Solver:
             sel = self._select()
             if sel is None:
                 self._reconstruct_gradient()
-                self.active = self.L
+                self._set_active(self.L)
                 sel = self._select()
                 if sel is None:
                     break
@@ -308,10 +335,24 @@ class _Solver:
             n_iter += 1
             self._update(*sel)
         self._reconstruct_gradient()
-        self.active = self.L
+        self._set_active(self.L)
         alpha = np.empty(self.L)
         alpha[self.perm] = self.alpha
         return SolverResult(alpha, self._rho(), n_iter, hit_max_iter)
+
+
+def _last_argmax(a):
+    """Index of the last maximum of ``a`` (LIBSVM keeps the last of tied candidates).
+
+    A forward argmax plus an argmax of the tail is cheaper than argmax over a reversed view
+    (which NumPy buffers) and than ``max`` (a generic reduction, several times slower than
+    ``argmax``); the reversed scan runs only when the maximum is tied.
+    """
+    k = int(a.argmax())
+    tail = a[k + 1:]
+    if tail.size and tail[tail.argmax()] == a[k]:
+        return a.size - 1 - int(a[::-1].argmax())
+    return k
 
 
 def smo_solve(kmat, sample_index, p, y, C, tol=1e-3, shrinking=True, max_iter=-1):
