@@ -393,10 +393,9 @@ class _SplitFinder:
             # Few candidate features per node (random forests): instead of keeping all
             # n_features orders partitioned, keep one array of node samples and sort only the
             # drawn (node, feature) segments, by the precomputed rank of each sample.
-            self.order_flat = np.ascontiguousarray(presorted, dtype=np.int32).reshape(-1)
-            rank = np.empty((self.n_features, self.n), dtype=np.int64)
-            rank[np.arange(self.n_features)[:, None], presorted] = np.arange(self.n)
-            self.rank_flat = rank.reshape(-1)
+            self.order = np.ascontiguousarray(presorted, dtype=np.int32)
+            self.order_flat = self.order.reshape(-1)
+            self._rank_flat = None
             self.samples = np.arange(self.n, dtype=np.int32)
             self.idx = None
         else:
@@ -427,12 +426,54 @@ class _SplitFinder:
         base = np.repeat(np.asarray(feats, dtype=np.int64) * self.n, lengths)
         if not self.sort_per_node:
             return self.idx_flat[base + pos], seg, offs, base
-        seg_base = np.repeat(np.arange(len(lengths), dtype=np.int64) * self.n, lengths)
-        key = self.rank_flat[base + self.samples[pos]]
+        used = np.unique(feats)
+        if len(lengths) < np.iinfo(np.uint16).max and len(used) * self.n <= 6 * len(pos):
+            sid = self._segment_samples_by_label(start, lengths, feats, used)
+        else:
+            sid = self._segment_samples_by_key(lengths, base, pos)
+        return sid, seg, offs, base
+
+    def _segment_samples_by_label(self, start, lengths, feats, used):
+        """Segments that cover most of the samples: walk the full sorted order of every drawn
+        feature (``used``), label each entry with its (node, feature) segment (-1: not drawn
+        there), keep the labelled ones and group them by segment with a stable (radix) sort of
+        the uint16 labels, so every segment keeps its feature's sorted order. The segments'
+        node ranges are equal or disjoint (the builder's nodes): a sample is in one node."""
+        f = self.n_features
+        node_start, node_of_seg = np.unique(start, return_inverse=True)
+        n_nodes = len(node_start)
+        node_lengths = np.zeros(n_nodes, dtype=np.intp)
+        node_lengths[node_of_seg] = lengths
+        # (n_nodes + 1) * feature + node of every sample in the ranges (node n_nodes: none)
+        node_label = np.full(self.n, n_nodes, dtype=np.intp)
+        npos, nseg_id, _ = _ranges(node_start, node_lengths)
+        node_label[self.samples[npos]] = nseg_id
+        none = np.iinfo(np.uint16).max
+        table = np.full(f * (n_nodes + 1), none, dtype=np.uint16)
+        table[feats * (n_nodes + 1) + node_of_seg] = np.arange(len(lengths))
+        entries = self.order if len(used) == f else self.order[used]
+        lab = np.take(node_label, entries)
+        lab += (used * (n_nodes + 1))[:, None]
+        seg_id = np.take(table, lab).reshape(-1)
+        # flatnonzero + take: much faster than boolean-mask indexing here
+        keep = np.flatnonzero(seg_id != none)
+        kept = np.take(entries.reshape(-1), keep)
+        return np.take(kept, np.argsort(np.take(seg_id, keep), kind="stable"))
+
+    def _segment_samples_by_key(self, lengths, base, pos):
+        """Few samples per drawn feature (deep, small nodes): sort the packed keys
+        ``segment * n + rank`` of the segments' entries."""
+        if self._rank_flat is None:
+            rank = np.empty((self.n_features, self.n), dtype=np.int64)
+            rank[np.arange(self.n_features)[:, None], self.order] = np.arange(self.n)
+            self._rank_flat = rank.reshape(-1)
+        dtype = np.int32 if len(lengths) * self.n < np.iinfo(np.int32).max else np.int64
+        seg_base = np.repeat(np.arange(len(lengths), dtype=dtype) * self.n, lengths)
+        key = self._rank_flat[base + self.samples[pos]].astype(dtype)
         key += seg_base
         key.sort()
         key -= seg_base
-        return self.order_flat[base + key], seg, offs, base
+        return self.order_flat[base + key]
 
     def _segment_bounds(self, feat, start, end):
         """Smallest and largest value of each segment (its first and last sorted sample)."""
