@@ -495,6 +495,9 @@ class _SplitFinder:
         self.last_constant = np.zeros(n_seg, dtype=bool)
         budget = max(_CHUNK // (kk + 4), 1)
         cum = np.cumsum(lengths)
+        # sort_per_node: the sorted samples of every segment are kept (``last_sid``, segment
+        # after segment) so that the chosen ones are not sorted again for the partition
+        self._sids = [] if self.sort_per_node else None
         i0 = 0
         while i0 < n_seg:
             i1 = max(int(np.searchsorted(cum, cum[i0] - lengths[i0] + budget, "right")), i0 + 1)
@@ -503,6 +506,10 @@ class _SplitFinder:
                               best_q[sl], best_left[sl], thresholds[sl],
                               self.last_constant[sl])
             i0 = i1
+        if self.sort_per_node:
+            self.last_sid = self._sids[0] if len(self._sids) == 1 else np.concatenate(
+                self._sids) if self._sids else np.zeros(0, dtype=np.int32)
+            self._sids = None
         return best_proxy, best_q, best_left, thresholds
 
     def _cumulative_stats(self, sid):
@@ -521,6 +528,8 @@ class _SplitFinder:
     def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr,
                      out_const):
         sid, seg, offs, base_f = self.segment_samples(start, lengths, feats)
+        if self._sids is not None:
+            self._sids.append(sid)
         v = self.XT_flat[base_f + sid].astype(np.float64)
         C = self._cumulative_stats(sid)                       # (kk, M): left sums at every cut
         M = len(sid)
@@ -580,9 +589,10 @@ class _SplitFinder:
         valid[(offs + n_below - 1)[ok]] = True
         return valid
 
-    def partition(self, start, end, feat, n_left):
+    def partition(self, start, end, feat, n_left, sid=None):
         """Stable in-place partition of every feature's order inside each split node's range:
-        the node's first ``n_left`` samples along ``feat`` go left.
+        the node's first ``n_left`` samples along ``feat`` go left (``sid``: the nodes'
+        samples sorted along ``feat``, ``segment_samples``'s first output, if already known).
 
         A node sends the same set of samples left in every row of ``idx``, so after boolean
         compression every row holds the left blocks of all nodes, in node order, with identical
@@ -591,17 +601,19 @@ class _SplitFinder:
         go_left = np.zeros(self.n, dtype=bool)
         lengths = end - start
         if self.sort_per_node:
-            sid, seg, offs, _ = self.segment_samples(start, lengths, feat)
-            go_left[sid[np.arange(len(sid)) - offs[seg] < n_left[seg]]] = True
+            if sid is None:
+                sid = self.segment_samples(start, lengths, feat)[0]
+            offs = np.cumsum(lengths) - lengths
+            left_cols, _, _ = _ranges(offs, n_left)
+            go_left[sid[left_cols]] = True
             P, _, _ = _ranges(start, lengths)
             sub = self.samples[P]
             lm = go_left[sub]
-            offs = np.cumsum(lengths) - lengths
-            left_cols, _, _ = _ranges(offs, n_left)
             right_cols, _, _ = _ranges(offs + n_left, lengths - n_left)
             out = np.empty_like(sub)
-            out[left_cols] = sub[lm]
-            out[right_cols] = sub[~lm]
+            # np.compress, not boolean-mask indexing: several times faster on random masks
+            out[left_cols] = np.compress(lm, sub)
+            out[right_cols] = np.compress(~lm, sub)
             self.samples[P] = out
             return go_left
         lpos, _, _ = _ranges(feat * self.n + start, n_left)
@@ -614,10 +626,11 @@ class _SplitFinder:
         else:
             P, _, _ = _ranges(start, lengths)
             sub = self.idx[:, P]
-        lm = go_left[sub]
+        lm = go_left[sub].reshape(-1)
         f = self.n_features
-        lefts = sub[lm].reshape(f, -1)
-        rights = sub[~lm].reshape(f, -1)
+        flat = sub.reshape(-1)
+        lefts = np.compress(lm, flat).reshape(f, -1)
+        rights = np.compress(~lm, flat).reshape(f, -1)
         n_right = lengths - n_left
         offs = np.cumsum(lengths) - lengths
         left_cols, _, _ = _ranges(offs, n_left)
@@ -717,7 +730,9 @@ class TreeBuilder:
             X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
             if presorted is not None:
                 new_index = (np.cumsum(keep) - 1).astype(np.int32)
-                presorted = new_index[presorted[keep[presorted]].reshape(X.shape[1], -1)]
+                flat = np.asarray(presorted).reshape(-1)
+                flat = np.compress(np.take(keep, flat), flat)
+                presorted = np.take(new_index, flat).reshape(X.shape[1], -1)
         self.total_weight = float(sample_weight.sum())
         crit = self.criterion
         S = crit.sample_stats(y, sample_weight)
@@ -779,10 +794,14 @@ class TreeBuilder:
         feature = np.full(m, -1)
         thr = np.zeros(m)
         n_left = np.zeros(m, dtype=np.intp)
+        self._chosen_sid = None
         if len(feat) == 0:
             return feature, thr, n_left
         proxy, q, left, seg_thr = self.finder.best_splits(start[node_of], end[node_of],
                                                           totals[node_of], feat)
+        seg_len = (end - start)[node_of]
+        sid_all = self.finder.last_sid if self.finder.sort_per_node else None
+        n_drawn = len(feat)
         if self.finder.sort_per_node and self.max_features < self.finder.n_features:
             node_of, feat, proxy, q, left, seg_thr = self._draw_until_non_constant(
                 start, end, totals, node_of, feat, proxy, q, left, seg_thr)
@@ -801,6 +820,12 @@ class TreeBuilder:
         feature[has] = feat[s]
         thr[has] = seg_thr[s]
         n_left[has] = q[s] + 1
+        # the chosen segments' sorted samples (node order of ``has``), for _apply_splits
+        self._chosen_sid = None
+        if sid_all is not None and len(feat) == n_drawn:
+            seg_off = np.cumsum(seg_len) - seg_len
+            P, _, _ = _ranges(seg_off[s], seg_len[s])
+            self._chosen_sid = sid_all[P]
         return feature, thr, n_left
 
     def _draw_until_non_constant(self, start, end, totals, node_of, feat, proxy, q, left,
@@ -827,9 +852,10 @@ class TreeBuilder:
         order = np.argsort(cat[0], kind="stable")
         return tuple(c[order] for c in cat)
 
-    def _apply_splits(self, nodes, ids, feature, thr, n_left):
+    def _apply_splits(self, nodes, ids, feature, thr, n_left, sid=None):
         """Partition the chosen nodes, compute children totals, impurities and the improvement;
-        returns the ids of nodes actually split and their (left, right) child records."""
+        returns the ids of nodes actually split and their (left, right) child records.
+        ``sid``: the nodes' samples sorted along ``feature``, if the search kept them."""
         crit = self.criterion
         ids = np.asarray(ids, dtype=np.intp)
         if len(ids) == 0:
@@ -838,7 +864,11 @@ class TreeBuilder:
         end = np.array([self._ranges[i][1] for i in ids], dtype=np.intp)
         # children totals summed from their samples (not "parent - left"), so that a pure
         # child has exactly zero weight in the other classes and exactly zero impurity
-        sid, _, offs, _ = self.finder.segment_samples(start, end - start, feature)
+        if sid is None:
+            sid, _, offs, _ = self.finder.segment_samples(start, end - start, feature)
+        else:
+            offs = np.cumsum(end - start) - (end - start)
+        lengths_all = end - start
         sums = np.add.reduceat(self.S[sid], np.column_stack([offs, offs + n_left]).ravel(),
                                axis=0)
         L, R = sums[0::2], sums[1::2]
@@ -856,7 +886,13 @@ class TreeBuilder:
         # shallower nodes pay the partition (for a stump, none does)
         deeper = np.array([nodes.depth[i] + 1 < self.max_depth for i in ids], dtype=bool)
         if deeper.any():
-            self.finder.partition(start[deeper], end[deeper], feature[deeper], n_left[deeper])
+            part_sid = None
+            if self.finder.sort_per_node:
+                sel = np.zeros(len(ok), dtype=bool)
+                sel[np.flatnonzero(ok)[deeper]] = True
+                part_sid = sid if sel.all() else sid[np.repeat(sel, lengths_all)]
+            self.finder.partition(start[deeper], end[deeper], feature[deeper], n_left[deeper],
+                                  part_sid)
         children = []
         for j, i in enumerate(ids):
             i = int(i)
@@ -883,7 +919,8 @@ class TreeBuilder:
             feature, thr, n_left = self._split_nodes(nodes, frontier)
             has = feature >= 0
             ids = np.asarray(frontier)[has]
-            _, children, _ = self._apply_splits(nodes, ids, feature[has], thr[has], n_left[has])
+            _, children, _ = self._apply_splits(nodes, ids, feature[has], thr[has], n_left[has],
+                                                self._chosen_sid)
             frontier = self._splittable(nodes, [c for pair in children for c in pair])
 
     def _grow_best_first(self, nodes):
