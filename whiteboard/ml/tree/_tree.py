@@ -156,17 +156,46 @@ class Tree:
         """Leaf id reached by each row of ``X`` (n_samples, n_features) -> (n_samples,).
 
         ``x[feature] <= threshold`` goes left, the comparison done on float32 ``x`` as in
-        scikit-learn; the loop runs over tree levels, each level vectorised over samples.
+        scikit-learn; the loop runs over tree levels, each level vectorised over samples. A
+        leaf is its own child, so rows that reached one stay there and a level needs no
+        compaction; rows are compacted only once most of them sit at leaves (deep trees).
         """
-        X = np.asarray(X, dtype=np.float32)
-        node = np.zeros(X.shape[0], dtype=np.intp)
-        active = np.flatnonzero(self.children_left[node] != TREE_LEAF)
-        while active.size:
-            nd = node[active]
-            go_left = X[active, self.feature[nd]] <= self.threshold[nd]
-            node[active] = np.where(go_left, self.children_left[nd], self.children_right[nd])
-            active = active[self.children_left[node[active]] != TREE_LEAF]
-        return node
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        n = X.shape[0]
+        f = X.shape[1]
+        leaf = self.children_left == TREE_LEAF
+        own = np.arange(self.node_count)
+        # child[2 i] left, child[2 i + 1] right child of node i (itself at a leaf)
+        child = np.empty(2 * self.node_count, dtype=np.intp)
+        child[0::2] = np.where(leaf, own, self.children_left)
+        child[1::2] = np.where(leaf, own, self.children_right)
+        feat = np.where(leaf, 0, self.feature)
+        thr = self.threshold
+        Xf = X.reshape(-1)
+        out = np.zeros(n, dtype=np.intp)
+        rows = None                                   # None: all rows
+        node = out
+        row_base = np.arange(n, dtype=np.intp) * f
+        for _ in range(self.max_depth):
+            x = np.take(Xf, row_base + np.take(feat, node))
+            node = np.take(child, 2 * node + (x > np.take(thr, node)))
+            at_leaf = np.take(leaf, node)
+            n_leaf = int(np.count_nonzero(at_leaf))
+            if n_leaf == len(node):
+                break
+            if 2 * n_leaf > len(node):
+                if rows is None:
+                    out = node.copy()
+                    rows = np.flatnonzero(~at_leaf)
+                else:
+                    out[rows] = node
+                    rows = np.compress(~at_leaf, rows)
+                node = np.compress(~at_leaf, node)
+                row_base = rows * f
+        if rows is None:
+            return node
+        out[rows] = node
+        return out
 
     def predict(self, X):
         """``value`` of the leaf each row reaches: (n_samples, n_outputs, n_values)."""
