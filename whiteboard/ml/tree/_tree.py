@@ -474,7 +474,7 @@ class _SplitFinder:
         node_lengths = np.zeros(n_nodes, dtype=np.intp)
         node_lengths[node_of_seg] = lengths
         # (n_nodes + 1) * feature + node of every sample in the ranges (node n_nodes: none)
-        node_label = np.full(self.n, n_nodes, dtype=np.intp)
+        node_label = np.full(self.n, n_nodes, dtype=np.int32)   # int32: half the cache
         npos, nseg_id, _ = _ranges(node_start, node_lengths)
         node_label[self.samples[npos]] = nseg_id
         none = np.iinfo(np.uint16).max
@@ -482,7 +482,7 @@ class _SplitFinder:
         table[feats * (n_nodes + 1) + node_of_seg] = np.arange(len(lengths))
         entries = self.order if len(used) == f else self.order[used]
         lab = np.take(node_label, entries)
-        lab += (used * (n_nodes + 1))[:, None]
+        lab += (used * (n_nodes + 1)).astype(np.int32)[:, None]
         seg_id = np.take(table, lab).reshape(-1)
         # flatnonzero + take: much faster than boolean-mask indexing here
         keep = np.flatnonzero(seg_id != none)
@@ -493,12 +493,13 @@ class _SplitFinder:
         """Few samples per drawn feature (deep, small nodes): sort the packed keys
         ``segment * n + rank`` of the segments' entries."""
         if self._rank_flat is None:
-            rank = np.empty((self.n_features, self.n), dtype=np.int64)
+            rank = np.empty((self.n_features, self.n),
+                            dtype=np.int32 if self.n < 2**31 else np.int64)
             rank[np.arange(self.n_features)[:, None], self.order] = np.arange(self.n)
             self._rank_flat = rank.reshape(-1)
         dtype = np.int32 if len(lengths) * self.n < np.iinfo(np.int32).max else np.int64
         seg_base = np.repeat(np.arange(len(lengths), dtype=dtype) * self.n, lengths)
-        key = self._rank_flat[base + self.samples[pos]].astype(dtype)
+        key = self._rank_flat[base + self.samples[pos]].astype(dtype, copy=True)
         key += seg_base
         key.sort()
         key -= seg_base
@@ -547,11 +548,12 @@ class _SplitFinder:
         half = kk // 2
         C = np.empty((kk, len(sid)))
         if half:
-            Cc = np.cumsum(self._Spairs[:, sid], axis=1)
+            Cc = np.take(self._Spairs, sid, axis=1)
+            np.cumsum(Cc, axis=1, out=Cc)
             C[0:2 * half:2] = Cc.real
             C[1:2 * half:2] = Cc.imag
         if kk % 2:
-            np.cumsum(self.SsearchT[kk - 1, sid], out=C[kk - 1])
+            np.cumsum(np.take(self.SsearchT[kk - 1], sid), out=C[kk - 1])
         return C
 
     def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr,
@@ -898,8 +900,8 @@ class TreeBuilder:
         else:
             offs = np.cumsum(end - start) - (end - start)
         lengths_all = end - start
-        sums = np.add.reduceat(self.S[sid], np.column_stack([offs, offs + n_left]).ravel(),
-                               axis=0)
+        sums = np.add.reduceat(np.take(self.S, sid, axis=0),
+                               np.column_stack([offs, offs + n_left]).ravel(), axis=0)
         L, R = sums[0::2], sums[1::2]
         T = np.array([nodes.totals[i] for i in ids])
         imp_l, imp_r = crit.children_impurity(L, R)
