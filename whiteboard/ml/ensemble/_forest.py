@@ -161,9 +161,22 @@ class BaseForest(BaseEstimator):
         return np.asarray(X, dtype=np.float32)
 
     def _mean_tree_output(self, X32):
-        outs = parallel_map(lambda t: t.tree_.predict(X32)[:, 0, :], self.estimators_,
-                            self.n_jobs)
-        return np.mean(outs, axis=0)
+        """``1/B sum_b`` of the trees' leaf values, summed tree after tree (the order of
+        ``np.mean`` over the tree axis, so the same bits) without stacking the B outputs."""
+        def leaf_values(t):
+            return np.take(t.tree_.value[:, 0, :], t.tree_.apply(X32), axis=0)
+
+        if self.n_jobs is None or self.n_jobs == 1:
+            outs = (leaf_values(t) for t in self.estimators_)
+        else:
+            outs = parallel_map(leaf_values, self.estimators_, self.n_jobs)
+        total = None
+        for out in outs:
+            if total is None:
+                total = out.copy()
+            else:
+                total += out
+        return total / len(self.estimators_)
 
     def apply(self, X):
         """Leaf index of every sample in every tree, shape (n_samples, n_estimators)."""

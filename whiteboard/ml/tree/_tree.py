@@ -156,17 +156,46 @@ class Tree:
         """Leaf id reached by each row of ``X`` (n_samples, n_features) -> (n_samples,).
 
         ``x[feature] <= threshold`` goes left, the comparison done on float32 ``x`` as in
-        scikit-learn; the loop runs over tree levels, each level vectorised over samples.
+        scikit-learn; the loop runs over tree levels, each level vectorised over samples. A
+        leaf is its own child, so rows that reached one stay there and a level needs no
+        compaction; rows are compacted only once most of them sit at leaves (deep trees).
         """
-        X = np.asarray(X, dtype=np.float32)
-        node = np.zeros(X.shape[0], dtype=np.intp)
-        active = np.flatnonzero(self.children_left[node] != TREE_LEAF)
-        while active.size:
-            nd = node[active]
-            go_left = X[active, self.feature[nd]] <= self.threshold[nd]
-            node[active] = np.where(go_left, self.children_left[nd], self.children_right[nd])
-            active = active[self.children_left[node[active]] != TREE_LEAF]
-        return node
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        n = X.shape[0]
+        f = X.shape[1]
+        leaf = self.children_left == TREE_LEAF
+        own = np.arange(self.node_count)
+        # child[2 i] left, child[2 i + 1] right child of node i (itself at a leaf)
+        child = np.empty(2 * self.node_count, dtype=np.intp)
+        child[0::2] = np.where(leaf, own, self.children_left)
+        child[1::2] = np.where(leaf, own, self.children_right)
+        feat = np.where(leaf, 0, self.feature)
+        thr = self.threshold
+        Xf = X.reshape(-1)
+        out = np.zeros(n, dtype=np.intp)
+        rows = None                                   # None: all rows
+        node = out
+        row_base = np.arange(n, dtype=np.intp) * f
+        for _ in range(self.max_depth):
+            x = np.take(Xf, row_base + np.take(feat, node))
+            node = np.take(child, 2 * node + (x > np.take(thr, node)))
+            at_leaf = np.take(leaf, node)
+            n_leaf = int(np.count_nonzero(at_leaf))
+            if n_leaf == len(node):
+                break
+            if 2 * n_leaf > len(node):
+                if rows is None:
+                    out = node.copy()
+                    rows = np.flatnonzero(~at_leaf)
+                else:
+                    out[rows] = node
+                    rows = np.compress(~at_leaf, rows)
+                node = np.compress(~at_leaf, node)
+                row_base = rows * f
+        if rows is None:
+            return node
+        out[rows] = node
+        return out
 
     def predict(self, X):
         """``value`` of the leaf each row reaches: (n_samples, n_outputs, n_values)."""
@@ -393,10 +422,9 @@ class _SplitFinder:
             # Few candidate features per node (random forests): instead of keeping all
             # n_features orders partitioned, keep one array of node samples and sort only the
             # drawn (node, feature) segments, by the precomputed rank of each sample.
-            self.order_flat = np.ascontiguousarray(presorted, dtype=np.int32).reshape(-1)
-            rank = np.empty((self.n_features, self.n), dtype=np.int64)
-            rank[np.arange(self.n_features)[:, None], presorted] = np.arange(self.n)
-            self.rank_flat = rank.reshape(-1)
+            self.order = np.ascontiguousarray(presorted, dtype=np.int32)
+            self.order_flat = self.order.reshape(-1)
+            self._rank_flat = None
             self.samples = np.arange(self.n, dtype=np.int32)
             self.idx = None
         else:
@@ -427,12 +455,55 @@ class _SplitFinder:
         base = np.repeat(np.asarray(feats, dtype=np.int64) * self.n, lengths)
         if not self.sort_per_node:
             return self.idx_flat[base + pos], seg, offs, base
-        seg_base = np.repeat(np.arange(len(lengths), dtype=np.int64) * self.n, lengths)
-        key = self.rank_flat[base + self.samples[pos]]
+        used = np.unique(feats)
+        if len(lengths) < np.iinfo(np.uint16).max and len(used) * self.n <= 6 * len(pos):
+            sid = self._segment_samples_by_label(start, lengths, feats, used)
+        else:
+            sid = self._segment_samples_by_key(lengths, base, pos)
+        return sid, seg, offs, base
+
+    def _segment_samples_by_label(self, start, lengths, feats, used):
+        """Segments that cover most of the samples: walk the full sorted order of every drawn
+        feature (``used``), label each entry with its (node, feature) segment (-1: not drawn
+        there), keep the labelled ones and group them by segment with a stable (radix) sort of
+        the uint16 labels, so every segment keeps its feature's sorted order. The segments'
+        node ranges are equal or disjoint (the builder's nodes): a sample is in one node."""
+        f = self.n_features
+        node_start, node_of_seg = np.unique(start, return_inverse=True)
+        n_nodes = len(node_start)
+        node_lengths = np.zeros(n_nodes, dtype=np.intp)
+        node_lengths[node_of_seg] = lengths
+        # (n_nodes + 1) * feature + node of every sample in the ranges (node n_nodes: none)
+        node_label = np.full(self.n, n_nodes, dtype=np.int32)   # int32: half the cache
+        npos, nseg_id, _ = _ranges(node_start, node_lengths)
+        node_label[self.samples[npos]] = nseg_id
+        none = np.iinfo(np.uint16).max
+        table = np.full(f * (n_nodes + 1), none, dtype=np.uint16)
+        table[feats * (n_nodes + 1) + node_of_seg] = np.arange(len(lengths))
+        entries = self.order if len(used) == f else self.order[used]
+        lab = np.take(node_label, entries)
+        lab += (used * (n_nodes + 1)).astype(np.int32)[:, None]
+        seg_id = np.take(table, lab).reshape(-1)
+        # flatnonzero + take: much faster than boolean-mask indexing here
+        keep = np.flatnonzero(seg_id != none)
+        kept = np.take(entries.reshape(-1), keep)
+        return np.take(kept, np.argsort(np.take(seg_id, keep), kind="stable"))
+
+    def _segment_samples_by_key(self, lengths, base, pos):
+        """Few samples per drawn feature (deep, small nodes): sort the packed keys
+        ``segment * n + rank`` of the segments' entries."""
+        if self._rank_flat is None:
+            rank = np.empty((self.n_features, self.n),
+                            dtype=np.int32 if self.n < 2**31 else np.int64)
+            rank[np.arange(self.n_features)[:, None], self.order] = np.arange(self.n)
+            self._rank_flat = rank.reshape(-1)
+        dtype = np.int32 if len(lengths) * self.n < np.iinfo(np.int32).max else np.int64
+        seg_base = np.repeat(np.arange(len(lengths), dtype=dtype) * self.n, lengths)
+        key = self._rank_flat[base + self.samples[pos]].astype(dtype, copy=True)
         key += seg_base
         key.sort()
         key -= seg_base
-        return self.order_flat[base + key], seg, offs, base
+        return self.order_flat[base + key]
 
     def _segment_bounds(self, feat, start, end):
         """Smallest and largest value of each segment (its first and last sorted sample)."""
@@ -454,6 +525,9 @@ class _SplitFinder:
         self.last_constant = np.zeros(n_seg, dtype=bool)
         budget = max(_CHUNK // (kk + 4), 1)
         cum = np.cumsum(lengths)
+        # sort_per_node: the sorted samples of every segment are kept (``last_sid``, segment
+        # after segment) so that the chosen ones are not sorted again for the partition
+        self._sids = [] if self.sort_per_node else None
         i0 = 0
         while i0 < n_seg:
             i1 = max(int(np.searchsorted(cum, cum[i0] - lengths[i0] + budget, "right")), i0 + 1)
@@ -462,6 +536,10 @@ class _SplitFinder:
                               best_q[sl], best_left[sl], thresholds[sl],
                               self.last_constant[sl])
             i0 = i1
+        if self.sort_per_node:
+            self.last_sid = self._sids[0] if len(self._sids) == 1 else np.concatenate(
+                self._sids) if self._sids else np.zeros(0, dtype=np.int32)
+            self._sids = None
         return best_proxy, best_q, best_left, thresholds
 
     def _cumulative_stats(self, sid):
@@ -470,16 +548,19 @@ class _SplitFinder:
         half = kk // 2
         C = np.empty((kk, len(sid)))
         if half:
-            Cc = np.cumsum(self._Spairs[:, sid], axis=1)
+            Cc = np.take(self._Spairs, sid, axis=1)
+            np.cumsum(Cc, axis=1, out=Cc)
             C[0:2 * half:2] = Cc.real
             C[1:2 * half:2] = Cc.imag
         if kk % 2:
-            np.cumsum(self.SsearchT[kk - 1, sid], out=C[kk - 1])
+            np.cumsum(np.take(self.SsearchT[kk - 1], sid), out=C[kk - 1])
         return C
 
     def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr,
                      out_const):
         sid, seg, offs, base_f = self.segment_samples(start, lengths, feats)
+        if self._sids is not None:
+            self._sids.append(sid)
         v = self.XT_flat[base_f + sid].astype(np.float64)
         C = self._cumulative_stats(sid)                       # (kk, M): left sums at every cut
         M = len(sid)
@@ -539,9 +620,10 @@ class _SplitFinder:
         valid[(offs + n_below - 1)[ok]] = True
         return valid
 
-    def partition(self, start, end, feat, n_left):
+    def partition(self, start, end, feat, n_left, sid=None):
         """Stable in-place partition of every feature's order inside each split node's range:
-        the node's first ``n_left`` samples along ``feat`` go left.
+        the node's first ``n_left`` samples along ``feat`` go left (``sid``: the nodes'
+        samples sorted along ``feat``, ``segment_samples``'s first output, if already known).
 
         A node sends the same set of samples left in every row of ``idx``, so after boolean
         compression every row holds the left blocks of all nodes, in node order, with identical
@@ -550,17 +632,19 @@ class _SplitFinder:
         go_left = np.zeros(self.n, dtype=bool)
         lengths = end - start
         if self.sort_per_node:
-            sid, seg, offs, _ = self.segment_samples(start, lengths, feat)
-            go_left[sid[np.arange(len(sid)) - offs[seg] < n_left[seg]]] = True
+            if sid is None:
+                sid = self.segment_samples(start, lengths, feat)[0]
+            offs = np.cumsum(lengths) - lengths
+            left_cols, _, _ = _ranges(offs, n_left)
+            go_left[sid[left_cols]] = True
             P, _, _ = _ranges(start, lengths)
             sub = self.samples[P]
             lm = go_left[sub]
-            offs = np.cumsum(lengths) - lengths
-            left_cols, _, _ = _ranges(offs, n_left)
             right_cols, _, _ = _ranges(offs + n_left, lengths - n_left)
             out = np.empty_like(sub)
-            out[left_cols] = sub[lm]
-            out[right_cols] = sub[~lm]
+            # np.compress, not boolean-mask indexing: several times faster on random masks
+            out[left_cols] = np.compress(lm, sub)
+            out[right_cols] = np.compress(~lm, sub)
             self.samples[P] = out
             return go_left
         lpos, _, _ = _ranges(feat * self.n + start, n_left)
@@ -573,10 +657,11 @@ class _SplitFinder:
         else:
             P, _, _ = _ranges(start, lengths)
             sub = self.idx[:, P]
-        lm = go_left[sub]
+        lm = go_left[sub].reshape(-1)
         f = self.n_features
-        lefts = sub[lm].reshape(f, -1)
-        rights = sub[~lm].reshape(f, -1)
+        flat = sub.reshape(-1)
+        lefts = np.compress(lm, flat).reshape(f, -1)
+        rights = np.compress(~lm, flat).reshape(f, -1)
         n_right = lengths - n_left
         offs = np.cumsum(lengths) - lengths
         left_cols, _, _ = _ranges(offs, n_left)
@@ -676,7 +761,9 @@ class TreeBuilder:
             X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
             if presorted is not None:
                 new_index = (np.cumsum(keep) - 1).astype(np.int32)
-                presorted = new_index[presorted[keep[presorted]].reshape(X.shape[1], -1)]
+                flat = np.asarray(presorted).reshape(-1)
+                flat = np.compress(np.take(keep, flat), flat)
+                presorted = np.take(new_index, flat).reshape(X.shape[1], -1)
         self.total_weight = float(sample_weight.sum())
         crit = self.criterion
         S = crit.sample_stats(y, sample_weight)
@@ -738,10 +825,14 @@ class TreeBuilder:
         feature = np.full(m, -1)
         thr = np.zeros(m)
         n_left = np.zeros(m, dtype=np.intp)
+        self._chosen_sid = None
         if len(feat) == 0:
             return feature, thr, n_left
         proxy, q, left, seg_thr = self.finder.best_splits(start[node_of], end[node_of],
                                                           totals[node_of], feat)
+        seg_len = (end - start)[node_of]
+        sid_all = self.finder.last_sid if self.finder.sort_per_node else None
+        n_drawn = len(feat)
         if self.finder.sort_per_node and self.max_features < self.finder.n_features:
             node_of, feat, proxy, q, left, seg_thr = self._draw_until_non_constant(
                 start, end, totals, node_of, feat, proxy, q, left, seg_thr)
@@ -760,6 +851,12 @@ class TreeBuilder:
         feature[has] = feat[s]
         thr[has] = seg_thr[s]
         n_left[has] = q[s] + 1
+        # the chosen segments' sorted samples (node order of ``has``), for _apply_splits
+        self._chosen_sid = None
+        if sid_all is not None and len(feat) == n_drawn:
+            seg_off = np.cumsum(seg_len) - seg_len
+            P, _, _ = _ranges(seg_off[s], seg_len[s])
+            self._chosen_sid = sid_all[P]
         return feature, thr, n_left
 
     def _draw_until_non_constant(self, start, end, totals, node_of, feat, proxy, q, left,
@@ -786,9 +883,10 @@ class TreeBuilder:
         order = np.argsort(cat[0], kind="stable")
         return tuple(c[order] for c in cat)
 
-    def _apply_splits(self, nodes, ids, feature, thr, n_left):
+    def _apply_splits(self, nodes, ids, feature, thr, n_left, sid=None):
         """Partition the chosen nodes, compute children totals, impurities and the improvement;
-        returns the ids of nodes actually split and their (left, right) child records."""
+        returns the ids of nodes actually split and their (left, right) child records.
+        ``sid``: the nodes' samples sorted along ``feature``, if the search kept them."""
         crit = self.criterion
         ids = np.asarray(ids, dtype=np.intp)
         if len(ids) == 0:
@@ -797,9 +895,13 @@ class TreeBuilder:
         end = np.array([self._ranges[i][1] for i in ids], dtype=np.intp)
         # children totals summed from their samples (not "parent - left"), so that a pure
         # child has exactly zero weight in the other classes and exactly zero impurity
-        sid, _, offs, _ = self.finder.segment_samples(start, end - start, feature)
-        sums = np.add.reduceat(self.S[sid], np.column_stack([offs, offs + n_left]).ravel(),
-                               axis=0)
+        if sid is None:
+            sid, _, offs, _ = self.finder.segment_samples(start, end - start, feature)
+        else:
+            offs = np.cumsum(end - start) - (end - start)
+        lengths_all = end - start
+        sums = np.add.reduceat(np.take(self.S, sid, axis=0),
+                               np.column_stack([offs, offs + n_left]).ravel(), axis=0)
         L, R = sums[0::2], sums[1::2]
         T = np.array([nodes.totals[i] for i in ids])
         imp_l, imp_r = crit.children_impurity(L, R)
@@ -815,7 +917,13 @@ class TreeBuilder:
         # shallower nodes pay the partition (for a stump, none does)
         deeper = np.array([nodes.depth[i] + 1 < self.max_depth for i in ids], dtype=bool)
         if deeper.any():
-            self.finder.partition(start[deeper], end[deeper], feature[deeper], n_left[deeper])
+            part_sid = None
+            if self.finder.sort_per_node:
+                sel = np.zeros(len(ok), dtype=bool)
+                sel[np.flatnonzero(ok)[deeper]] = True
+                part_sid = sid if sel.all() else sid[np.repeat(sel, lengths_all)]
+            self.finder.partition(start[deeper], end[deeper], feature[deeper], n_left[deeper],
+                                  part_sid)
         children = []
         for j, i in enumerate(ids):
             i = int(i)
@@ -842,7 +950,8 @@ class TreeBuilder:
             feature, thr, n_left = self._split_nodes(nodes, frontier)
             has = feature >= 0
             ids = np.asarray(frontier)[has]
-            _, children, _ = self._apply_splits(nodes, ids, feature[has], thr[has], n_left[has])
+            _, children, _ = self._apply_splits(nodes, ids, feature[has], thr[has], n_left[has],
+                                                self._chosen_sid)
             frontier = self._splittable(nodes, [c for pair in children for c in pair])
 
     def _grow_best_first(self, nodes):
