@@ -63,13 +63,13 @@ class FeatureBlock:
 
     # -- one level --------------------------------------------------------------------------
 
-    def histograms(self, gh, sel, slot, n_slots, key):
-        """``(n_slots, B, Fb)`` histograms ``G + iH`` of rows ``sel`` (all rows when None, then
-        in slot 0) whose node slot is ``slot`` (per selected row). One unbuffered
-        ``np.add.at`` per feature: the additions into a bin come in row order, as one
-        ``np.bincount`` per statistic would do them."""
+    def histograms(self, gh, sel, slot, n_slots, Z):
+        """``(n_slots, W, B)`` histograms ``G + iH`` into ``Z`` (flat, at least that large) of
+        rows ``sel`` (all rows when None, then in slot 0) whose node slot is ``slot`` (per
+        selected row). Unbuffered ``np.add.at``: the additions into a bin come in row order,
+        as one ``np.bincount`` per statistic would do them."""
         B, W = self.B, self.W
-        Z = self.work(key, (n_slots * B * W,), np.complex128)
+        Z = Z[:n_slots * B * W]
         Z.fill(0.0)
         if sel is None:
             for j in range(W):
@@ -97,12 +97,12 @@ class FeatureBlock:
         B, Fb, W = self.B, self.Fb, self.W
         ns, key = job["ns"], job["key"]
         if job["sel"] is None:
-            Z = self.histograms(job["gh"], None, None, 1, key)
+            Z = self.histograms(job["gh"], None, None, 1, self.work(key, (B * W,), np.complex128))
         else:
-            Zs = self.histograms(job["gh"], job["sel"], job["slot"], ns, "zs")
-            Zp = self._ws[job["parent"]][:job["m_parent"] * B * W].reshape(-1, W, B)
+            # the smaller children first, built in place; the larger are parent - smaller
             Z = self.work(key, (2 * ns, W, B), np.complex128)
-            Z[:ns] = Zs
+            Zs = self.histograms(job["gh"], job["sel"], job["slot"], ns, Z.reshape(-1))
+            Zp = self._ws[job["parent"]][:job["m_parent"] * B * W].reshape(-1, W, B)
             if job["split"] is None:
                 np.subtract(Zp, Zs, out=Z[ns:])
             else:
@@ -142,18 +142,15 @@ class FeatureBlock:
         crit = self.crit
         shape = C.shape
         Gb, Hb = G[:, None, None], H[:, None, None]
-        hl = self.work("hl", shape)
-        np.copyto(hl, C.imag)
-        hr = np.subtract(Hb, hl, out=self.work("hr", shape))
+        hr = np.subtract(Hb, C.imag, out=self.work("hr", shape))
         bad = self.work("bad", shape, bool)
-        tmp = self.work("tmp", shape)
-        np.minimum(hl, hr, out=tmp)
+        tmp = np.minimum(C.imag, hr, out=self.work("tmp", shape))
         np.less(tmp, self.mcw, out=bad)
         bad |= self.invalid[None]
         if crit.reg_alpha == 0.0 and crit.reg_lambda > 0.0:
             lam = crit.reg_lambda
             gl = np.multiply(C.real, C.real, out=self.work("sc", shape))
-            hl += lam
+            hl = np.add(C.imag, lam, out=self.work("hl", shape))
             gl /= hl
             gr = np.subtract(Gb, C.real, out=tmp)
             gr *= gr
@@ -164,6 +161,6 @@ class FeatureBlock:
         else:
             gl = np.copy(C.real)
             gr = Gb - gl
-            sc = crit.score(gl, hl) + crit.score(gr, hr)
+            sc = crit.score(gl, np.copy(C.imag)) + crit.score(gr, hr)
         np.copyto(sc, -np.inf, where=bad)
         return sc
