@@ -43,9 +43,9 @@ class FeatureBlock:
         W = len(cols)
         self.Fb, self.W, self.B = Fb, W, B
         self.j0 = 0 if f0 == 0 else W - 1
-        self.pre = codes_t[cols].astype(np.intp)
-        self.pre += (np.arange(W, dtype=np.intp) * B)[:, None]
-        self.pre_r = np.ascontiguousarray(self.pre.T)
+        # (n, W) int32 (half the memory of intp; B * W < 2**31): one row gathered per row
+        self.pre = np.ascontiguousarray(codes_t[cols].T, dtype=np.int32)
+        self.pre += (np.arange(W, dtype=np.int32) * B)[None, :]
         self.invalid = np.ascontiguousarray(invalid[f0:f1])
         self.crit = criterion
         self.mcw = max(float(min_child_weight), 1e-300)
@@ -73,12 +73,12 @@ class FeatureBlock:
         Z.fill(0.0)
         if sel is None:
             for j in range(W):
-                np.add.at(Z, self.pre[j], gh)
+                np.add.at(Z, self.pre[:, j].astype(np.intp), gh)
         else:
             # (rows, W) indices and weights in one scatter-add: few calls, few GIL hand-overs
-            idx = np.take(self.pre_r, sel, axis=0, out=self.work("idx", (len(sel), W), np.intp))
             soff = np.multiply(slot, B * W, out=self.work("soff", slot.shape, np.intp))
-            idx += soff[:, None]
+            idx = np.add(np.take(self.pre, sel, axis=0), soff[:, None],
+                         out=self.work("idx", (len(sel), W), np.intp))
             wts = self.work("wts", idx.shape, np.complex128)
             np.copyto(wts, gh[:, None])
             np.add.at(Z, idx.ravel(), wts.ravel())
