@@ -260,7 +260,11 @@ class HistTreeBuilder:
         invalid = np.arange(B - 1)[None, :] >= n_bins[:, None] - 1            # (F, B-1)
         any_missing = bool(self.bins.has_missing_[features].any())
         nb = max(1, min(self.n_jobs, F))
-        bounds = np.linspace(0, F, nb + 1).astype(int)
+        # equal histogram columns per block (the blocks past the first carry feature 0 too),
+        # the first block, on the calling thread, takes the remainder: it then finishes last
+        # and does not sleep waiting for the others
+        other = max(1, (F - 1) // nb)
+        bounds = [0] + [F - (nb - k) * other for k in range(1, nb)] + [F]
         blocks = [FeatureBlock(codes_t, a, b, B, invalid, self.criterion, self.min_child_weight,
                                any_missing) for a, b in zip(bounds[:-1], bounds[1:])]
         out = (codes_t, blocks, any_missing)
