@@ -12,11 +12,14 @@ Data: ``make_classification(n, 20, random_state=0)``, n = 20,000 (and 200,000 wi
   whiteboard ``XGBoostClassifier`` against XGBoost (``tree_method='hist'``) and LightGBM
   (``num_leaves=64, max_depth=6, min_child_samples=1, min_data_in_bin=1``).
 
-Threads: every fit runs under ``threadpool_limits(t)`` with ``n_jobs=t`` for XGBoost and
-LightGBM, t = 1 and 2 for the histogram group; the GBDT group runs at t = 1 only (whiteboard
-and scikit-learn's exact GradientBoosting are single-threaded; HistGB with 2 threads is in
-the histogram rows' spirit but not needed for the goal). Times are medians of the
-repeats, ratios are whiteboard / other. Peak memory: growth of the resident set during one fit
+Threads: every fit runs under ``threadpool_limits(t)`` with ``n_jobs=t`` for XGBoost,
+LightGBM and whiteboard's ``XGBoostClassifier``, t = 1 and 2 for the histogram group; the GBDT
+group runs at t = 1 only (whiteboard and scikit-learn's exact GradientBoosting are
+single-threaded; HistGB with 2 threads is in the histogram rows' spirit but not needed for
+the goal). Times are medians of the
+repeats (wall and ``process_time``: the CPU seconds of all the process's threads, which move
+less with the load of a shared machine), ratios are whiteboard / other; the 1-minute load
+average is printed with every row. Peak memory: growth of the resident set during one fit
 (sampled every 2 ms from /proc/self/statm) in a fresh spawned process per contender, one
 thread (tracemalloc would miss the C++ allocations of XGBoost and LightGBM).
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import platform
 import resource
 import statistics
@@ -55,7 +59,7 @@ def _gbdt(name, threads):
 def _hist(name, threads):
     kw = dict(n_estimators=100, learning_rate=0.3, reg_lambda=1.0, max_bin=256)
     if name == "whiteboard XGBoost-style":
-        return XGBoostClassifier(max_depth=6, **kw)
+        return XGBoostClassifier(max_depth=6, n_jobs=threads, **kw)
     if name == "xgboost hist":
         return xgb.XGBClassifier(max_depth=6, tree_method="hist", n_jobs=threads, **kw)
     return lgb.LGBMClassifier(max_depth=6, num_leaves=64, min_child_samples=1,
@@ -116,17 +120,20 @@ def time_group(group, n, threads, repeats):
     make, names = GROUPS[group]
     X, y = _data(n)
     times = {name: [] for name in names}
+    cpu = {name: [] for name in names}
     acc = {}
     with threadpool_limits(threads), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for _ in range(repeats):
             for name in names:                       # round-robin
                 est = make(name, threads)
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 est.fit(X, y)
                 times[name].append(time.perf_counter() - t0)
+                cpu[name].append(time.process_time() - c0)
                 acc[name] = est.score(X, y)
-    return {name: statistics.median(v) for name, v in times.items()}, acc
+    return ({name: statistics.median(v) for name, v in times.items()},
+            {name: statistics.median(v) for name, v in cpu.items()}, acc)
 
 
 def main():
@@ -134,28 +141,34 @@ def main():
     parser.add_argument("--large", action="store_true", help="also 200,000 x 20 (hist only)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--hist-only", action="store_true", help="skip the GBDT group")
     args = parser.parse_args()
     print(f"# boosting benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
           f"{platform.machine()}, numpy {np.__version__}, xgboost {xgb.__version__}, "
           f"lightgbm {lgb.__version__}")
     runs = [("gbdt", 20_000, max(1, args.repeats - 2)), ("hist", 20_000, args.repeats)]
+    if args.hist_only:
+        runs = runs[1:]
     if args.large:
         runs.append(("hist", 200_000, 1))
-    print("| group | n | threads | contender | fit time (s) | ratio wb/other | train acc |"
-          " peak RSS growth (MB, 1 thread) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| group | n | threads | contender | fit time (s) | ratio wb/other | CPU (s) |"
+          " CPU ratio | train acc | peak RSS growth (MB, 1 thread) | load (1 min) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for group, n, repeats in runs:
         names = GROUPS[group][1]
         mem = {} if args.no_memory else {name: peak_memory_mb(group, name, n)
                                          for name in names}
         for threads in ((1,) if group == "gbdt" else (1, 2)):
-            med, acc = time_group(group, n, threads, repeats)
-            wb = med[names[0]]
+            med, cpu, acc = time_group(group, n, threads, repeats)
+            load = os.getloadavg()[0]
+            wb, wbc = med[names[0]], cpu[names[0]]
             for name in names:
                 ratio = "" if name == names[0] else f"{wb / med[name]:.2f}"
+                cratio = "" if name == names[0] else f"{wbc / cpu[name]:.2f}"
                 m = f"{mem[name]:.0f}" if name in mem else "-"
                 print(f"| {group} | {n} | {threads} | {name} | {med[name]:.3f} | {ratio} | "
-                      f"{acc[name]:.4f} | {m} |", flush=True)
+                      f"{cpu[name]:.3f} | {cratio} | {acc[name]:.4f} | {m} | {load:.1f} |",
+                      flush=True)
 
 
 if __name__ == "__main__":

@@ -333,3 +333,28 @@ def test_exact_tree_method_equals_xgboost_exact(params):
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), atol=1e-6 * np.abs(y).max())
     with pytest.raises(ValueError, match="exact"):
         XGBoostRegressor(tree_method="exact").fit(np.where(X > 2, np.nan, X), y)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(subsample=0.7, colsample_bytree=0.6,
+                                              random_state=0, min_child_weight=0.0)])
+def test_n_jobs_gives_bit_identical_trees(kw):
+    """The feature blocks of the threads change nothing: same trees, same predictions."""
+    rng = np.random.default_rng(0)
+    X, y = datasets.make_classification(600, 9, n_informative=4, n_classes=3, random_state=0)
+    X[rng.random(X.shape) < 0.1] = np.nan
+    fits = [XGBoostClassifier(n_estimators=8, max_depth=4, n_jobs=j, **kw).fit(X, y)
+            for j in (1, 2, 3)]
+    for other in fits[1:]:
+        np.testing.assert_array_equal(other.predict_proba(X), fits[0].predict_proba(X))
+        for ta, tb in zip(sum(fits[0].estimators_, []), sum(other.estimators_, [])):
+            for name in ("feature", "threshold", "children_left", "missing_go_to_left"):
+                np.testing.assert_array_equal(getattr(ta, name), getattr(tb, name))
+            np.testing.assert_array_equal(ta.value, tb.value)
+
+
+def test_n_jobs_validation():
+    X, y = _discrete(0, n=60)
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="n_jobs"):
+            XGBoostRegressor(n_estimators=1, n_jobs=bad).fit(X, y)
+    assert XGBoostRegressor(n_estimators=2, n_jobs=-1).fit(X, y).predict(X).shape == (60,)

@@ -37,6 +37,11 @@ and learnt NaN directions (``ml/tree/_second_order.py``); 'exact' runs the share
 criterion -- every midpoint between distinct values is a candidate, no NaN support. Both
 return the same ``Tree`` node arrays, and both equal XGBoost's methods of the same name.
 
+``n_jobs`` (XGBoost's parameter and default: None = all cores; -1 likewise, -k all but
+k - 1): threads of the 'hist' builder, each building the histograms and scoring the splits
+of a block of features every tree level. The trees are bit for bit the same whatever
+``n_jobs``.
+
 Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code compares
 ``G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`` (no 1/2) with its ``gamma``, so
 ``gamma`` here equals XGBoost's ``gamma / 2``.
@@ -45,6 +50,7 @@ Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code c
 from __future__ import annotations
 
 import numbers
+import os
 import warnings
 
 import numpy as np
@@ -103,7 +109,8 @@ class _BaseXGBoost(BaseEstimator):
     def __init__(self, *, n_estimators=100, learning_rate=0.3, max_depth=6, reg_lambda=1.0,
                  reg_alpha=0.0, gamma=0.0, min_child_weight=1.0, subsample=1.0,
                  colsample_bytree=1.0, max_bin=256, base_score=None,
-                 early_stopping_rounds=None, tree_method="hist", random_state=None):
+                 early_stopping_rounds=None, tree_method="hist", n_jobs=None,
+                 random_state=None):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.max_depth = max_depth
@@ -117,6 +124,7 @@ class _BaseXGBoost(BaseEstimator):
         self.base_score = base_score
         self.early_stopping_rounds = early_stopping_rounds
         self.tree_method = tree_method
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _update_sklearn_tags(self, tags):
@@ -146,6 +154,9 @@ class _BaseXGBoost(BaseEstimator):
         num("max_bin", 2, 65535, integer=True)
         if self.early_stopping_rounds is not None:
             num("early_stopping_rounds", 1, integer=True)
+        if self.n_jobs is not None and (not isinstance(self.n_jobs, (numbers.Integral, np.integer))
+                                        or isinstance(self.n_jobs, bool) or self.n_jobs == 0):
+            raise ValueError(f"n_jobs must be None or a non-zero int, got {self.n_jobs!r}")
         if self.tree_method not in ("hist", "exact"):
             raise ValueError(f"tree_method must be 'hist' or 'exact', got {self.tree_method!r}")
 
@@ -164,8 +175,6 @@ class _BaseXGBoost(BaseEstimator):
                              "eval_set=None")
         if not w.sum() > 0:
             raise ValueError("sample_weight sums to zero: nothing to fit")
-        n, f = X.shape
-        K = self._n_outputs
         rng = check_random_state(self.random_state)
         exact = self.tree_method == "exact"
         if exact and np.isnan(X).any():
@@ -175,7 +184,26 @@ class _BaseXGBoost(BaseEstimator):
         codes = None if exact else self.bin_mapper_.transform(X)
         crit = SecondOrder(self.reg_lambda, self.reg_alpha)
         builder = HistTreeBuilder(crit, self.bin_mapper_, max_depth=self.max_depth,
-                                  min_child_weight=self.min_child_weight, gamma=self.gamma)
+                                  min_child_weight=self.min_child_weight, gamma=self.gamma,
+                                  n_jobs=self._n_threads())
+        try:
+            self._boost(X, Y, w, eval_sets, codes, builder, rng, exact)
+        finally:
+            builder.close()
+        return self
+
+    def _n_threads(self):
+        """Threads of the histogram builder: ``n_jobs`` None (XGBoost's default) or -1 all
+        cores, -k all but k - 1, as joblib."""
+        cpus = os.cpu_count() or 1
+        if self.n_jobs is None:
+            return cpus
+        return self.n_jobs if self.n_jobs > 0 else max(1, cpus + 1 + self.n_jobs)
+
+    def _boost(self, X, Y, w, eval_sets, codes, builder, rng, exact):
+        """The boosting rounds of ``_fit``."""
+        n, f = X.shape
+        K = self._n_outputs
         self.base_margin_ = self._base_margin(Y, w)
         F = np.tile(self.base_margin_, (n, 1))
         evals = [(Xe, Ye, we, np.tile(self.base_margin_, (len(Xe), 1)))
@@ -229,7 +257,6 @@ class _BaseXGBoost(BaseEstimator):
             self.best_iteration_ = len(self.estimators_) - 1
         self.n_estimators_ = len(self.estimators_)
         self.n_features_in_ = f
-        return self
 
     def _exact_tree(self, X, g, h, w, rows, feats, rng):
         """One tree of ``tree_method='exact'``: the shared pre-sorted ``TreeBuilder`` with the

@@ -45,10 +45,11 @@ level scored in one vectorised pass, and pruned bottom-up afterwards: a split wh
 
 from __future__ import annotations
 
-import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ._hist_block import FeatureBlock
 from ._tree import TREE_LEAF, TREE_UNDEFINED, Criterion, Tree, TreeBuilder
 
 __all__ = ["BinMapper", "HistTree", "HistTreeBuilder", "SecondOrder", "exact_second_order_tree",
@@ -215,221 +216,215 @@ class HistTree(Tree):
 class HistTreeBuilder:
     """Grow a ``HistTree`` from binned features and gradient statistics, depth-wise.
 
-    ``build(codes, g, h, rows, features)``: ``codes`` (n, F) from ``BinMapper.transform``,
+    ``build(codes, g, h, w, rows, features)``: ``codes`` (n, F) from ``BinMapper.transform``,
     ``g``/``h`` (n,) weighted gradients and hessians, ``rows`` the in-bag sample ids,
     ``features`` the candidate feature ids (``colsample_bytree``). Returns the tree and the
     leaf (node id) reached by every row of ``rows``.
+
+    Level-wise: every level, the candidate features are cut into ``n_jobs`` contiguous
+    blocks (``FeatureBlock``), each building its histograms and best bins on its own thread
+    (the calling thread takes the first block); the main thread merges the bests, routes the
+    rows (one gather of the split features' codes per level) and picks the smaller children,
+    whose histograms the next level builds (the larger ones are parent - smaller). The tree
+    is the same bit for bit whatever ``n_jobs``.
     """
 
-    def __init__(self, criterion, bin_mapper, max_depth=6, min_child_weight=1.0, gamma=0.0):
+    def __init__(self, criterion, bin_mapper, max_depth=6, min_child_weight=1.0, gamma=0.0,
+                 n_jobs=1):
         self.criterion = criterion
         self.bins = bin_mapper
         self.max_depth = max_depth
         self.min_child_weight = float(min_child_weight)
         self.gamma = float(gamma)
+        self.n_jobs = int(n_jobs)
+        self._pool = None
 
-    def _histograms(self, codes_off, pos, slot, n_slots, gh, key):
-        """Histograms (n_slots, F, B) of the rows whose node ``pos`` maps to a slot, as one
-        complex array ``G + iH`` (``gh = g + ih`` per row): one unbuffered ``np.add.at`` over
-        ``slot * F * B + feature * B + code``. Complex so that one pass accumulates both
-        statistics and the cumulative sums of the split search and the parent - child
-        subtraction run once; the real and imaginary parts are added independently, in row
-        order, so each equals its own ``np.bincount``."""
-        F, B = self._F, self._B
-        size = n_slots * F * B
-        if n_slots == 1 and slot[0] == 0 and len(pos) == codes_off.shape[0]:
-            idx = codes_off
-            ghs = gh
-        else:
-            s = slot[pos]
-            sel = np.flatnonzero(s >= 0)
-            idx = np.take(codes_off, sel, axis=0, out=self._work("idx", (len(sel), F), np.intp))
-            idx += (s[sel] * (F * B))[:, None]
-            ghs = gh[sel]
-        wts = self._work("wts", idx.shape, np.complex128)
-        np.copyto(wts, ghs[:, None])
-        Z = self._work(key, (size,), np.complex128)
-        Z.fill(0.0)
-        np.add.at(Z, idx.ravel(), wts.ravel())
-        return Z.reshape(n_slots, F, B)
+    def close(self):
+        """Stop the worker threads (``build`` starts them on first use)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
-    def _scores(self, CL, G, H, out="sc"):
-        """``score(G_L, H_L) + score(G_R, H_R)`` over (m, F, B-1) from the cumulative
-        histograms ``CL = G_L + i H_L``, ``-inf`` where a child's hessian is below
-        ``min_child_weight`` or the bin does not exist."""
-        crit = self.criterion
-        shape = CL.shape
-        gl = self._work(out, shape)
-        hl = self._work("hl", shape)
-        np.copyto(gl, CL.real)
-        np.copyto(hl, CL.imag)
-        gr = np.subtract(G[:, None, None], gl, out=self._work("gr", shape))
-        hr = np.subtract(H[:, None, None], hl, out=self._work("hr", shape))
-        mcw = max(self.min_child_weight, 1e-300)
-        bad = np.less(hl, mcw, out=self._work("bad", shape, bool))
-        bad |= np.less(hr, mcw, out=self._work("bad2", shape, bool))
-        bad |= self._invalid[None]
-        if crit.reg_alpha == 0.0 and crit.reg_lambda > 0.0:
-            lam = crit.reg_lambda
-            gl *= gl
-            hl += lam
-            gl /= hl
-            gr *= gr
-            hr += lam
-            gr /= hr
-            gl += gr
-            sc = gl
-        else:
-            sc = crit.score(gl, hl) + crit.score(gr, hr)
-        np.copyto(sc, -np.inf, where=bad)
-        return sc
+    def _blocks(self, codes, rows, features):
+        """The ``FeatureBlock``s of this tree's rows and features (reused while ``codes``,
+        rows and features are those of the previous tree)."""
+        F = len(features)
+        full = F == codes.shape[1] and len(rows) == codes.shape[0]
+        cached = getattr(self, "_cached", None)
+        if full and cached is not None and cached[0] is codes:
+            return cached[1]
+        B = self.bins.missing_bin + 1
+        sub = codes if full else codes[np.ix_(rows, features)]
+        codes_t = np.ascontiguousarray(sub.T)
+        n_bins = self.bins.n_bins_[features]
+        invalid = np.arange(B - 1)[None, :] >= n_bins[:, None] - 1            # (F, B-1)
+        any_missing = bool(self.bins.has_missing_[features].any())
+        nb = max(1, min(self.n_jobs, F))
+        # equal histogram columns per block (the blocks past the first carry feature 0 too),
+        # the first block, on the calling thread, takes the remainder: it then finishes last
+        # and does not sleep waiting for the others
+        other = max(1, (F - 1) // nb)
+        bounds = [0] + [F - (nb - k) * other for k in range(1, nb)] + [F]
+        blocks = [FeatureBlock(codes_t, a, b, B, invalid, self.criterion, self.min_child_weight,
+                               any_missing) for a, b in zip(bounds[:-1], bounds[1:])]
+        out = (codes_t, blocks, any_missing)
+        if full:
+            self._cached = (codes, out)
+        return out
 
-    def _work(self, key, shape, dtype=np.float64):
-        """A reused scratch array of ``shape`` (fresh large arrays cost a page fault per 4 KiB;
-        the builder grows many trees of the same sizes)."""
-        size = math.prod(shape)
-        buf = self._ws.get(key)
-        if buf is None or buf.size < size or buf.dtype != dtype:
-            buf = self._ws[key] = np.empty(size, dtype=dtype)
-        return buf[:size].reshape(shape)
-
-    def _best_splits(self, Zh):
-        """Best split of each node from its histograms ``G + iH`` (m, F, B): gain (-inf: none),
-        feature slot, bin, NaN-goes-left flag, and the left child's (G, H)."""
-        crit = self.criterion
-        B = self._B
-        m = Zh.shape[0]
-        r = np.arange(m)
-        Zm = Zh[:, :, B - 1]
-        CL = np.cumsum(Zh[:, :, :B - 1], axis=2)
-        Gm, Hm = Zm.real, Zm.imag
-        tot = CL[:, 0, -1] + Zm[:, 0]
-        G, H = tot.real.copy(), tot.imag.copy()
-        scores = [self._scores(CL, G, H).reshape(m, -1)]
-        if self._any_missing:
-            CLm = CL + Zm[:, :, None]
-            scores.append(self._scores(CLm, G, H, "sc_nan").reshape(m, -1))
-        flat = np.concatenate(scores, axis=1) if len(scores) > 1 else scores[0]
-        arg = np.argmax(flat, axis=1)
-        top = flat[r, arg]
-        d, rest = np.divmod(arg, CL.shape[1] * CL.shape[2])
-        f, b = np.divmod(rest, CL.shape[2])
-        gain = np.where(np.isfinite(top), 0.5 * (top - crit.score(G, H)), -np.inf)
-        cl = CL[r, f, b]
-        gl, hl = cl.real, cl.imag
-        has_missing = Hm[r, f] > 0
-        # a node that saw no NaN on this feature sends NaN to the child of larger hessian
-        miss_left = np.where(has_missing, d == 1, hl >= H - hl)
-        gl = np.where(miss_left, gl + Gm[r, f], gl)
-        hl = np.where(miss_left, hl + Hm[r, f], hl)
-        return gain, f, b, miss_left, gl, hl, G, H
+    def _run(self, blocks, job):
+        """``block.level(job)`` for every block, the first one on this thread."""
+        if len(blocks) == 1:
+            return [blocks[0].level(job)]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=len(blocks) - 1)
+        futures = [self._pool.submit(b.level, job) for b in blocks[1:]]
+        first = blocks[0].level(job)
+        return [first] + [f.result() for f in futures]
 
     def build(self, codes, g, h, w, rows, features):
         crit = self.criterion
-        F = len(features)
+        codes_t, blocks, any_missing = self._blocks(codes, rows, features)
+        F, n = codes_t.shape
         B = self.bins.missing_bin + 1
-        self._F, self._B = F, B
-        if not hasattr(self, "_ws"):
-            self._ws = {}
-        self._n_bins = self.bins.n_bins_[features]
-        self._invalid = np.arange(B - 1)[None, :] >= self._n_bins[:, None] - 1      # (F, B-1)
-        full = F == codes.shape[1] and len(rows) == codes.shape[0]
-        if full:
-            sub = codes
-            if getattr(self, "_cached_codes", None) is not codes:
-                self._cached_codes = codes
-                self._cached_off = codes.astype(np.intp) + (np.arange(F) * B)[None, :]
-            codes_off = self._cached_off
-        else:
-            sub = codes[np.ix_(rows, features)]
-            codes_off = sub.astype(np.intp) + (np.arange(F) * B)[None, :]
-        self._any_missing = bool(self.bins.has_missing_[features].any())
+        edges = self._edges()
         gr, hr, wr = g[rows], h[rows], w[rows]
-        n = len(rows)
         unit_weight = bool(wr.min() == 1.0 == wr.max())     # then weight sums are counts
-        row_ids = np.arange(n)
-        row_offsets = row_ids * sub.shape[1]
-        every_row_moves = True          # while every node of every level so far has split
-        feature, thr, bthr, mleft, gains = [], [], [], [], []
-        left, right, totals, counts = [], [], [], []
-
-        def new_node(T, c):
-            feature.append(TREE_UNDEFINED)
-            thr.append(float(TREE_UNDEFINED))
-            bthr.append(-1)
-            mleft.append(False)
-            gains.append(0.0)
-            left.append(TREE_LEAF)
-            right.append(TREE_LEAF)
-            totals.append(T)
-            counts.append(c)
-            return len(feature) - 1
-
-        pos = np.zeros(n, dtype=np.intp)          # node id of every row
-        new_node(np.array([wr.sum(), gr.sum(), hr.sum()]), n)
-        frontier = np.array([0])
         gh = gr + 1j * hr
-        Zh = self._histograms(codes_off, pos, np.zeros(1, dtype=np.intp), 1, gh, "zh1")
+        row_ids = np.arange(n)
+        # per node, appended level by level: totals (w, G, H), counts, and for split nodes
+        # feature slot, bin, NaN-left flag, gain, children
+        T = [np.array([[wr.sum(), gr.sum(), hr.sum()]])]
+        cnt = [np.array([n])]
+        sp_ids, sp_f, sp_b, sp_ml, sp_gain, sp_left = [], [], [], [], [], []
+        n_nodes = 1
+        frontier = np.array([0])
+        Tf, cf = T[0], cnt[0]
+        pos = np.zeros(n, dtype=np.intp)          # node id of every row
+        every_row_moves = True
+        job = dict(gh=gh, sel=None, slot=None, ns=1, key="z0")
         for d in range(self.max_depth):
-            gain, f, b, ml, gl, hl, G, H = self._best_splits(Zh)
+            gain, f, b, ml, gl, hl, G, H = self._merge(self._run(blocks, job), any_missing)
             split = gain > 0.0
             if not split.any():
                 break
-            sp = frontier[split]
-            fs, bs, mls = f[split], b[split], ml[split]
-            gl, hl, G, H = gl[split], hl[split], G[split], H[split]
-            k = np.full(len(feature), -1, dtype=np.intp)
-            k[sp] = np.arange(len(sp))
+            all_split = bool(split.all())
+            spos = np.flatnonzero(split)
+            sp = frontier[spos]
+            fs, bs, mls = f[spos], b[spos], ml[spos]
+            gl, hl, G, H = gl[spos], hl[spos], G[spos], H[spos]
+            ms = len(sp)
+            tw, cp = Tf[spos, 0], cf[spos]
+            k = np.full(n_nodes, -1, dtype=np.intp)
+            k[sp] = np.arange(ms)
             k = k[pos]
-            every_row_moves = every_row_moves and len(sp) == len(frontier)
+            every_row_moves = every_row_moves and all_split
             if every_row_moves:
                 act, ka = row_ids, k
-                c = sub.ravel()[row_offsets + fs[ka]]
+                c = codes_t.ravel()[fs[ka] * n + row_ids]
             else:
                 act = np.flatnonzero(k >= 0)
                 ka = k[act]
-                c = sub.ravel()[act * sub.shape[1] + fs[ka]]
+                c = codes_t.ravel()[fs[ka] * n + act]
             go_left = c <= bs[ka]
-            if self._any_missing:
+            if any_missing:
                 go_left = np.where(c == B - 1, mls[ka], go_left)
-            ln = np.bincount(ka, weights=go_left, minlength=len(sp))
+            ln = np.bincount(ka, weights=go_left, minlength=ms)
             lw = ln if unit_weight else np.bincount(ka, weights=wr[act] * go_left,
-                                                    minlength=len(sp))
+                                                    minlength=ms)
             ln = ln.astype(np.intp)
-            tn = np.array([counts[i] for i in sp.tolist()], dtype=np.intp)
-            tw = np.array([totals[i][0] for i in sp.tolist()])
-            child = np.empty((len(sp), 2), dtype=np.intp)
-            for j, nid in enumerate(sp.tolist()):
-                fj = int(features[fs[j]])
-                feature[nid] = fj
-                thr[nid] = float(self.bins.edges_[fj][bs[j]])
-                bthr[nid] = int(bs[j])
-                mleft[nid] = bool(mls[j])
-                gains[nid] = float(gain[split][j])
-                child[j, 0] = new_node(np.array([lw[j], gl[j], hl[j]]), int(ln[j]))
-                child[j, 1] = new_node(np.array([tw[j] - lw[j], G[j] - gl[j], H[j] - hl[j]]),
-                                       int(tn[j] - ln[j]))
-                left[nid], right[nid] = child[j]
-            pos[act] = child.ravel()[2 * ka + ~go_left]
+            left_ids = n_nodes + 2 * np.arange(ms)
+            Tc = np.empty((ms, 2, 3))
+            Tc[:, 0] = np.column_stack([lw, gl, hl])
+            Tc[:, 1] = np.column_stack([tw - lw, G - gl, H - hl])
+            cc = np.column_stack([ln, cp - ln])
+            T.append(Tc.reshape(-1, 3))
+            cnt.append(cc.ravel())
+            sp_ids.append(sp)
+            sp_f.append(features[fs])
+            sp_b.append(bs)
+            sp_ml.append(mls)
+            sp_gain.append(gain[spos])
+            sp_left.append(left_ids)
+            pos[act] = left_ids[ka] + ~go_left
+            n_nodes += 2 * ms
             if d + 1 >= self.max_depth:
                 break
             # histogram subtraction: build the smaller child, the larger is parent - smaller
-            small_left = ln <= tn - ln
-            small = np.where(small_left, child[:, 0], child[:, 1])
-            large = np.where(small_left, child[:, 1], child[:, 0])
-            slot = np.full(len(feature), -1, dtype=np.intp)
-            slot[small] = np.arange(len(sp))
-            Zs = self._histograms(codes_off, pos, slot, len(sp), gh, "zs")
+            small_right = ln > cp - ln
+            small = left_ids + small_right
+            large = left_ids + ~small_right
             frontier = np.concatenate([small, large])
-            # two buffers taking turns: this level's histograms are read while the next's
-            # are written
-            nxt = self._work(f"zh{d % 2}", (2 * len(sp),) + Zs.shape[1:], np.complex128)
-            nxt[:len(sp)] = Zs
-            np.subtract(Zh[split], Zs, out=nxt[len(sp):])
-            Zh = nxt
-        tree, new_id = self._finish(feature, thr, bthr, mleft, gains, left, right, totals,
-                                    counts, crit)
+            j = np.arange(ms)
+            order = np.concatenate([2 * j + small_right, 2 * j + ~small_right])
+            Tf = Tc.reshape(-1, 3)[order]
+            cf = cc.ravel()[order]
+            slot = np.full(n_nodes, -1, dtype=np.intp)
+            slot[small] = j
+            s = slot[pos]
+            sel = np.flatnonzero(s >= 0)
+            job = dict(gh=gh[sel], sel=sel, slot=s[sel], ns=ms, key=f"z{(d + 1) % 2}",
+                       parent=f"z{d % 2}", m_parent=len(split),
+                       split=None if all_split else spos)
+        T = np.concatenate(T)
+        counts = np.concatenate(cnt)
+        feature = np.full(n_nodes, TREE_UNDEFINED, dtype=np.intp)
+        bthr = np.full(n_nodes, -1, dtype=np.intp)
+        mleft = np.zeros(n_nodes, dtype=bool)
+        gains = np.zeros(n_nodes)
+        left = np.full(n_nodes, TREE_LEAF, dtype=np.intp)
+        right = np.full(n_nodes, TREE_LEAF, dtype=np.intp)
+        thr = np.full(n_nodes, float(TREE_UNDEFINED))
+        if sp_ids:
+            ids = np.concatenate(sp_ids)
+            feature[ids] = np.concatenate(sp_f)
+            bthr[ids] = np.concatenate(sp_b)
+            mleft[ids] = np.concatenate(sp_ml)
+            gains[ids] = np.concatenate(sp_gain)
+            left[ids] = np.concatenate(sp_left)
+            right[ids] = left[ids] + 1
+            thr[ids] = edges[feature[ids], bthr[ids]]
+        tree, new_id = self._finish(feature, thr, bthr, mleft, gains, left, right, T, counts,
+                                    crit)
         return tree, new_id[pos]
+
+    def _edges(self):
+        """The bin edges as one (n_features, max edges) array (``thr = edges[f, bin]``)."""
+        if getattr(self, "_edges_of", None) is not self.bins:
+            e = self.bins.edges_
+            pad = np.full((len(e), max([len(x) for x in e] + [1])), np.nan)
+            for j, x in enumerate(e):
+                pad[j, :len(x)] = x
+            self._edges_of, self._edges_pad = self.bins, pad
+        return self._edges_pad
+
+    def _merge(self, results, any_missing):
+        """Best split of each node of the level from the blocks' bests: gain (-inf: none),
+        feature slot, bin, NaN-goes-left flag, the left child's (G, H) and the node's. The first maximum
+        in (direction, feature, bin) order wins, as one ``argmax`` over all of them."""
+        crit = self.criterion
+        vals = np.concatenate([r[0] for r in results], axis=2)      # (D, m, F)
+        bins = np.concatenate([r[1] for r in results], axis=2)
+        cls = np.concatenate([r[2] for r in results], axis=2)
+        Zm = np.concatenate([r[3] for r in results], axis=1)        # (m, F)
+        D, m, F = vals.shape
+        r = np.arange(m)
+        arg = np.argmax(vals.transpose(1, 0, 2).reshape(m, D * F), axis=1)
+        dd, f = np.divmod(arg, F)
+        top = vals[dd, r, f]
+        b = bins[dd, r, f]
+        G, H = results[0][4], results[0][5]
+        gain = np.where(np.isfinite(top), 0.5 * (top - crit.score(G, H)), -np.inf)
+        cl = cls[dd, r, f]
+        gl, hl = cl.real, cl.imag
+        zm = Zm[r, f]
+        Gm, Hm = zm.real, zm.imag
+        has_missing = Hm > 0
+        # a node that saw no NaN on this feature sends NaN to the child of larger hessian
+        miss_left = np.where(has_missing, dd == 1, hl >= H - hl)
+        gl = np.where(miss_left, gl + Gm, gl)
+        hl = np.where(miss_left, hl + Hm, hl)
+        return gain, f, b, miss_left, gl, hl, G, H
 
     def _finish(self, feature, thr, bthr, mleft, gains, left, right, totals, counts, crit):
         feature = np.array(feature, dtype=np.intp)
