@@ -255,15 +255,15 @@ class ColorJitter(Transform):
         self.last_params = (order, factors)
         # The batch goes through in blocks of consecutive samples of about ``BLOCK_ELEMENTS``
         # elements: the block is copied into the output once, then every op runs in place on it
-        # while it stays in cache, the samples of the block grouped by the sequence of ops they
-        # draw (an op without a range is skipped; a group that is not the whole block is
-        # gathered and scattered inside the cached block). The arithmetic is that of the
-        # ``adjust_*`` functions, op for op, in x's dtype.
+        # while it stays in cache, step by step: at step j each sample applies the j-th op of
+        # its drawn order (an op without a range is skipped), the samples that apply the same op
+        # at that step go through together (gathered and scattered inside the cached block
+        # unless they are the whole block), so a block takes at most 4 x 4 op calls, however
+        # many orders its samples drew. The ops act on each sample alone, so the result is that
+        # of the ``adjust_*`` functions, op for op, in x's dtype.
         active = np.array([f is not None for f in factors])
-        steps = np.where(active[order], order, 4)  # 4 = skipped
-        steps = _compact(steps)
-        codes = steps @ (5 ** np.arange(4))
-        f32 = [None if f is None else f.astype(x.dtype) for f in factors]
+        steps = _compact(np.where(active[order], order, 4))  # 4 = skipped
+        f32 = [None if f is None else f.astype(x.dtype).reshape(-1, 1, 1, 1) for f in factors]
         out = np.empty_like(x)
         per = max(1, BLOCK_ELEMENTS // max(1, x[0].size))
         ops = list(_JITTER)
@@ -274,19 +274,18 @@ class ColorJitter(Transform):
             stop = min(n, start + per)
             blk = out[start:stop]
             blk[...] = x[start:stop]
-            c = codes[start:stop]
-            for code in np.unique(c):
-                seq = [k for k in steps[start + int(np.argmax(c == code))] if k != 4]
-                if not seq:
-                    continue
-                whole = bool((c == code).all())
-                idx = None if whole else np.flatnonzero(c == code)
-                y = blk if whole else blk[idx]
-                for k in seq:
+            for step in steps[start:stop].T:
+                for k in np.unique(step):
+                    if k == 4:
+                        continue
                     f = f32[k][start:stop]
-                    ops[k](y, (f if whole else f[idx]).reshape(-1, 1, 1, 1))
-                if not whole:
-                    blk[idx] = y
+                    if (step == k).all():
+                        ops[k](blk, f)
+                    else:
+                        idx = np.flatnonzero(step == k)
+                        y = blk[idx]
+                        ops[k](y, f[idx])
+                        blk[idx] = y
         return out
 
 
