@@ -150,7 +150,7 @@ def adjust_hue(x, shift):
     shift = np.broadcast_to(shift, flat.shape[:1] + (1,) * 3) if shift.ndim \
         else shift.reshape(1, 1, 1, 1)
     per = max(1, BLOCK_ELEMENTS // max(1, flat[0].size))
-    work = np.empty((5, min(per, len(flat))) + flat.shape[-2:], dtype=flat.dtype)
+    work = np.empty((3, min(per, len(flat))) + flat.shape[-2:], dtype=flat.dtype)
     for start in range(0, len(flat), per):
         sh = shift if len(shift) == 1 else shift[start:start + per]
         hue_shift_(flat[start:start + per], sh, work)
@@ -159,8 +159,8 @@ def adjust_hue(x, shift):
 
 def hue_shift_(y, shift, work=None):
     """In place on the RGB batch ``y`` (N, 3, H, W): the hue rotated by ``shift`` (N or 1, 1, 1,
-    1), without building the HSV image. ``work``: optional scratch of at least (5, N, H, W) in
-    y's dtype, reused by the blocks of a batch (fresh pages cost more than the arithmetic).
+    1), without building the HSV image. ``work``: optional scratch of at least (3, N, H, W) in
+    y's dtype, reused by the blocks of a batch.
 
     A hue rotation keeps ``V = max`` and ``S``, so also the chroma ``Δ = max − min``; only the
     hue moves. With ``x = 6H`` the table of ``hsv_to_rgb`` is, per channel,
@@ -172,59 +172,58 @@ def hue_shift_(y, shift, work=None):
     ``S = 0``, so such a pixel comes back as ``max`` in every channel, as in the round trip.
 
     The argmax is selected arithmetically, since masked selections (``np.where``, ``where=``)
-    cost ten times an arithmetic pass on random masks: with ``m_R`` (red is the max) and ``m_G``
-    (green is, red not) — colorsys's precedence — and ``n_R = G − B``, ``n_G = B − R``
-    (``R − G = −(n_R + n_G)``), ``6H = ((2m_R + m_G − 1)·n_R + (2m_G + m_R − 1)·n_G)/Δ +
-    4 − 4m_R − 2m_G``. The temporaries are (N, H, W) planes (y's green and blue planes serve as
-    two of them once read), in y's dtype.
+    cost ten times an arithmetic pass on random masks: ``s`` = 0, 1, 2 where red, green, blue is
+    the max (colorsys's precedence for ties), ``n_R = G − B``, ``n_G = B − R`` (so ``R − G =
+    −(n_R + n_G)``) and ``6H = ((1 − s)·n_R + s(2.5 − 1.5s)·n_G)/Δ + 2s`` (the coefficients are
+    exactly 1, 0 / 0, 1 / −1, −1). The scratch is three (N, H, W) planes (max, Δ, x); y's own
+    planes hold the rest once read. The arithmetic stays in y's dtype.
     """
     r, g, b = y[:, 0], y[:, 1], y[:, 2]
     if work is None:
-        work = np.empty((5,) + r.shape, dtype=y.dtype)
-    mx, d, x, c1, c2 = work[:, :len(y)]
+        work = np.empty((3,) + r.shape, dtype=y.dtype)
+    mx, d, x = work[:, :len(y)]
     np.maximum(r, g, out=mx)
     np.maximum(mx, b, out=mx)
+    np.equal(r, mx, out=d)                    # red is the max
+    np.equal(g, mx, out=x)
+    np.greater(x, d, out=x)                   # green is, red not
+    d += d
+    d += x
+    np.subtract(2, d, out=x)                  # s
     np.minimum(r, g, out=d)
     np.minimum(d, b, out=d)
-    np.subtract(mx, d, out=d)
-    np.equal(r, mx, out=x)                    # m_R
-    np.equal(g, mx, out=c2)
-    np.greater(c2, x, out=c2)                 # m_G
-    np.add(c2, x, out=c1)
-    c1 += x
-    c1 -= 1                                   # 2m_R + m_G − 1
-    c2 += c2
-    c2 += x
-    c2 -= 1                                   # 2m_G + m_R − 1
-    x *= -3
-    x += 3
-    x -= c2                                   # 4 − 4m_R − 2m_G
+    np.subtract(mx, d, out=d)                 # Δ
     np.subtract(g, b, out=g)                  # n_R
     np.subtract(b, r, out=b)                  # n_G
-    g *= c1
-    b *= c2
+    np.subtract(1, x, out=r)
+    g *= r
+    np.multiply(x, -1.5, out=r)
+    r += 2.5
+    r *= x
+    b *= r
     g += b
-    np.equal(d, 0, out=c1)
-    c1 += d                                   # Δ, 1 for grey pixels (where n_R = n_G = 0)
-    g /= c1
+    np.equal(d, 0, out=r)
+    r += d                                    # Δ, 1 for grey pixels (where n_R = n_G = 0)
+    g /= r
+    x += x
     x += g
     x += 6 * shift[:, 0]
-    np.multiply(x, 1 / 6, out=c1)
-    np.floor(c1, out=c1)
-    c1 *= 6
-    x -= c1
-    np.not_equal(mx, 0, out=c1)
-    d *= c1
-    for c, centre in enumerate((3, 2, 4)):
-        np.subtract(x, centre, out=c1)
-        np.abs(c1, out=c1)
+    np.multiply(x, 1 / 6, out=r)
+    np.floor(r, out=r)
+    r *= 6
+    x -= r
+    np.not_equal(mx, 0, out=r)
+    d *= r
+    for c, centre, w in ((0, 3, g), (1, 2, b), (2, 4, b)):
+        np.subtract(x, centre, out=w)
+        np.abs(w, out=w)
         if c == 0:
-            np.subtract(2, c1, out=c1)
+            np.subtract(2, w, out=w)
         else:
-            c1 -= 1
-        np.clip(c1, 0, 1, out=c1)
-        c1 *= d
-        np.subtract(mx, c1, out=y[:, c])
+            w -= 1
+        np.clip(w, 0, 1, out=w)
+        w *= d
+        np.subtract(mx, w, out=y[:, c])
 
 
 class ColorJitter(Transform):
@@ -268,7 +267,7 @@ class ColorJitter(Transform):
         per = max(1, BLOCK_ELEMENTS // max(1, x[0].size))
         ops = list(_JITTER)
         if active[3]:
-            work = np.empty((5, min(per, n)) + x.shape[-2:], dtype=x.dtype)
+            work = np.empty((3, min(per, n)) + x.shape[-2:], dtype=x.dtype)
             ops[3] = functools.partial(hue_shift_, work=work)
         for start in range(0, n, per):
             stop = min(n, start + per)
