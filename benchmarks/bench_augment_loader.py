@@ -6,10 +6,16 @@ batch 128, SGD) on 2,048 random images, round-robin over three loaders in one pr
   0.9–1.1, bilinear) + RandomErasing, computed between steps;
 * ``worker``: the same pipeline with ``num_workers=1`` (one spawned process, prefetch 2).
 
-    PYTHONPATH=$PWD python -m benchmarks.bench_augment_loader [--repeats 5]
+    PYTHONPATH=$PWD python -m benchmarks.bench_augment_loader [--repeats 5] [--colour]
+
+``--colour``: RGB 32x32 images (LeNet-5 with 3 input channels) and ColorJitter(0.4, 0.4, 0.4,
+hue 0.1) between the affine warp and the erasing, so the colour ops (the hue shift included) are
+on the path.
 
 1 BLAS thread in the main process and in the worker. Medians of ``--repeats`` epochs (the
-workers' start-up is excluded: one warm-up epoch first).
+workers' start-up is excluded: one warm-up epoch first), in wall time and in the main process's
+CPU time (``time.process_time``: a worker's CPU is not in it; on a loaded machine the wall time
+also counts the waits for a core).
 """
 
 from __future__ import annotations
@@ -33,28 +39,33 @@ from whiteboard.data import DataLoader, TensorDataset  # noqa: E402
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--colour", action="store_true",
+                    help="RGB images and ColorJitter (with hue) in the pipeline")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(0)
-    x = rng.random((2048, 1, 32, 32), dtype=np.float32)
+    channels = 3 if args.colour else 1
+    x = rng.random((2048, channels, 32, 32), dtype=np.float32)
     y = rng.integers(0, 10, 2048)
     base = DataLoader(TensorDataset(x, y), batch_size=128, shuffle=True)
+    colour = [A.ColorJitter(0.4, 0.4, 0.4, 0.1)] if args.colour else []
     pipe = A.Compose([A.RandomAffine(10, translate=(0.1, 0.1), scale=(0.9, 1.1),
-                                     interpolation="bilinear"), A.RandomErasing()])
+                                     interpolation="bilinear"), *colour, A.RandomErasing()])
     loaders = {"none": base, "inline": A.AugmentedLoader(base, pipe),
                "worker": A.AugmentedLoader(base, pipe, num_workers=1)}
-    model = wb.models.get("lenet5", num_classes=10, in_channels=1)
+    model = wb.models.get("lenet5", num_classes=10, in_channels=channels)
     opt = optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
 
     def epoch(loader):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for xb, yb in loader:
             opt.zero_grad()
             loss_fn(model(xb), yb).backward()
             opt.step()
-        return time.perf_counter() - t0
+        return time.perf_counter() - t0, time.process_time() - c0
 
     times = {k: [] for k in loaders}
+    load = os.getloadavg()
     with threadpool_limits(1):
         for ld in loaders.values():
             epoch(ld)                                    # warm-up (and worker start-up)
@@ -62,12 +73,16 @@ def main(argv=None):
             for k, ld in loaders.items():
                 times[k].append(epoch(ld))
     loaders["worker"].close()
-    med = {k: float(np.median(v)) for k, v in times.items()}
-    print(f"LeNet-5 epoch, 16 steps of batch 128, 1 thread, {args.repeats} round-robin repeats")
-    print("| loader | median epoch (s) | vs no augmentation |")
-    print("|---|---|---|")
+    med = {k: np.median(np.array(v), axis=0) for k, v in times.items()}
+    kind = "RGB 32x32, ColorJitter with hue" if args.colour else "grey 32x32"
+    print(f"LeNet-5 epoch ({kind}), 16 steps of batch 128, 1 thread, {args.repeats} round-robin "
+          f"repeats; load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    print("| loader | median epoch wall (s) | vs no augmentation | main-process CPU (s) | vs no "
+          "augmentation |")
+    print("|---|---|---|---|---|")
     for k in loaders:
-        print(f"| {k} | {med[k]:.3f} | {med[k] / med['none']:.2f} |")
+        (w, c), (w0, c0) = med[k], med["none"]
+        print(f"| {k} | {w:.3f} | {w / w0:.2f} | {c:.3f} | {c / c0:.2f} |")
 
 
 if __name__ == "__main__":

@@ -128,3 +128,66 @@ def test_blocked_color_jitter_equals_the_adjust_functions_per_sample(dtype, bloc
         for k in order[i]:
             ref = fns[k](ref, dtype(factors[k][i]))
         assert np.array_equal(y[i:i + 1], ref), i
+
+
+def _hue_round_trip(x, shift):
+    # the reference definition (torchvision's adjust_hue): RGB -> HSV, H <- (H + shift) mod 1,
+    # HSV -> RGB, through the library's colorsys-checked conversions
+    hsv = rgb_to_hsv(x)
+    hsv[:, 0] = (hsv[:, 0] + np.reshape(shift, (-1, 1, 1))) % 1.0
+    return hsv_to_rgb(hsv)
+
+
+def _hue_cases(dtype, lo, hi, seed):
+    x = np.random.default_rng(seed).uniform(lo, hi, (12, 3, 17, 23))
+    x[0, :, :4] = 0.37                                   # grey (s = 0)
+    x[0, :, 4] = 0.0                                     # black
+    x[0, :, 5] = 1.0                                     # white
+    pure = [[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 1, 1], [0, 0, 1], [1, 0, 1],  # sector edges
+            [1, .5, 0], [.5, 1, 0], [0, 1, .5], [0, .5, 1], [.5, 0, 1], [1, 0, .5]]
+    x[1, :, 0, :len(pure)] = np.array(pure).T
+    x[1, :, 1, :len(pure)] = 0.5 * np.array(pure).T + 0.25
+    x[2, 0, 0] = x[2, 1, 0]                              # ties: red = green = max
+    x[2, 1, 1] = x[2, 2, 1]                              # green = blue
+    x[2, 0, 2] = x[2, 2, 2]                              # red = blue
+    shifts = np.random.default_rng(seed + 1).uniform(-0.5, 0.5, len(x))
+    shifts[:4] = [0.5, -0.5, 0.0, 1 / 6]
+    return x.astype(dtype), shifts.astype(dtype)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fused_hue_shift_equals_the_hsv_round_trip(seed):
+    # float64, values in [0, 1] and outside it (the hue op itself does not clip)
+    for lo, hi in ((0.0, 1.0), (-0.5, 1.5)):
+        x, shifts = _hue_cases(np.float64, lo, hi, seed)
+        if lo < 0:
+            x[3, :, 0, 0] = [0.0, -0.3, -0.1]            # max = 0 > min: rgb_to_hsv's s = 0
+            x[3, :, 0, 1] = [-0.2, -0.6, -0.4]           # every channel below 0
+        out = adjust_hue(x, shifts)
+        assert out.dtype == np.float64 and out.shape == x.shape
+        np.testing.assert_allclose(out, _hue_round_trip(x, shifts), rtol=0, atol=1e-6)
+        np.testing.assert_array_equal(out[0, :, :4], x[0, :, :4])  # grey pixels: exactly max
+    # float32 stays float32 and is as close to the float64 definition
+    x, shifts = _hue_cases(np.float32, 0.0, 1.0, seed)
+    out = adjust_hue(x, shifts)
+    assert out.dtype == np.float32
+    ref = _hue_round_trip(x.astype(np.float64), shifts.astype(np.float64))
+    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-6)
+    # shift 0 is the identity
+    np.testing.assert_allclose(adjust_hue(x.astype(np.float64), 0.0), x, rtol=0, atol=1e-12)
+
+
+def test_fused_hue_shift_blocks_and_shapes(monkeypatch):
+    # block-wise (one image per block, the scratch reused) equals one block bit for bit; a CHW
+    # image and an (..., 3, H, W) stack give what the NCHW batch gives
+    import whiteboard.augment.colour as colour
+
+    x, shifts = _hue_cases(np.float32, 0.0, 1.0, 4)
+    whole = adjust_hue(x, shifts)
+    monkeypatch.setattr(colour, "BLOCK_ELEMENTS", 1)
+    np.testing.assert_array_equal(adjust_hue(x, shifts), whole)
+    np.testing.assert_array_equal(adjust_hue(x, 0.3), adjust_hue(x, np.full(len(x), 0.3)))
+    np.testing.assert_array_equal(adjust_hue(x[5], shifts[5]), whole[5])
+    stack = adjust_hue(x.reshape(3, 4, 3, 17, 23), 0.3)
+    np.testing.assert_array_equal(stack.reshape(x.shape), adjust_hue(x, 0.3))
+    assert np.shares_memory(x, whole) is False

@@ -6,7 +6,8 @@ The formulas are torchvision's (``torchvision.transforms.functional``, tensor pa
 * ``blend(a, b, f) = clip(f·a + (1 − f)·b, 0, 1)``;
 * brightness ``f``: ``blend(x, 0, f)``; contrast ``f``: ``blend(x, mean(g), f)`` (the mean of the
   grayscale image over all its pixels); saturation ``f``: ``blend(x, g, f)``;
-* hue shift ``h ∈ [−0.5, 0.5]``: to HSV, ``H ← (H + h) mod 1``, back to RGB;
+* hue shift ``h ∈ [−0.5, 0.5]``: to HSV, ``H ← (H + h) mod 1``, back to RGB (computed by one
+  fused pass on max, min and the argmax, ``hue_shift_``, not through an HSV image);
 * sharpness ``f``: ``blend(x, smooth, f)`` with ``smooth`` the 3x3 kernel
   ``[[1, 1, 1], [1, 5, 1], [1, 1, 1]] / 13`` inside and the original pixels on the border;
 * Gaussian blur: separable kernel ``exp(−t²/(2σ²))`` normalised, ``t = −(k−1)/2 … (k−1)/2``, with
@@ -17,6 +18,7 @@ Colour ops clip to [0, 1] as torchvision does for float images.
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -136,13 +138,92 @@ def adjust_saturation(x, factor):
 
 
 def adjust_hue(x, shift):
-    """Rotate the hue by ``shift`` (a fraction of the circle, in [−0.5, 0.5])."""
+    """Rotate the hue by ``shift`` (a fraction of the circle, in [−0.5, 0.5]; a number or one per
+    sample of the NCHW batch): torchvision's definition, RGB → HSV, ``H ← (H + shift) mod 1``,
+    HSV → RGB, computed by the fused pass of ``hue_shift_`` (no HSV image is built), block-wise
+    in x's dtype."""
     _check_image(x, "adjust_hue x")
     _check_factor(shift, "hue_factor", -0.5, 0.5)
-    hsv = rgb_to_hsv(x)
-    hsv[..., 0, :, :] = (hsv[..., 0, :, :] + _per_sample(shift, x)[..., 0, :, :]
-                         if np.ndim(shift) else hsv[..., 0, :, :] + shift) % 1.0
-    return hsv_to_rgb(hsv)
+    shift = _per_sample(shift, x)
+    out = np.array(x, order="C")
+    flat = out.reshape((-1,) + out.shape[-3:])
+    shift = np.broadcast_to(shift, flat.shape[:1] + (1,) * 3) if shift.ndim \
+        else shift.reshape(1, 1, 1, 1)
+    per = max(1, BLOCK_ELEMENTS // max(1, flat[0].size))
+    work = np.empty((3, min(per, len(flat))) + flat.shape[-2:], dtype=flat.dtype)
+    for start in range(0, len(flat), per):
+        sh = shift if len(shift) == 1 else shift[start:start + per]
+        hue_shift_(flat[start:start + per], sh, work)
+    return out
+
+
+def hue_shift_(y, shift, work=None):
+    """In place on the RGB batch ``y`` (N, 3, H, W): the hue rotated by ``shift`` (N or 1, 1, 1,
+    1), without building the HSV image. ``work``: optional scratch of at least (3, N, H, W) in
+    y's dtype, reused by the blocks of a batch.
+
+    A hue rotation keeps ``V = max`` and ``S``, so also the chroma ``Δ = max − min``; only the
+    hue moves. With ``x = 6H`` the table of ``hsv_to_rgb`` is, per channel,
+    ``c = max − Δ·w_c(x mod 6)`` with the trapezoids ``w_R = clip(2 − |x − 3|, 0, 1)``,
+    ``w_G = clip(|x − 2| − 1, 0, 1)``, ``w_B = clip(|x − 4| − 1, 0, 1)`` (``w = 0`` gives ``v``,
+    ``1`` gives ``p``, the slopes ``q`` and ``t``). So max, min and the argmax are taken once,
+    ``x = 6H + 6·shift`` is formed and each channel written. Grey pixels (``Δ = 0``) come back as
+    ``max`` exactly; where ``max = 0`` with ``min < 0`` (values below 0) ``rgb_to_hsv`` sets
+    ``S = 0``, so such a pixel comes back as ``max`` in every channel, as in the round trip.
+
+    The argmax is selected arithmetically, since masked selections (``np.where``, ``where=``)
+    cost ten times an arithmetic pass on random masks: ``s`` = 0, 1, 2 where red, green, blue is
+    the max (colorsys's precedence for ties), ``n_R = G − B``, ``n_G = B − R`` (so ``R − G =
+    −(n_R + n_G)``) and ``6H = ((1 − s)·n_R + s(2.5 − 1.5s)·n_G)/Δ + 2s`` (the coefficients are
+    exactly 1, 0 / 0, 1 / −1, −1). The scratch is three (N, H, W) planes (max, Δ, x); y's own
+    planes hold the rest once read. The arithmetic stays in y's dtype.
+    """
+    r, g, b = y[:, 0], y[:, 1], y[:, 2]
+    if work is None:
+        work = np.empty((3,) + r.shape, dtype=y.dtype)
+    mx, d, x = work[:, :len(y)]
+    np.maximum(r, g, out=mx)
+    np.maximum(mx, b, out=mx)
+    np.equal(r, mx, out=d)                    # red is the max
+    np.equal(g, mx, out=x)
+    np.greater(x, d, out=x)                   # green is, red not
+    d += d
+    d += x
+    np.subtract(2, d, out=x)                  # s
+    np.minimum(r, g, out=d)
+    np.minimum(d, b, out=d)
+    np.subtract(mx, d, out=d)                 # Δ
+    np.subtract(g, b, out=g)                  # n_R
+    np.subtract(b, r, out=b)                  # n_G
+    np.subtract(1, x, out=r)
+    g *= r
+    np.multiply(x, -1.5, out=r)
+    r += 2.5
+    r *= x
+    b *= r
+    g += b
+    np.equal(d, 0, out=r)
+    r += d                                    # Δ, 1 for grey pixels (where n_R = n_G = 0)
+    g /= r
+    x += x
+    x += g
+    x += 6 * shift[:, 0]
+    np.multiply(x, 1 / 6, out=r)
+    np.floor(r, out=r)
+    r *= 6
+    x -= r
+    np.not_equal(mx, 0, out=r)
+    d *= r
+    for c, centre, w in ((0, 3, g), (1, 2, b), (2, 4, b)):
+        np.subtract(x, centre, out=w)
+        np.abs(w, out=w)
+        if c == 0:
+            np.subtract(2, w, out=w)
+        else:
+            w -= 1
+        np.clip(w, 0, 1, out=w)
+        w *= d
+        np.subtract(mx, w, out=y[:, c])
 
 
 class ColorJitter(Transform):
@@ -173,34 +254,37 @@ class ColorJitter(Transform):
         self.last_params = (order, factors)
         # The batch goes through in blocks of consecutive samples of about ``BLOCK_ELEMENTS``
         # elements: the block is copied into the output once, then every op runs in place on it
-        # while it stays in cache, the samples of the block grouped by the sequence of ops they
-        # draw (an op without a range is skipped; a group that is not the whole block is
-        # gathered and scattered inside the cached block). The arithmetic is that of the
-        # ``adjust_*`` functions, op for op, in x's dtype.
+        # while it stays in cache, step by step: at step j each sample applies the j-th op of
+        # its drawn order (an op without a range is skipped), the samples that apply the same op
+        # at that step go through together (gathered and scattered inside the cached block
+        # unless they are the whole block), so a block takes at most 4 x 4 op calls, however
+        # many orders its samples drew. The ops act on each sample alone, so the result is that
+        # of the ``adjust_*`` functions, op for op, in x's dtype.
         active = np.array([f is not None for f in factors])
-        steps = np.where(active[order], order, 4)  # 4 = skipped
-        steps = _compact(steps)
-        codes = steps @ (5 ** np.arange(4))
-        f32 = [None if f is None else f.astype(x.dtype) for f in factors]
+        steps = _compact(np.where(active[order], order, 4))  # 4 = skipped
+        f32 = [None if f is None else f.astype(x.dtype).reshape(-1, 1, 1, 1) for f in factors]
         out = np.empty_like(x)
         per = max(1, BLOCK_ELEMENTS // max(1, x[0].size))
+        ops = list(_JITTER)
+        if active[3]:
+            work = np.empty((3, min(per, n)) + x.shape[-2:], dtype=x.dtype)
+            ops[3] = functools.partial(hue_shift_, work=work)
         for start in range(0, n, per):
             stop = min(n, start + per)
             blk = out[start:stop]
             blk[...] = x[start:stop]
-            c = codes[start:stop]
-            for code in np.unique(c):
-                seq = [k for k in steps[start + int(np.argmax(c == code))] if k != 4]
-                if not seq:
-                    continue
-                whole = bool((c == code).all())
-                idx = None if whole else np.flatnonzero(c == code)
-                y = blk if whole else blk[idx]
-                for k in seq:
+            for step in steps[start:stop].T:
+                for k in np.unique(step):
+                    if k == 4:
+                        continue
                     f = f32[k][start:stop]
-                    _JITTER[k](y, (f if whole else f[idx]).reshape(-1, 1, 1, 1))
-                if not whole:
-                    blk[idx] = y
+                    if (step == k).all():
+                        ops[k](blk, f)
+                    else:
+                        idx = np.flatnonzero(step == k)
+                        y = blk[idx]
+                        ops[k](y, f[idx])
+                        blk[idx] = y
         return out
 
 
@@ -234,14 +318,7 @@ def _saturation_(y, f):
     np.clip(y, 0.0, 1.0, out=y)
 
 
-def _hue_(y, shift):
-    """In place: hue rotated by ``shift`` through HSV."""
-    hsv = rgb_to_hsv(y)
-    hsv[:, 0] = (hsv[:, 0] + shift[:, 0]) % 1.0
-    y[...] = hsv_to_rgb(hsv)
-
-
-_JITTER = (_brightness_, _contrast_, _saturation_, _hue_)
+_JITTER = (_brightness_, _contrast_, _saturation_, hue_shift_)
 
 
 class Grayscale(Transform):
