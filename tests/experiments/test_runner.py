@@ -30,6 +30,16 @@ def test_serial_run_decides_and_times_every_trial(tmp_path):
                                                                         "seed 2"}
 
 
+def test_cpu_seconds_are_recorded_per_trial_and_kept_by_the_cache(tmp_path):
+    first = run_experiments(fake.ALL, cache=tmp_path)
+    assert [len(r.cpu_seconds) for r in first] == [3, 1]
+    assert all(c is not None and c >= 0 for r in first for c in r.cpu_seconds)
+    again = run_experiments(fake.ALL, cache=tmp_path)
+    assert all(all(r.cached) for r in again)
+    assert [r.cpu_seconds for r in again] == [r.cpu_seconds for r in first]
+    assert again[0].to_json()["cpu_seconds"] == first[0].cpu_seconds
+
+
 def test_seeds_override_and_quick_change_the_trials(tmp_path):
     a = run_experiments([fake.NOISE], seeds=2, quick=True, cache=False)[0]
     b = run_experiments([fake.NOISE], seeds=2, quick=False, cache=False)[0]

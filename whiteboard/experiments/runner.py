@@ -157,6 +157,9 @@ class Result:
     verdict: Optional[Verdict] = None
     error: str = ""
     quick: bool = False
+    cpu_seconds: list = dataclasses.field(default_factory=list)
+    """CPU seconds of each trial's process (``time.process_time``; ``None`` for a trial cached
+    before this was recorded): beside the wall ``seconds`` on a shared, loaded machine."""
 
     @property
     def ok(self) -> bool:
@@ -183,7 +186,7 @@ class Result:
                 "expected": exp.expected,
                 "deciding": self.verdict.deciding if self.verdict else self.error,
                 "seeds": list(self.seeds), "seconds": list(self.seconds),
-                "cached": list(self.cached), "quick": bool(self.quick),
+                "cpu_seconds": list(self.cpu_seconds), "cached": list(self.cached), "quick": bool(self.quick),
                 "over_budget": self.over_budget, "numbers": numbers}
 
 
@@ -235,7 +238,7 @@ def _timed_run(exp, seed, quick):
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         threadpool_limits = None
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         if threadpool_limits is not None:
             with threadpool_limits(limits=1):
@@ -244,8 +247,10 @@ def _timed_run(exp, seed, quick):
             numbers = exp.run(seed, quick)
         numbers = _json_roundtrip(exp, numbers)
     except Exception:  # an experiment's failure is reported, not fatal to the sweep
-        return {"error": traceback.format_exc(limit=8), "seconds": time.perf_counter() - start}
-    return {"numbers": numbers, "seconds": time.perf_counter() - start}
+        return {"error": traceback.format_exc(limit=8), "seconds": time.perf_counter() - start,
+                "cpu_seconds": time.process_time() - cpu}
+    return {"numbers": numbers, "seconds": time.perf_counter() - start,
+            "cpu_seconds": time.process_time() - cpu}
 
 
 def _progress(total, enabled):
@@ -353,7 +358,8 @@ def run_experiments(experiments=None, *, seeds: Optional[int] = None, quick: boo
         recs = [records[(i, s)] for s in seed_list]
         errors = [f"seed {s}: {r['error']}" for s, r in zip(seed_list, recs) if "error" in r]
         res = Result(exp, seed_list, [r.get("numbers") for r in recs],
-                     [r["seconds"] for r in recs], [r["cached"] for r in recs], quick=bool(quick))
+                     [r["seconds"] for r in recs], [r["cached"] for r in recs], quick=bool(quick),
+                     cpu_seconds=[r.get("cpu_seconds") for r in recs])
         if errors:
             res.error = "run failed: " + errors[0].strip().splitlines()[-1]
             res.trials = [t for t in res.trials if t is not None]

@@ -85,11 +85,12 @@ def digits_split(seed=0, n_train=None):
     return (Xtr - mu) / sd, (Xte - mu) / sd, np.asarray(ytr), np.asarray(yte)
 
 
-def digits16_split(seed=0, n_train=None):
+def digits16_split(seed=0, n_train=None, upsample=True):
     """Digits upsampled to 16×16 (bilinear ``scipy.ndimage.zoom``) as ``(N, 1, 16, 16)``, scaled
     by one global mean and sd of the training images (not per pixel, which would give every
     position its own scale and break what weight sharing assumes); 70/30 stratified split
-    (random_state=0), ``n_train`` random training images per ``seed`` if given."""
+    (random_state=0), ``n_train`` random training images per ``seed`` if given. With
+    ``upsample=False`` the native 8×8 images, ``(N, 1, 8, 8)``, same split and scaling."""
     from scipy.ndimage import zoom
 
     from ...data.datasets import load_digits, train_test_split
@@ -101,7 +102,8 @@ def digits16_split(seed=0, n_train=None):
     if n_train is not None:
         idx = np.random.default_rng(seed).permutation(len(ytr))[:n_train]
         Xtr, ytr = Xtr[idx], ytr[idx]
-    Itr, Ite = (zoom(A.reshape(-1, 8, 8), (1, 2, 2), order=1)[:, None] for A in (Xtr, Xte))
+    Itr, Ite = ((zoom(A.reshape(-1, 8, 8), (1, 2, 2), order=1) if upsample
+                 else A.reshape(-1, 8, 8))[:, None] for A in (Xtr, Xte))
     mu, sd = Itr.mean(), Itr.std()
     return (Itr - mu) / sd, (Ite - mu) / sd, np.asarray(ytr), np.asarray(yte)
 

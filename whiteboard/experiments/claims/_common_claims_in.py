@@ -144,9 +144,10 @@ def n_params(model):
     return int(sum(p.numpy().size for p in model.parameters()))
 
 
-def vgg_stack(depth, channels=16, batch_norm=False, n_out=10):
-    """VGG-style CNN for 1×16×16 inputs: ``depth // 2`` 3×3 convs (pad 1) of ``channels``, 2×2
-    max pool, ``depth - depth // 2`` convs of ``2·channels``, max pool, linear head on 4×4 maps.
+def vgg_stack(depth, channels=16, batch_norm=False, n_out=10, size=16):
+    """VGG-style CNN for 1×size×size inputs (16 unless given; a multiple of 4): ``depth // 2``
+    3×3 convs (pad 1) of ``channels``, 2×2 max pool, ``depth - depth // 2`` convs of
+    ``2·channels``, max pool, linear head on (size/4)×(size/4) maps (4×4 for 16×16 inputs).
 
     Layer lists are stable in depth: the first convs of each stage and the head of a shallower
     stack have the same shapes as those of a deeper one (what C153's staged init copies).
@@ -161,4 +162,4 @@ def vgg_stack(depth, channels=16, batch_norm=False, n_out=10):
             layers.append(nn.ReLU())
             cin = c
         layers.append(nn.MaxPool2d(2))
-    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(cin * 16, n_out))
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(cin * (size // 4) ** 2, n_out))
