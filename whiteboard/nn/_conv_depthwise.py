@@ -125,28 +125,166 @@ def depthwise_weight_grad(gy, x_pad, geo, w_shape):
     return gw.reshape(w_shape)
 
 
-# Samples per depthwise chunk (bytes of one chunk's output). The window copy is KH·KW times
-# that, so a chunk of about one 32-channel 28x28 sample keeps it in L2 (1<<19 ran 1.4x slower).
-CHUNK_BYTES = 1 << 17
+# Stride 1, channel-major ("rows of taps"). Each channel's padded planes of the whole batch are
+# laid end to end as one flat signal s (C, N·Hp·Wp + tail), so kernel offset (p, q) reads s
+# shifted by off = p·DH·Wp + q·DW and the convolution is y[t] = Σ_pq w[p, q]·s[t + off] (junk at
+# the padded columns/rows, dropped). Split the offset into its column part and its row part:
+#     Q[q, v] = s[v + q·DW]              (KW shifted copies: contiguous slices, a cheap memcpy)
+#     R = W @ Q                          (W: (m·KH, KW) per channel, one BLAS product)
+#     y[t] = Σ_p R[p, t + p·DH·Wp]       (KH − 1 additions of shifted contiguous runs)
+# — KW copies instead of the KH·KW-fold window copy, and no overlapping view for BLAS to refuse.
+# The input gradient is the same correlation of the zero-extended dY with the flipped kernel
+# (the adjoint), and the weight gradient reads the same shifted copies of dY:
+#     dW[p, KW−1−q'] = Σ_v E[q', v]·s[v − (KH−1−p)·DH·Wp]        (E: dY's shifted copies)
+# one batched matrix–vector product per chunk. Chunks are blocks of channels x samples whose
+# copies stay in L2 (bytes of shifted copies + products per chunk: 2 MiB, one channel of the
+# whole 32x28x28 batch; 1, 1/2 and 4 MiB were slower).
+CHUNK_BYTES = 1 << 21
+
+
+def _taps(src, w_rows, kernel, dilation, wp, length, work):
+    """The correlation of flat signals ``src`` (B, I, L) with per-channel kernels
+    ``w_rows`` (B, O·KH, I·KW) (row o·KH + p, column i·KW + q holds w[o, i, p, q]):
+    ``out[b, o, t] = Σ_ipq w[o, i, p, q]·src[b, i, t + p·DH·Wp + q·DW]`` for t < ``length``.
+    Returns ``out`` (B, O, length) and the shifted copies Q (B, I·KW, length + (KH−1)·DH·Wp),
+    both carved out of the flat buffer ``work`` (reused from chunk to chunk: fresh
+    chunk-sized arrays can cost a page fault per 4 KiB when glibc hands them back each time)."""
+    xp = backend.get_array_module(src)
+    (kh, kw), (dh, dw) = kernel, dilation
+    b, i = src.shape[:2]
+    row = dh * wp
+    span = length + (kh - 1) * row
+    rows = w_rows.shape[1]
+    sizes = (b * i * kw * span, b * rows * span, b * (rows // kh) * length)
+    q = work[:sizes[0]].reshape(b, i, kw, span)
+    r = work[sizes[0]:sizes[0] + sizes[1]].reshape(b, rows, span)
+    out = work[sizes[0] + sizes[1]:sum(sizes)].reshape(b, rows // kh, length)
+    for k in range(kw):
+        q[:, :, k] = src[:, :, k * dw:k * dw + span]
+    q = q.reshape(b, i * kw, span)
+    xp.matmul(w_rows, q, out=r)
+    r = r.reshape(b, -1, kh, span)
+    if kh == 1:
+        out[...] = r[:, :, 0, :length]
+    else:
+        xp.add(r[:, :, 0, :length], r[:, :, 1, row:row + length], out=out)
+    for p in range(2, kh):
+        out += r[:, :, p, p * row:p * row + length]
+    return out, q
+
+
+def _work(chunks, plane, reach, rows, cols, xp, dtype):
+    """One flat buffer big enough for :func:`_taps` on the largest of ``chunks``."""
+    b = max(c1 - c0 for c0, c1, _, _ in chunks)
+    length = max(n1 - n0 for _, _, n0, n1 in chunks) * plane
+    span = length + reach
+    return xp.empty(b * (cols * span + rows * span + rows * length), dtype=dtype)
+
+
+def _chunks(c, n, plane, per_channel):
+    """(channel, sample) blocks of about CHUNK_BYTES of shifted copies each."""
+    per_sample = per_channel * plane
+    ns = max(1, min(n, CHUNK_BYTES // max(1, per_sample)))
+    cb = max(1, min(c, CHUNK_BYTES // max(1, per_sample * ns)))
+    return [(c0, min(c, c0 + cb), n0, min(n, n0 + ns))
+            for c0 in range(0, c, cb) for n0 in range(0, n, ns)]
+
+
+def _stride1(x, weight, bias, geo, groups):
+    """conv2d_depthwise for stride 1: rows of taps over channel-major flat signals (above)."""
+    xp = x.xp
+    n, c, h, w_in = x.shape
+    o, _, kh, kw = weight.shape
+    m = o // c
+    (dh, dw), (oh, ow) = geo.dilation, geo.out_hw
+    hp, wp = geo.padded_hw
+    top, _, left, _ = geo.pads
+    plane, row = hp * wp, dh * wp
+    reach = (kh - 1) * row + (kw - 1) * dw
+    itemsize = x.data.itemsize
+    s = xp.zeros((c, n * plane + reach), dtype=x.dtype)
+    s[:, :n * plane].reshape(c, n, hp, wp)[:, :, top:top + h, left:left + w_in] = \
+        x.data.transpose(1, 0, 2, 3)
+    w_rows = weight.data.reshape(c, m * kh, kw)
+    y = xp.empty((n, o, oh, ow), dtype=x.dtype)
+    b_out = None if bias is None else bias.data.reshape(1, o, 1, 1)
+    chunks = _chunks(c, n, plane, (kw + m * kh) * itemsize)
+    work = _work(chunks, plane, (kh - 1) * row, m * kh, kw, xp, x.dtype)
+    for c0, c1, n0, n1 in chunks:
+        out, _ = _taps(s[c0:c1, None, n0 * plane:n1 * plane + reach], w_rows[c0:c1],
+                       (kh, kw), (dh, dw), wp, (n1 - n0) * plane, work)
+        res = out.reshape(c1 - c0, m, n1 - n0, hp, wp)[..., :oh, :ow].transpose(2, 0, 1, 3, 4)
+        dst = y[n0:n1, c0 * m:c1 * m].reshape(n1 - n0, c1 - c0, m, oh, ow)
+        if b_out is None:
+            dst[...] = res
+        else:
+            xp.add(res, b_out[:, c0 * m:c1 * m].reshape(1, c1 - c0, m, 1, 1), out=dst)
+
+    def backward(g):
+        gx = gw = gb = None
+        if bias is not None and bias.requires_grad:
+            gb = g.sum(axis=(0, 2, 3))
+        if not (x.requires_grad or weight.requires_grad):
+            return (gx, gw) if bias is None else (gx, gw, gb)
+        # dY zero-extended in front by the kernel's reach, channel-major: (C, m, reach + N·P)
+        ext = xp.zeros((c, m, reach + n * plane + reach), dtype=g.dtype)
+        ext[:, :, reach:reach + n * plane].reshape(c, m, n, hp, wp)[..., :oh, :ow] = \
+            g.reshape(n, c, m, oh, ow).transpose(1, 2, 0, 3, 4)
+        w_flip = xp.ascontiguousarray(
+            weight.data.reshape(c, m, kh, kw)[:, :, ::-1, ::-1].transpose(0, 2, 1, 3)
+        ).reshape(c, kh, m * kw)
+        if x.requires_grad:
+            gx = xp.empty(x.shape, dtype=x.dtype)
+        if weight.requires_grad:
+            acc = xp.zeros((c, kh, m * kw, 1), dtype=weight.dtype)
+        chunks = _chunks(c, n, plane, (m * kw + kh) * itemsize)
+        work = _work(chunks, plane, (kh - 1) * row, kh, m * kw, xp, g.dtype)
+        for c0, c1, n0, n1 in chunks:
+            length = (n1 - n0) * plane
+            out, e = _taps(ext[c0:c1, :, n0 * plane:n1 * plane + reach], w_flip[c0:c1],
+                           (kh, kw), (dh, dw), wp, length, work)
+            if gx is not None:
+                gx[n0:n1, c0:c1] = out.reshape(c1 - c0, n1 - n0, hp, wp)[
+                    :, :, top:top + h, left:left + w_in].transpose(1, 0, 2, 3)
+            if weight.requires_grad:
+                # E's column v is padded position u = n0·P + v; each chunk owns v < length
+                # (the last one its halo too), and E is zero below (KH−1)·DH·Wp
+                lo = (kh - 1) * row if n0 == 0 else 0
+                hi = length + ((kh - 1) * row if n1 == n else 0)
+                base = s[c0:c1, n0 * plane + lo - (kh - 1) * row:]
+                s_rows = _im2col._as_strided(base, (c1 - c0, kh, hi - lo, 1),
+                                             (base.strides[0], row * itemsize, itemsize,
+                                              itemsize), writeable=False)
+                acc[c0:c1] += xp.matmul(e[:, None, :, lo:hi], s_rows)
+        if weight.requires_grad:
+            gw = acc[..., 0].reshape(c, kh, m, kw)[..., ::-1].transpose(0, 2, 1, 3).reshape(
+                weight.shape)
+        if not x.requires_grad:
+            gx = None
+        return (gx, gw) if bias is None else (gx, gw, gb)
+
+    parents = (x, weight) if bias is None else (x, weight, bias)
+    return Tensor._make(y, parents, backward, "Conv2d")
 
 
 def conv2d_depthwise(x, weight, bias, geo, groups):
-    """A depthwise conv2d (see depthwise_forward) run over chunks of samples, so that the
-    window copies stay cache-resident. The padded input is kept for the backward pass; with
-    stride 1 (wide rows) the output gradient is zero-extended once and that buffer serves both
-    the input gradient (its windows, per chunk) and the weight gradient (a run of it)."""
+    """A depthwise conv2d. Stride 1 (wide rows): rows of taps over channel-major signals (see
+    ``_stride1``). Otherwise the forward pass of :func:`depthwise_forward_padded` over chunks
+    of samples (so that the window copies stay cache-resident), and the padded input kept for
+    the backward pass."""
+    if geo.wide and geo.stride == (1, 1):
+        return _stride1(x, weight, bias, geo, groups)
     xp = x.xp
     n = x.shape[0]
     o = weight.shape[0]
     oh, ow = geo.out_hw
-    step = max(1, CHUNK_BYTES // (o * oh * geo.cols_w * x.data.itemsize))
+    step = max(1, (CHUNK_BYTES >> 4) // (o * oh * geo.cols_w * x.data.itemsize))
     x_pad = geo.padded(x.data)
     y = xp.empty((n, o, oh, ow), dtype=x.dtype)
     for lo in range(0, n, step):
         y[lo:lo + step] = depthwise_forward_padded(x_pad[lo:lo + step], weight.data, geo)
     if bias is not None:
         y += bias.data[:, None, None]
-    fused = geo.wide and geo.stride == (1, 1)
 
     def backward(g):
         gx = gw = gb = None
@@ -156,25 +294,12 @@ def conv2d_depthwise(x, weight, bias, geo, groups):
             gx = xp.empty(x.shape, dtype=x.dtype)
         if weight.requires_grad:
             gw = xp.zeros(weight.shape, dtype=weight.dtype)
-        if fused:
-            # one zero-extended dY for the whole batch: its windows (per chunk) give the input
-            # gradient, and its dY run the weight gradient (no copy)
-            ext, g_wide = _extended(g, geo, groups, o // groups, wide=False)
-            for lo in range(0, n, step):
-                if gx is not None:
-                    gx[lo:lo + step] = _input_grad_from_ext(ext[lo:lo + step], weight.data, geo)
-            # the dot products copy nothing, so their chunks can be larger (4 samples here:
-            # 1.2 ms against 1.6 ms per sample and 2.6 ms for the whole batch at once)
-            for lo in range(0, n, 4 * step) if gw is not None else ():
-                gw += depthwise_weight_grad(g_wide[lo:lo + 4 * step], x_pad[lo:lo + 4 * step],
-                                            geo, weight.shape)
-        else:
-            for lo in range(0, n, step):
-                gc = geo.widen(g[lo:lo + step])
-                if gx is not None:
-                    gx[lo:lo + step] = depthwise_input_grad(gc, weight.data, geo, groups)
-                if gw is not None:
-                    gw += depthwise_weight_grad(gc, x_pad[lo:lo + step], geo, weight.shape)
+        for lo in range(0, n, step):
+            gc = geo.widen(g[lo:lo + step])
+            if gx is not None:
+                gx[lo:lo + step] = depthwise_input_grad(gc, weight.data, geo, groups)
+            if gw is not None:
+                gw += depthwise_weight_grad(gc, x_pad[lo:lo + step], geo, weight.shape)
         return (gx, gw) if bias is None else (gx, gw, gb)
 
     parents = (x, weight) if bias is None else (x, weight, bias)
