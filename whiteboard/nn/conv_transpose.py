@@ -17,6 +17,7 @@ strided convolution maps to the same output size. Its weight has shape ``(C_in, 
 Tests: ``tests/nn/test_conv_transpose.py``.
 """
 
+from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor, squeeze, unsqueeze
 from ._conv_gemm import conv_forward, conv_input_grad, conv_weight_grad, prepare_grad
@@ -73,6 +74,8 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
         )
     # the convolution whose adjoint this is: input out_hw, padding pad, output (h, w)
     geo = Geometry(out_hw, (pad[0], pad[0], pad[1], pad[1]), kernel, stride, dilation, (h, w))
+    if groups == 1 and dilation == (1, 1) and stride != (1, 1):
+        return _SubPixel(x.data, weight.data, geo).apply(x, weight, bias)
     x_prepared = prepare_grad(x.data, weight.data, geo, groups)
     y = conv_input_grad(x_prepared, weight.data, geo, groups)
     y = y + bias.data[:, None, None] if bias is not None else x.xp.ascontiguousarray(y)
@@ -92,6 +95,126 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
     parents = (x, weight) if bias is None else (x, weight, bias)
     return Tensor._make(y, parents, backward, "ConvTranspose2d")
+
+
+class _SubPixel:
+    """A strided, undilated, ungrouped transposed convolution by output phases (sub-pixel).
+
+    Output pixel (a + r·S, b + u·S) of the padded output plane (phase (a, b), row r, column u)
+    receives only the kernel offsets p = a + i·S, q = b + j·S, from input pixel (r − i, u − j):
+    every phase is a stride-1 correlation of x with a (⌈KH/S⌉, ⌈KW/S⌉) sub-kernel. In the flat
+    layout where the phase planes are rows of width Cw = ⌈Wp/S⌉, the shift (i, j) is i·Cw + j,
+    so with D = the stacked shifted copies of x, (I·J·C_in, N·L) (I = ⌈KH/S⌉, J = ⌈KW/S⌉;
+    offsets past the kernel get zero weights), all phases are ONE product::
+
+        phases = W_all @ D                 W_all: (S·S·C_out, I·J·C_in)
+
+    and one copy interleaves the phases into the output. The backward pass is its adjoint, three
+    dense products and no strided im2col: the output gradient split by phase (dP, one copy),
+    ``dD = W_allᵀ @ dP`` (then dx = Σ_ij shift_ij⁻¹(dD_ij), KH·KW/S² − 1 additions of long runs)
+    and ``dW_all = (D @ dPᵀ)ᵀ``, reusing the forward's D.
+    """
+
+    def __init__(self, x, w, geo):
+        xp = backend.get_array_module(x)
+        self.xp, self.geo = xp, geo
+        n, ci, h, w_in = x.shape
+        co, (kh, kw), (sh, sw) = w.shape[1], geo.kernel, geo.stride
+        hp, wp = geo.padded_hw
+        self.rows, self.cols = -(-hp // sh), -(-wp // sw)
+        self.ni, self.nj = -(-kh // sh), -(-kw // sw)
+        self.size = self.rows * self.cols
+        self.length = self.size + self.nj - 1
+        d = xp.zeros((self.ni, self.nj, ci, n, self.length), dtype=x.dtype)
+        x_t = x.transpose(1, 0, 2, 3)
+        for i in range(self.ni):
+            for j in range(self.nj):
+                start = i * self.cols + j
+                d[i, j, :, :, start:start + h * self.cols].reshape(
+                    ci, n, h, self.cols)[..., :w_in] = x_t
+        self.d = d.reshape(self.ni * self.nj * ci, n * self.length)
+        w_pad = xp.zeros((ci, co, self.ni * sh, self.nj * sw), dtype=w.dtype)
+        w_pad[:, :, :kh, :kw] = w
+        # W_all[(a, b, co), (i, j, ci)] = w[ci, co, a + i·S, b + j·S]
+        self.w_all = xp.ascontiguousarray(
+            w_pad.reshape(ci, co, self.ni, sh, self.nj, sw).transpose(3, 5, 1, 2, 4, 0)
+        ).reshape(sh * sw * co, self.ni * self.nj * ci)
+        self.shape = (n, ci, h, w_in, co)
+
+    def _phase_slices(self):
+        """For each phase (a, b): the output rows/columns it holds and where they start in the
+        phase plane."""
+        (sh, sw), (top, _, left, _), (hz, wz) = self.geo.stride, self.geo.pads, self.geo.in_hw
+        for a in range(sh):
+            y0 = (a - top) % sh
+            r0, cnt_h = (y0 + top) // sh, len(range(y0, hz, sh))
+            for b in range(sw):
+                x0 = (b - left) % sw
+                c0, cnt_w = (x0 + left) // sw, len(range(x0, wz, sw))
+                yield a, b, (slice(y0, None, sh), slice(x0, None, sw)), \
+                    (slice(r0, r0 + cnt_h), slice(c0, c0 + cnt_w))
+
+    def _planes(self, flat):
+        """(S·S·C_out, N·L) as (SH, SW, C_out, N, rows, cols) phase planes (a view)."""
+        n, co = self.shape[0], self.shape[4]
+        sh, sw = self.geo.stride
+        return flat.reshape(sh, sw, co, n, self.length)[..., :self.size].reshape(
+            sh, sw, co, n, self.rows, self.cols)
+
+    def apply(self, x, weight, bias):
+        xp = self.xp
+        n, ci, h, w_in, co = self.shape
+        hz, wz = self.geo.in_hw
+        planes = self._planes(xp.matmul(self.w_all, self.d))
+        y = xp.empty((n, co, hz, wz), dtype=x.dtype)
+        b_row = None if bias is None else bias.data.reshape(1, co, 1, 1)
+        for a, b, (ys, xs), (rs, cs) in self._phase_slices():
+            src = planes[a, b, :, :, rs, cs].transpose(1, 0, 2, 3)
+            if b_row is None:
+                y[:, :, ys, xs] = src
+            else:
+                xp.add(src, b_row, out=y[:, :, ys, xs])
+
+        def backward(g):
+            gx = gw = gb = None
+            if bias is not None and bias.requires_grad:
+                gb = g.sum(axis=(0, 2, 3))
+            if x.requires_grad or weight.requires_grad:
+                sh, sw = self.geo.stride
+                dp = xp.zeros((sh * sw * co, n * self.length), dtype=g.dtype)
+                dp_planes = self._planes(dp)
+                for a, b, (ys, xs), (rs, cs) in self._phase_slices():
+                    dp_planes[a, b, :, :, rs, cs] = g[:, :, ys, xs].transpose(1, 0, 2, 3)
+                if x.requires_grad:
+                    gx = self._input_grad(xp.matmul(self.w_all.T, dp))
+                if weight.requires_grad:
+                    gw = self._weight_grad(xp.matmul(self.d, dp.T).T, weight.shape)
+            return (gx, gw) if bias is None else (gx, gw, gb)
+
+        parents = (x, weight) if bias is None else (x, weight, bias)
+        return Tensor._make(y, parents, backward, "ConvTranspose2d")
+
+    def _input_grad(self, dd):
+        """dx = Σ_ij (the run of dD_ij that shift (i, j) wrote), cropped to (N, C_in, H, W)."""
+        xp = self.xp
+        n, ci, h, w_in, _ = self.shape
+        dd = dd.reshape(self.ni, self.nj, ci, n, self.length)
+        run = h * self.cols
+        acc = None
+        for i in range(self.ni):
+            for j in range(self.nj):
+                start = i * self.cols + j
+                part = dd[i, j, :, :, start:start + run]
+                acc = part.copy() if acc is None else xp.add(acc, part, out=acc)
+        return acc.reshape(ci, n, h, self.cols)[..., :w_in].transpose(1, 0, 2, 3).copy()
+
+    def _weight_grad(self, dw_all, w_shape):
+        """w[ci, co, a + i·S, b + j·S] = dW_all[(a, b, co), (i, j, ci)], offsets past the
+        kernel dropped."""
+        ci, co, kh, kw = w_shape
+        sh, sw = self.geo.stride
+        full = dw_all.reshape(sh, sw, co, self.ni, self.nj, ci).transpose(5, 2, 3, 0, 4, 1)
+        return full.reshape(ci, co, self.ni * sh, self.nj * sw)[:, :, :kh, :kw].copy()
 
 
 class ConvTranspose2d(_ConvNd):
