@@ -97,6 +97,11 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
     return Tensor._make(y, parents, backward, "ConvTranspose2d")
 
 
+# Samples per chunk: about this many bytes of shifted copies D (a buffer reused over the chunks,
+# so no step allocates, and page-faults in, whole-batch temporaries): 1 MiB.
+CHUNK_BYTES = 1 << 20
+
+
 class _SubPixel:
     """A strided, undilated, ungrouped transposed convolution by output phases (sub-pixel).
 
@@ -111,13 +116,15 @@ class _SubPixel:
 
     and one copy interleaves the phases into the output. The backward pass is its adjoint, three
     dense products and no strided im2col: the output gradient split by phase (dP, one copy),
-    ``dD = W_allᵀ @ dP`` (then dx = Σ_ij shift_ij⁻¹(dD_ij), KH·KW/S² − 1 additions of long runs)
-    and ``dW_all = (D @ dPᵀ)ᵀ``, reusing the forward's D.
+    ``dD = W_allᵀ @ dP`` (then dx = Σ_ij shift_ij⁻¹(dD_ij), I·J − 1 additions of long runs)
+    and ``dW_all = Σ_chunks (D @ dPᵀ)ᵀ``. Everything runs over chunks of samples (each sample's
+    shifted reads stay inside its own run of L columns); D is rebuilt per chunk in the
+    backward pass rather than kept for the whole batch.
     """
 
     def __init__(self, x, w, geo):
         xp = backend.get_array_module(x)
-        self.xp, self.geo = xp, geo
+        self.xp, self.geo, self.x = xp, geo, x
         n, ci, h, w_in = x.shape
         co, (kh, kw), (sh, sw) = w.shape[1], geo.kernel, geo.stride
         hp, wp = geo.padded_hw
@@ -125,14 +132,6 @@ class _SubPixel:
         self.ni, self.nj = -(-kh // sh), -(-kw // sw)
         self.size = self.rows * self.cols
         self.length = self.size + self.nj - 1
-        d = xp.zeros((self.ni, self.nj, ci, n, self.length), dtype=x.dtype)
-        x_t = x.transpose(1, 0, 2, 3)
-        for i in range(self.ni):
-            for j in range(self.nj):
-                start = i * self.cols + j
-                d[i, j, :, :, start:start + h * self.cols].reshape(
-                    ci, n, h, self.cols)[..., :w_in] = x_t
-        self.d = d.reshape(self.ni * self.nj * ci, n * self.length)
         w_pad = xp.zeros((ci, co, self.ni * sh, self.nj * sw), dtype=w.dtype)
         w_pad[:, :, :kh, :kw] = w
         # W_all[(a, b, co), (i, j, ci)] = w[ci, co, a + i·S, b + j·S]
@@ -140,6 +139,36 @@ class _SubPixel:
             w_pad.reshape(ci, co, self.ni, sh, self.nj, sw).transpose(3, 5, 1, 2, 4, 0)
         ).reshape(sh * sw * co, self.ni * self.nj * ci)
         self.shape = (n, ci, h, w_in, co)
+        self.step = max(1, min(n, CHUNK_BYTES // (self.w_all.shape[1] * self.length
+                                                  * x.itemsize)))
+
+    def _starts(self):
+        """The flat shift i·Cw + j of each sub-kernel offset (i, j), row-major."""
+        return [i * self.cols + j for i in range(self.ni) for j in range(self.nj)]
+
+    def _chunks(self):
+        n = self.shape[0]
+        return [(lo, min(n, lo + self.step)) for lo in range(0, n, self.step)]
+
+    def _buffer(self, rows, dtype):
+        """A zeroed (rows, step, L) buffer: every chunk writes the same entries of it (the
+        phase layout does not depend on the sample), so the zeros outside them persist."""
+        return self.xp.zeros((rows, self.step, self.length), dtype=dtype)
+
+    @staticmethod
+    def _columns(buf, lo, hi):
+        """The first hi − lo samples of a (rows, step, L) buffer as a (rows, (hi − lo)·L) view."""
+        return buf[:, :hi - lo].reshape(buf.shape[0], -1)
+
+    def _fill_d(self, buf, lo, hi):
+        """D for samples lo:hi: x's rows placed at the shifts i·Cw + j (zeros elsewhere)."""
+        _, ci, h, w_in, _ = self.shape
+        x_t = self.x[lo:hi].transpose(1, 0, 2, 3)
+        view = buf.reshape(self.ni * self.nj, ci, self.step, self.length)[:, :, :hi - lo]
+        for k, start in enumerate(self._starts()):
+            view[k, :, :, start:start + h * self.cols].reshape(
+                ci, hi - lo, h, self.cols)[..., :w_in] = x_t
+        return self._columns(buf, lo, hi)
 
     def _phase_slices(self):
         """For each phase (a, b): the output rows/columns it holds and where they start in the
@@ -154,9 +183,9 @@ class _SubPixel:
                 yield a, b, (slice(y0, None, sh), slice(x0, None, sw)), \
                     (slice(r0, r0 + cnt_h), slice(c0, c0 + cnt_w))
 
-    def _planes(self, flat):
-        """(S·S·C_out, N·L) as (SH, SW, C_out, N, rows, cols) phase planes (a view)."""
-        n, co = self.shape[0], self.shape[4]
+    def _planes(self, flat, n):
+        """(S·S·C_out, n·L) as (SH, SW, C_out, n, rows, cols) phase planes (a view)."""
+        co = self.shape[4]
         sh, sw = self.geo.stride
         return flat.reshape(sh, sw, co, n, self.length)[..., :self.size].reshape(
             sh, sw, co, n, self.rows, self.cols)
@@ -165,48 +194,69 @@ class _SubPixel:
         xp = self.xp
         n, ci, h, w_in, co = self.shape
         hz, wz = self.geo.in_hw
-        planes = self._planes(xp.matmul(self.w_all, self.d))
         y = xp.empty((n, co, hz, wz), dtype=x.dtype)
         b_row = None if bias is None else bias.data.reshape(1, co, 1, 1)
-        for a, b, (ys, xs), (rs, cs) in self._phase_slices():
-            src = planes[a, b, :, :, rs, cs].transpose(1, 0, 2, 3)
-            if b_row is None:
-                y[:, :, ys, xs] = src
-            else:
-                xp.add(src, b_row, out=y[:, :, ys, xs])
+        d_buf = self._buffer(self.w_all.shape[1], x.dtype)
+        p_buf = xp.empty((self.w_all.shape[0], self.step * self.length), dtype=x.dtype)
+        for lo, hi in self._chunks():
+            part = p_buf[:, :(hi - lo) * self.length]
+            xp.matmul(self.w_all, self._fill_d(d_buf, lo, hi), out=part)
+            planes = self._planes(part, hi - lo)
+            for a, b, (ys, xs), (rs, cs) in self._phase_slices():
+                src = planes[a, b, :, :, rs, cs].transpose(1, 0, 2, 3)
+                if b_row is None:
+                    y[lo:hi, :, ys, xs] = src
+                else:
+                    xp.add(src, b_row, out=y[lo:hi, :, ys, xs])
+        del d_buf, p_buf
 
         def backward(g):
             gx = gw = gb = None
             if bias is not None and bias.requires_grad:
                 gb = g.sum(axis=(0, 2, 3))
             if x.requires_grad or weight.requires_grad:
-                sh, sw = self.geo.stride
-                dp = xp.zeros((sh * sw * co, n * self.length), dtype=g.dtype)
-                dp_planes = self._planes(dp)
-                for a, b, (ys, xs), (rs, cs) in self._phase_slices():
-                    dp_planes[a, b, :, :, rs, cs] = g[:, :, ys, xs].transpose(1, 0, 2, 3)
-                if x.requires_grad:
-                    gx = self._input_grad(xp.matmul(self.w_all.T, dp))
-                if weight.requires_grad:
-                    gw = self._weight_grad(xp.matmul(self.d, dp.T).T, weight.shape)
+                gx, gw = self._backward(g, x.requires_grad, weight.requires_grad)
             return (gx, gw) if bias is None else (gx, gw, gb)
 
         parents = (x, weight) if bias is None else (x, weight, bias)
         return Tensor._make(y, parents, backward, "ConvTranspose2d")
 
-    def _input_grad(self, dd):
-        """dx = Σ_ij (the run of dD_ij that shift (i, j) wrote), cropped to (N, C_in, H, W)."""
+    def _backward(self, g, need_x, need_w):
+        """Per chunk: dP (the phase split of g), dx from ``W_allᵀ @ dP`` by shifted additions
+        over the flat rows (the crop reads below ``span`` only: the shifts' reach stays inside
+        each sample), and ``D @ dPᵀ`` summed into dW_all."""
         xp = self.xp
-        n, ci, h, w_in, _ = self.shape
-        dd = dd.reshape(self.ni, self.nj, ci, n, self.length)
-        run = h * self.cols
-        acc = None
-        for i in range(self.ni):
-            for j in range(self.nj):
-                start = i * self.cols + j
-                part = dd[i, j, :, :, start:start + run]
-                acc = part.copy() if acc is None else xp.add(acc, part, out=acc)
-        return acc.reshape(ci, n, h, self.cols)[..., :w_in].transpose(1, 0, 2, 3).copy()
+        n, ci, h, w_in, co = self.shape
+        L = self.length
+        sh, sw = self.geo.stride
+        starts = self._starts()
+        w_t = xp.ascontiguousarray(self.w_all.T)
+        gx = xp.empty((n, ci, h, w_in), dtype=g.dtype) if need_x else None
+        dw_all = xp.zeros(w_t.shape, dtype=g.dtype) if need_w else None
+        p_buf = self._buffer(sh * sw * co, g.dtype)
+        d_buf = self._buffer(w_t.shape[0], g.dtype) if need_w else None
+        dd_buf = xp.empty((w_t.shape[0], self.step * L), dtype=g.dtype) if need_x else None
+        acc = xp.empty((ci, self.step * L), dtype=g.dtype) if need_x else None
+        for lo, hi in self._chunks():
+            width = (hi - lo) * L
+            planes = p_buf[:, :hi - lo, :self.size].reshape(sh, sw, co, hi - lo, self.rows,
+                                                            self.cols)
+            for a, b, (ys, xs), (rs, cs) in self._phase_slices():
+                planes[a, b, :, :, rs, cs] = g[lo:hi, :, ys, xs].transpose(1, 0, 2, 3)
+            dp = self._columns(p_buf, lo, hi)
+            if need_w:
+                dw_all += xp.matmul(self._fill_d(d_buf, lo, hi), dp.T)
+            if need_x:
+                dd = xp.matmul(w_t, dp, out=dd_buf[:, :width]).reshape(len(starts), ci, width)
+                span = width - max(starts)
+                run = acc[:, :span]
+                run[...] = dd[0, :, :span]
+                for k, start in enumerate(starts[1:], 1):
+                    run += dd[k, :, start:start + span]
+                gx[lo:hi] = acc[:, :width].reshape(ci, hi - lo, L)[:, :, :h * self.cols].reshape(
+                    ci, hi - lo, h, self.cols)[..., :w_in].transpose(1, 0, 2, 3)
+        gw = None if dw_all is None else self._weight_grad(dw_all.T, (ci, co) + self.geo.kernel)
+        return gx, gw
 
     def _weight_grad(self, dw_all, w_shape):
         """w[ci, co, a + i·S, b + j·S] = dW_all[(a, b, co), (i, j, ci)], offsets past the
