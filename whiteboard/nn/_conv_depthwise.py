@@ -191,7 +191,11 @@ def _chunks(c, n, plane, per_channel):
 
 
 def _stride1(x, weight, bias, geo, groups):
-    """conv2d_depthwise for stride 1: rows of taps over channel-major flat signals (above)."""
+    """conv2d_depthwise for stride 1: rows of taps over channel-major flat signals (above), one
+    block of channels x samples at a time. Each block's signals live in small zeroed buffers
+    reused from block to block (the padding lands on the same entries every time, so its zeros
+    persist); the backward pass rebuilds the block's padded input rather than keeping a
+    whole-batch copy."""
     xp = x.xp
     n, c, h, w_in = x.shape
     o, _, kh, kw = weight.shape
@@ -202,23 +206,33 @@ def _stride1(x, weight, bias, geo, groups):
     plane, row = hp * wp, dh * wp
     reach = (kh - 1) * row + (kw - 1) * dw
     itemsize = x.data.itemsize
-    s = xp.zeros((c, n * plane + reach), dtype=x.dtype)
-    s[:, :n * plane].reshape(c, n, hp, wp)[:, :, top:top + h, left:left + w_in] = \
-        x.data.transpose(1, 0, 2, 3)
+    chunks = _chunks(c, n, plane, (kw + m * kh + m * kw + kh) * itemsize // 2)
+    cb, ns = chunks[0][1] - chunks[0][0], chunks[0][3] - chunks[0][2]
+
+    def signal(buf, c0, c1, n0, n1):
+        """The block's padded input, flat per channel: (c1 − c0, 1, (n1 − n0)·P + reach)."""
+        length = (n1 - n0) * plane
+        buf[:c1 - c0, 0, :length].reshape(c1 - c0, n1 - n0, hp, wp)[
+            :, :, top:top + h, left:left + w_in] = x.data[n0:n1, c0:c1].transpose(1, 0, 2, 3)
+        if n1 - n0 < ns:   # the reach past a short block: the next sample's stale entries
+            buf[:c1 - c0, 0, length:length + reach] = 0
+        return buf[:c1 - c0, :, :length + reach]
+
     w_rows = weight.data.reshape(c, m * kh, kw)
     y = xp.empty((n, o, oh, ow), dtype=x.dtype)
     b_out = None if bias is None else bias.data.reshape(1, o, 1, 1)
-    chunks = _chunks(c, n, plane, (kw + m * kh) * itemsize)
+    s_buf = xp.zeros((cb, 1, ns * plane + reach), dtype=x.dtype)
     work = _work(chunks, plane, (kh - 1) * row, m * kh, kw, xp, x.dtype)
     for c0, c1, n0, n1 in chunks:
-        out, _ = _taps(s[c0:c1, None, n0 * plane:n1 * plane + reach], w_rows[c0:c1],
-                       (kh, kw), (dh, dw), wp, (n1 - n0) * plane, work)
+        out, _ = _taps(signal(s_buf, c0, c1, n0, n1), w_rows[c0:c1], (kh, kw), (dh, dw), wp,
+                       (n1 - n0) * plane, work)
         res = out.reshape(c1 - c0, m, n1 - n0, hp, wp)[..., :oh, :ow].transpose(2, 0, 1, 3, 4)
         dst = y[n0:n1, c0 * m:c1 * m].reshape(n1 - n0, c1 - c0, m, oh, ow)
         if b_out is None:
             dst[...] = res
         else:
             xp.add(res, b_out[:, c0 * m:c1 * m].reshape(1, c1 - c0, m, 1, 1), out=dst)
+    del s_buf, work
 
     def backward(g):
         gx = gw = gb = None
@@ -226,10 +240,6 @@ def _stride1(x, weight, bias, geo, groups):
             gb = g.sum(axis=(0, 2, 3))
         if not (x.requires_grad or weight.requires_grad):
             return (gx, gw) if bias is None else (gx, gw, gb)
-        # dY zero-extended in front by the kernel's reach, channel-major: (C, m, reach + N·P)
-        ext = xp.zeros((c, m, reach + n * plane + reach), dtype=g.dtype)
-        ext[:, :, reach:reach + n * plane].reshape(c, m, n, hp, wp)[..., :oh, :ow] = \
-            g.reshape(n, c, m, oh, ow).transpose(1, 2, 0, 3, 4)
         w_flip = xp.ascontiguousarray(
             weight.data.reshape(c, m, kh, kw)[:, :, ::-1, ::-1].transpose(0, 2, 1, 3)
         ).reshape(c, kh, m * kw)
@@ -237,25 +247,29 @@ def _stride1(x, weight, bias, geo, groups):
             gx = xp.empty(x.shape, dtype=x.dtype)
         if weight.requires_grad:
             acc = xp.zeros((c, kh, m * kw, 1), dtype=weight.dtype)
-        chunks = _chunks(c, n, plane, (m * kw + kh) * itemsize)
+            s_buf = xp.zeros((cb, 1, ns * plane + reach), dtype=x.dtype)
+        # the block's dY zero-extended in front by the kernel's reach: (cb, m, reach + ns·P)
+        g_buf = xp.zeros((cb, m, reach + ns * plane), dtype=g.dtype)
         work = _work(chunks, plane, (kh - 1) * row, kh, m * kw, xp, g.dtype)
+        g5 = g.reshape(n, c, m, oh, ow)
         for c0, c1, n0, n1 in chunks:
             length = (n1 - n0) * plane
-            out, e = _taps(ext[c0:c1, :, n0 * plane:n1 * plane + reach], w_flip[c0:c1],
-                           (kh, kw), (dh, dw), wp, length, work)
+            g_buf[:c1 - c0, :, reach:reach + length].reshape(c1 - c0, m, n1 - n0, hp, wp)[
+                ..., :oh, :ow] = g5[n0:n1, c0:c1].transpose(1, 2, 0, 3, 4)
+            out, e = _taps(g_buf[:c1 - c0, :, :length + reach], w_flip[c0:c1], (kh, kw),
+                           (dh, dw), wp, length, work)
             if gx is not None:
                 gx[n0:n1, c0:c1] = out.reshape(c1 - c0, n1 - n0, hp, wp)[
                     :, :, top:top + h, left:left + w_in].transpose(1, 0, 2, 3)
             if weight.requires_grad:
-                # E's column v is padded position u = n0·P + v; each chunk owns v < length
-                # (the last one its halo too), and E is zero below (KH−1)·DH·Wp
-                lo = (kh - 1) * row if n0 == 0 else 0
-                hi = length + ((kh - 1) * row if n1 == n else 0)
-                base = s[c0:c1, n0 * plane + lo - (kh - 1) * row:]
-                s_rows = _im2col._as_strided(base, (c1 - c0, kh, hi - lo, 1),
-                                             (base.strides[0], row * itemsize, itemsize,
+                # E's column v is the block's padded position v − (KH−1)·DH·Wp + (KW−1−q')·DW;
+                # its non-zero columns lie in [lo, lo + length)
+                lo = (kh - 1) * row
+                sig = signal(s_buf, c0, c1, n0, n1)
+                s_rows = _im2col._as_strided(sig, (c1 - c0, kh, length, 1),
+                                             (sig.strides[0], row * itemsize, itemsize,
                                               itemsize), writeable=False)
-                acc[c0:c1] += xp.matmul(e[:, None, :, lo:hi], s_rows)
+                acc[c0:c1] += xp.matmul(e[:, None, :, lo:lo + length], s_rows)
         if weight.requires_grad:
             gw = acc[..., 0].reshape(c, kh, m, kw)[..., ::-1].transpose(0, 2, 1, 3).reshape(
                 weight.shape)
