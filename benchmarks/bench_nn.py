@@ -190,6 +190,50 @@ Goals: Conv2d within 2x of PyTorch, pooling within 3x.
     (paired, 31 repeats). One GEMM per phase (4 GEMMs with K = 128) was no faster (3.8 ms:
     2.7 ms in GEMMs that each re-read the 3.7 MB D). The rest of the step is the backward
     pass: a stride-2 im2col (strided window copy, ~1.5 ms) + GEMM for dX and the weight GEMM.
+- Round 3 (2026-12-07 13:20 UTC, issue 18; 1 thread, CPU-time medians of 25 round-robin
+  repeats of base = commit f985d51 and the new code in ONE process beside torch, four
+  processes; load average 15.8-16.1 on the 2 cores, so absolute figures are ~2x quiet ones):
+  - Depthwise: CPU ratio base 1.97 / 1.89 / 1.97 → new 1.77 / 1.70 / 1.76 in the three
+    processes where nothing page-faulted (whiteboard 7.04-7.17 → 6.27-6.45 ms, torch
+    3.57-3.77); in the fourth, base and torch faulted (1,832 and 1,273 minor faults per step)
+    and the ratio went 1.47 → 0.92. Peak 17.6 → 13.6 MiB; the new path never faulted in any
+    run. Goal ≤ 1.3x: still missed when torch does not fault. What changed: with stride 1 (no
+    pad beyond the kernel's reach) a new layout, "rows of taps" over unpadded rows: each
+    channel's samples are blocks of H + (KH−1)·DH rows of width W (image rows, then zero rows
+    that are also the next sample's top padding); kernel offset (p, q) splits into a column
+    part — KW shifted copies Q of the block, with the wrap-around columns zeroed (that is the
+    horizontal padding) — and a row part: R = W (m·KH x KW) @ Q, then y = Σ_p R_p shifted by
+    p·DH·W (KH − 1 additions, the last one written straight into y). KW copies instead of the
+    KH·KW-fold window copy, and the NCHW ↔ block copies move whole H·W planes. dX is the same
+    correlation of dY with the flipped kernel, dW one product E @ Sᵀ of dY's shifted copies E
+    with the input's KH row-shifted copies S. Blocks are 3 channels x 32 samples (2 MiB of
+    buffers, allocated once per pass and reused: fresh block-sized temporaries page-faulted,
+    and smaller blocks cost more in per-call overhead than they gained in cache: 1/2 MiB
+    1.3-1.5x slower). Profile now (load ~15): forward 3.0 ms against torch's 1.4, backward
+    3.7 against 2.9; per pass the block products ≈ 1.4 (shifted copies 0.30, column zeroing
+    0.09, products 0.42, additions 0.55 — two passes over the strided NCHW result were 0.76),
+    the NCHW → block copy 0.45-0.5, and the step's wb.tensor copy of x 0.28. Base profile
+    (hot, load ~5): forward 1.68, dX 1.77, dW 1.15, pad 0.22, dY extension 0.22, bias 0.14.
+    What is left: every pass is memory-bound NumPy work (copies, a K=3 product, additions);
+    torch fuses the taps. Tried: a padded channel-major layout with the same taps (first
+    version; equal to base when nothing faulted), dW as one batched matrix-vector product
+    per offset row (1.26 ms against 0.6 for E @ Sᵀ).
+  - ConvTranspose2d 4x4 s2: CPU ratio base 1.41 / 1.37 / 1.45 / 1.43 → new 1.29 / 1.27 /
+    1.33 / 1.30 (whiteboard 7.68-8.00 → 7.09-7.30 ms, torch 5.49-5.62); peak 10.9 → 6.0 MiB.
+    Goal ≤ 1.3x: met in two of four processes, borderline. What changed: a strided,
+    undilated, ungrouped transposed convolution runs by output phases (sub-pixel) in its own
+    code (conv_transpose._SubPixel): phases = W_all @ D over the stacked shifted copies D of
+    x, and the backward pass is its adjoint — dY split by phase (dP, one copy), dD = W_allᵀ @
+    dP then dx = Σ_ij dD_ij shifted back (three additions of long runs), dW_all = D @ dPᵀ —
+    three dense products and no stride-2 im2col (the base backward's strided window copy was
+    1.08 ms, and its weight GEMM X @ colsᵀ ran at 59 GFLOP/s against 83 for the transposed
+    order). Everything runs over chunks of 8 samples with buffers allocated once and zeroed
+    once (the phase layout is the same for every chunk), D rebuilt per chunk in the backward
+    pass instead of kept: the first version (whole-batch D kept) page-faulted 1,458-1,671 times
+    per step and lost 1.6-1.8 → 1.2-1.4 to this one in the same processes. Profile now (load
+    ~11): the three GEMMs 1.35 + 1.30 + 1.48 ms of ≈ 5.4, D build 0.35, phase split 0.24,
+    interleave 0.20, shifted additions 0.21. What is left: the GEMMs (OpenBLAS Haswell kernels,
+    80-100 GFLOP/s, on phase planes 15x15 for 14x14 outputs: 15% junk).
 - Two threads: whiteboard's Winograd and depthwise paths do not use the second core (their
   per-chunk products are too small for OpenBLAS to split), so on a quiet machine PyTorch scales
   and whiteboard does not (the 2-thread Conv2d ratio is ~3x in wall time); under contention the

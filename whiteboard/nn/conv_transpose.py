@@ -17,6 +17,7 @@ strided convolution maps to the same output size. Its weight has shape ``(C_in, 
 Tests: ``tests/nn/test_conv_transpose.py``.
 """
 
+from .. import backend
 from ..autograd import Tensor
 from ..autograd.ops import _as_tensor, squeeze, unsqueeze
 from ._conv_gemm import conv_forward, conv_input_grad, conv_weight_grad, prepare_grad
@@ -73,6 +74,8 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
         )
     # the convolution whose adjoint this is: input out_hw, padding pad, output (h, w)
     geo = Geometry(out_hw, (pad[0], pad[0], pad[1], pad[1]), kernel, stride, dilation, (h, w))
+    if groups == 1 and dilation == (1, 1) and stride != (1, 1):
+        return _SubPixel(x.data, weight.data, geo).apply(x, weight, bias)
     x_prepared = prepare_grad(x.data, weight.data, geo, groups)
     y = conv_input_grad(x_prepared, weight.data, geo, groups)
     y = y + bias.data[:, None, None] if bias is not None else x.xp.ascontiguousarray(y)
@@ -92,6 +95,176 @@ def _conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups, 
 
     parents = (x, weight) if bias is None else (x, weight, bias)
     return Tensor._make(y, parents, backward, "ConvTranspose2d")
+
+
+# Samples per chunk: about this many bytes of shifted copies D (a buffer reused over the chunks,
+# so no step allocates, and page-faults in, whole-batch temporaries): 1 MiB.
+CHUNK_BYTES = 1 << 20
+
+
+class _SubPixel:
+    """A strided, undilated, ungrouped transposed convolution by output phases (sub-pixel).
+
+    Output pixel (a + r·S, b + u·S) of the padded output plane (phase (a, b), row r, column u)
+    receives only the kernel offsets p = a + i·S, q = b + j·S, from input pixel (r − i, u − j):
+    every phase is a stride-1 correlation of x with a (⌈KH/S⌉, ⌈KW/S⌉) sub-kernel. In the flat
+    layout where the phase planes are rows of width Cw = ⌈Wp/S⌉, the shift (i, j) is i·Cw + j,
+    so with D = the stacked shifted copies of x, (I·J·C_in, N·L) (I = ⌈KH/S⌉, J = ⌈KW/S⌉;
+    offsets past the kernel get zero weights), all phases are ONE product::
+
+        phases = W_all @ D                 W_all: (S·S·C_out, I·J·C_in)
+
+    and one copy interleaves the phases into the output. The backward pass is its adjoint, three
+    dense products and no strided im2col: the output gradient split by phase (dP, one copy),
+    ``dD = W_allᵀ @ dP`` (then dx = Σ_ij shift_ij⁻¹(dD_ij), I·J − 1 additions of long runs)
+    and ``dW_all = Σ_chunks (D @ dPᵀ)ᵀ``. Everything runs over chunks of samples (each sample's
+    shifted reads stay inside its own run of L columns); D is rebuilt per chunk in the
+    backward pass rather than kept for the whole batch.
+    """
+
+    def __init__(self, x, w, geo):
+        xp = backend.get_array_module(x)
+        self.xp, self.geo, self.x = xp, geo, x
+        n, ci, h, w_in = x.shape
+        co, (kh, kw), (sh, sw) = w.shape[1], geo.kernel, geo.stride
+        hp, wp = geo.padded_hw
+        self.rows, self.cols = -(-hp // sh), -(-wp // sw)
+        self.ni, self.nj = -(-kh // sh), -(-kw // sw)
+        self.size = self.rows * self.cols
+        self.length = self.size + self.nj - 1
+        w_pad = xp.zeros((ci, co, self.ni * sh, self.nj * sw), dtype=w.dtype)
+        w_pad[:, :, :kh, :kw] = w
+        # W_all[(a, b, co), (i, j, ci)] = w[ci, co, a + i·S, b + j·S]
+        self.w_all = xp.ascontiguousarray(
+            w_pad.reshape(ci, co, self.ni, sh, self.nj, sw).transpose(3, 5, 1, 2, 4, 0)
+        ).reshape(sh * sw * co, self.ni * self.nj * ci)
+        self.shape = (n, ci, h, w_in, co)
+        self.step = max(1, min(n, CHUNK_BYTES // (self.w_all.shape[1] * self.length
+                                                  * x.itemsize)))
+
+    def _starts(self):
+        """The flat shift i·Cw + j of each sub-kernel offset (i, j), row-major."""
+        return [i * self.cols + j for i in range(self.ni) for j in range(self.nj)]
+
+    def _chunks(self):
+        n = self.shape[0]
+        return [(lo, min(n, lo + self.step)) for lo in range(0, n, self.step)]
+
+    def _buffer(self, rows, dtype):
+        """A zeroed (rows, step, L) buffer: every chunk writes the same entries of it (the
+        phase layout does not depend on the sample), so the zeros outside them persist."""
+        return self.xp.zeros((rows, self.step, self.length), dtype=dtype)
+
+    @staticmethod
+    def _columns(buf, lo, hi):
+        """The first hi − lo samples of a (rows, step, L) buffer as a (rows, (hi − lo)·L) view."""
+        return buf[:, :hi - lo].reshape(buf.shape[0], -1)
+
+    def _fill_d(self, buf, lo, hi):
+        """D for samples lo:hi: x's rows placed at the shifts i·Cw + j (zeros elsewhere)."""
+        _, ci, h, w_in, _ = self.shape
+        x_t = self.x[lo:hi].transpose(1, 0, 2, 3)
+        view = buf.reshape(self.ni * self.nj, ci, self.step, self.length)[:, :, :hi - lo]
+        for k, start in enumerate(self._starts()):
+            view[k, :, :, start:start + h * self.cols].reshape(
+                ci, hi - lo, h, self.cols)[..., :w_in] = x_t
+        return self._columns(buf, lo, hi)
+
+    def _phase_slices(self):
+        """For each phase (a, b): the output rows/columns it holds and where they start in the
+        phase plane."""
+        (sh, sw), (top, _, left, _), (hz, wz) = self.geo.stride, self.geo.pads, self.geo.in_hw
+        for a in range(sh):
+            y0 = (a - top) % sh
+            r0, cnt_h = (y0 + top) // sh, len(range(y0, hz, sh))
+            for b in range(sw):
+                x0 = (b - left) % sw
+                c0, cnt_w = (x0 + left) // sw, len(range(x0, wz, sw))
+                yield a, b, (slice(y0, None, sh), slice(x0, None, sw)), \
+                    (slice(r0, r0 + cnt_h), slice(c0, c0 + cnt_w))
+
+    def _planes(self, flat, n):
+        """(S·S·C_out, n·L) as (SH, SW, C_out, n, rows, cols) phase planes (a view)."""
+        co = self.shape[4]
+        sh, sw = self.geo.stride
+        return flat.reshape(sh, sw, co, n, self.length)[..., :self.size].reshape(
+            sh, sw, co, n, self.rows, self.cols)
+
+    def apply(self, x, weight, bias):
+        xp = self.xp
+        n, ci, h, w_in, co = self.shape
+        hz, wz = self.geo.in_hw
+        y = xp.empty((n, co, hz, wz), dtype=x.dtype)
+        b_row = None if bias is None else bias.data.reshape(1, co, 1, 1)
+        d_buf = self._buffer(self.w_all.shape[1], x.dtype)
+        p_buf = xp.empty((self.w_all.shape[0], self.step * self.length), dtype=x.dtype)
+        for lo, hi in self._chunks():
+            part = p_buf[:, :(hi - lo) * self.length]
+            xp.matmul(self.w_all, self._fill_d(d_buf, lo, hi), out=part)
+            planes = self._planes(part, hi - lo)
+            for a, b, (ys, xs), (rs, cs) in self._phase_slices():
+                src = planes[a, b, :, :, rs, cs].transpose(1, 0, 2, 3)
+                if b_row is None:
+                    y[lo:hi, :, ys, xs] = src
+                else:
+                    xp.add(src, b_row, out=y[lo:hi, :, ys, xs])
+        del d_buf, p_buf
+
+        def backward(g):
+            gx = gw = gb = None
+            if bias is not None and bias.requires_grad:
+                gb = g.sum(axis=(0, 2, 3))
+            if x.requires_grad or weight.requires_grad:
+                gx, gw = self._backward(g, x.requires_grad, weight.requires_grad)
+            return (gx, gw) if bias is None else (gx, gw, gb)
+
+        parents = (x, weight) if bias is None else (x, weight, bias)
+        return Tensor._make(y, parents, backward, "ConvTranspose2d")
+
+    def _backward(self, g, need_x, need_w):
+        """Per chunk: dP (the phase split of g), dx from ``W_allᵀ @ dP`` by shifted additions
+        over the flat rows (the crop reads below ``span`` only: the shifts' reach stays inside
+        each sample), and ``D @ dPᵀ`` summed into dW_all."""
+        xp = self.xp
+        n, ci, h, w_in, co = self.shape
+        L = self.length
+        sh, sw = self.geo.stride
+        starts = self._starts()
+        w_t = xp.ascontiguousarray(self.w_all.T)
+        gx = xp.empty((n, ci, h, w_in), dtype=g.dtype) if need_x else None
+        dw_all = xp.zeros(w_t.shape, dtype=g.dtype) if need_w else None
+        p_buf = self._buffer(sh * sw * co, g.dtype)
+        d_buf = self._buffer(w_t.shape[0], g.dtype) if need_w else None
+        dd_buf = xp.empty((w_t.shape[0], self.step * L), dtype=g.dtype) if need_x else None
+        acc = xp.empty((ci, self.step * L), dtype=g.dtype) if need_x else None
+        for lo, hi in self._chunks():
+            width = (hi - lo) * L
+            planes = p_buf[:, :hi - lo, :self.size].reshape(sh, sw, co, hi - lo, self.rows,
+                                                            self.cols)
+            for a, b, (ys, xs), (rs, cs) in self._phase_slices():
+                planes[a, b, :, :, rs, cs] = g[lo:hi, :, ys, xs].transpose(1, 0, 2, 3)
+            dp = self._columns(p_buf, lo, hi)
+            if need_w:
+                dw_all += xp.matmul(self._fill_d(d_buf, lo, hi), dp.T)
+            if need_x:
+                dd = xp.matmul(w_t, dp, out=dd_buf[:, :width]).reshape(len(starts), ci, width)
+                span = width - max(starts)
+                run = acc[:, :span]
+                run[...] = dd[0, :, :span]
+                for k, start in enumerate(starts[1:], 1):
+                    run += dd[k, :, start:start + span]
+                gx[lo:hi] = acc[:, :width].reshape(ci, hi - lo, L)[:, :, :h * self.cols].reshape(
+                    ci, hi - lo, h, self.cols)[..., :w_in].transpose(1, 0, 2, 3)
+        gw = None if dw_all is None else self._weight_grad(dw_all.T, (ci, co) + self.geo.kernel)
+        return gx, gw
+
+    def _weight_grad(self, dw_all, w_shape):
+        """w[ci, co, a + i·S, b + j·S] = dW_all[(a, b, co), (i, j, ci)], offsets past the
+        kernel dropped."""
+        ci, co, kh, kw = w_shape
+        sh, sw = self.geo.stride
+        full = dw_all.reshape(sh, sw, co, self.ni, self.nj, ci).transpose(5, 2, 3, 0, 4, 1)
+        return full.reshape(ci, co, self.ni * sh, self.nj * sw)[:, :, :kh, :kw].copy()
 
 
 class ConvTranspose2d(_ConvNd):
