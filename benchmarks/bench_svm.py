@@ -52,7 +52,8 @@ def _data(case):
 
 def _load_baseline(path):
     """The ``SVC`` class of another whiteboard checkout, imported beside this one."""
-    saved = {k: v for k, v in sys.modules.items() if k == "whiteboard" or k.startswith("whiteboard.")}
+    saved = {k: v for k, v in sys.modules.items()
+             if k == "whiteboard" or k.startswith("whiteboard.")}
     for k in saved:
         del sys.modules[k]
     sys.path.insert(0, os.path.abspath(path))

@@ -182,14 +182,14 @@ class SVC(ClassifierMixin, _BaseLibSVM):
     (the probability cross-validation's shuffle).
 
     Kernel computation and caching (``kernels.KernelMatrix``): rows of the training Gram matrix
-    are computed on demand, each in one vectorised pass (a GEMV-sized product; RBF through
-    ``euclidean_distances`` with precomputed squared norms), and kept in an LRU cache of
-    ``cache_size`` MB in single precision, as LIBSVM does; the full n×n matrix is never formed
-    for the built-in kernels (SMO reads only the rows of the variables it selects, often a
-    small fraction of n), while a callable kernel is evaluated once on all pairs. All one-vs-one
-    sub-problems share one cache. Because the cache holds float32 values exactly like LIBSVM's
-    and WSS2, the clipping and shrinking follow LIBSVM step by step, the fitted model equals
-    scikit-learn's to rounding (same support vectors and iteration counts).
+    are computed on demand, each in one vectorised pass (a GEMV-sized product; RBF as one GEMV
+    on [x, ‖x‖², 1] that yields -γ‖xᵢ - x‖² directly, the norms computed once), and kept in an
+    LRU cache of ``cache_size`` MB in single precision, as LIBSVM does; the full n×n matrix is
+    never formed for the built-in kernels (SMO reads only the rows of the variables it selects,
+    often a small fraction of n), while a callable kernel is evaluated once on all pairs. All
+    one-vs-one sub-problems share one cache. Because the cache holds float32 values exactly
+    like LIBSVM's and WSS2, the clipping and shrinking follow LIBSVM step by step, the fitted
+    model equals scikit-learn's to rounding (same support vectors and iteration counts).
 
     Fitted attributes: ``classes_``, ``support_`` (indices, grouped by class, ascending within
     a class), ``support_vectors_`` (n_SV, d), ``n_support_`` (per class), ``dual_coef_``
