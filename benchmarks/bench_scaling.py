@@ -74,7 +74,7 @@ def make(workload, contender, extra):
     kw = dict(n_estimators=100, learning_rate=0.3, reg_lambda=1.0, max_bin=256)
     if contender == "whiteboard":
         from whiteboard.ml.ensemble import XGBoostClassifier
-        return XGBoostClassifier(max_depth=6, **kw)
+        return XGBoostClassifier(max_depth=6, n_jobs=1, **kw)
     import lightgbm as lgb
     return lgb.LGBMClassifier(max_depth=6, num_leaves=64, min_child_samples=1,
                               min_data_in_bin=1, min_child_weight=1.0, n_jobs=1, verbose=-1,
