@@ -35,7 +35,7 @@ from ..base import (
 )
 from ..tree import DecisionTreeClassifier, DecisionTreeRegressor
 from ..tree._classes import class_weight_dict_vector, compute_class_weight_vector
-from ..tree._tree import CRITERIA_CLF, CRITERIA_REG
+from ..tree._tree import CRITERIA_CLF, CRITERIA_REG, presort
 from ...validation import check_array, check_X_y
 from ._base import member_seeds, parallel_map, r2, run_in_chunks
 
@@ -116,7 +116,7 @@ class BaseForest(BaseEstimator):
             raise ValueError(f"n_estimators={self.n_estimators} must be larger or equal to "
                              f"len(estimators_)={len(old)} when warm_start==True")
         X32 = np.asarray(X, dtype=np.float32)
-        presorted = np.argsort(X32.T, axis=1, kind="stable").astype(np.int32)
+        presorted = presort(X32.T)
         tree_params = {k: getattr(self, k) for k in _TREE_PARAMS}
         job = {"tree_class": self._tree_class, "tree_params": tree_params, "X32": X32, "y": y,
                    "w": sample_weight, "presorted": presorted, "n_boot": n_boot if self.bootstrap else 0,

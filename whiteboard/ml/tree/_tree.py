@@ -103,8 +103,19 @@ TREE_UNDEFINED = -2
 FEATURE_THRESHOLD = 1e-7
 EPSILON = np.finfo(np.float64).eps
 _LN2 = np.log(2.0)
-# Floats per chunk of the split search (positions x accumulated columns): bounds peak memory.
-_CHUNK = 1 << 21
+# Floats per chunk of the split search (positions x accumulated columns) and entries per block
+# of the partition: bounds peak memory (1 << 19 also measured faster than 1 << 21: the chunk
+# stays in cache).
+_CHUNK = 1 << 19
+
+
+def presort(XT):
+    """``argsort(XT, axis=1, kind="stable")`` as int32, one feature row at a time (the int64
+    result of a whole-matrix argsort would be twice the size of the orders kept)."""
+    order = np.empty(XT.shape, dtype=np.int32)
+    for j in range(XT.shape[0]):
+        order[j] = np.argsort(XT[j], kind="stable")
+    return order
 
 
 class Tree:
@@ -416,7 +427,7 @@ class _SplitFinder:
         self.XT = XT                       # (n_features, n) float32, rows contiguous
         self.n_features, self.n = XT.shape
         if presorted is None:
-            presorted = np.argsort(XT, axis=1, kind="stable")
+            presorted = presort(XT)
         self.sort_per_node = sort_per_node
         if sort_per_node:
             # Few candidate features per node (random forests): instead of keeping all
@@ -480,14 +491,22 @@ class _SplitFinder:
         none = np.iinfo(np.uint16).max
         table = np.full(f * (n_nodes + 1), none, dtype=np.uint16)
         table[feats * (n_nodes + 1) + node_of_seg] = np.arange(len(lengths))
-        entries = self.order if len(used) == f else self.order[used]
-        lab = np.take(node_label, entries)
-        lab += (used * (n_nodes + 1)).astype(np.int32)[:, None]
-        seg_id = np.take(table, lab).reshape(-1)
-        # flatnonzero + take: much faster than boolean-mask indexing here
-        keep = np.flatnonzero(seg_id != none)
-        kept = np.take(entries.reshape(-1), keep)
-        return np.take(kept, np.argsort(np.take(seg_id, keep), kind="stable"))
+        kept, segs = [], []
+        rows = max(1, _CHUNK // self.n)           # feature rows per block: bounded temporaries
+        for b0 in range(0, len(used), rows):
+            u = used[b0:b0 + rows]
+            entries = self.order[u[0]:u[-1] + 1] if u[-1] - u[0] == len(u) - 1 \
+                else self.order[u]
+            lab = np.take(node_label, entries)
+            lab += (u * (n_nodes + 1)).astype(np.int32)[:, None]
+            seg_id = np.take(table, lab).reshape(-1)
+            # flatnonzero + take: much faster than boolean-mask indexing here
+            keep = np.flatnonzero(seg_id != none)
+            kept.append(np.take(entries.reshape(-1), keep))
+            segs.append(np.take(seg_id, keep))
+        kept = kept[0] if len(kept) == 1 else np.concatenate(kept)
+        segs = segs[0] if len(segs) == 1 else np.concatenate(segs)
+        return np.take(kept, np.argsort(segs, kind="stable"))
 
     def _segment_samples_by_key(self, lengths, base, pos):
         """Few samples per drawn feature (deep, small nodes): sort the packed keys
@@ -527,19 +546,23 @@ class _SplitFinder:
         cum = np.cumsum(lengths)
         # sort_per_node: the sorted samples of every segment are kept (``last_sid``, segment
         # after segment) so that the chosen ones are not sorted again for the partition
-        self._sids = [] if self.sort_per_node else None
+        # sort_per_node: the segments' sorted samples are found for all segments at once (one
+        # pass over the presorted orders, whatever the number of chunks) and kept
+        # (``last_sid``) so that the chosen ones are not sorted again for the partition
+        sid_all = None
+        if self.sort_per_node:
+            sid_all = self.segment_samples(start, lengths, feats)[0] if n_seg \
+                else np.zeros(0, dtype=np.int32)
+            self.last_sid = sid_all
         i0 = 0
         while i0 < n_seg:
             i1 = max(int(np.searchsorted(cum, cum[i0] - lengths[i0] + budget, "right")), i0 + 1)
             sl = slice(i0, i1)
+            sid = None if sid_all is None else sid_all[cum[i0] - lengths[i0]:cum[i1 - 1]]
             self._score_chunk(start[sl], lengths[sl], totals[sl], feats[sl], best_proxy[sl],
                               best_q[sl], best_left[sl], thresholds[sl],
-                              self.last_constant[sl])
+                              self.last_constant[sl], sid)
             i0 = i1
-        if self.sort_per_node:
-            self.last_sid = self._sids[0] if len(self._sids) == 1 else np.concatenate(
-                self._sids) if self._sids else np.zeros(0, dtype=np.int32)
-            self._sids = None
         return best_proxy, best_q, best_left, thresholds
 
     def _cumulative_stats(self, sid):
@@ -557,10 +580,13 @@ class _SplitFinder:
         return C
 
     def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr,
-                     out_const):
-        sid, seg, offs, base_f = self.segment_samples(start, lengths, feats)
-        if self._sids is not None:
-            self._sids.append(sid)
+                     out_const, sid=None):
+        if sid is None:
+            sid, seg, offs, base_f = self.segment_samples(start, lengths, feats)
+        else:
+            seg = np.repeat(np.arange(len(lengths)), lengths)
+            offs = np.cumsum(lengths) - lengths
+            base_f = np.repeat(np.asarray(feats, dtype=np.int64) * self.n, lengths)
         v = self.XT_flat[base_f + sid].astype(np.float64)
         C = self._cumulative_stats(sid)                       # (kk, M): left sums at every cut
         M = len(sid)
@@ -651,28 +677,22 @@ class _SplitFinder:
         go_left[self.idx_flat[lpos]] = True
         m = int(lengths.sum())
         contiguous = m == int(end.max() - start.min()) and np.all(start[1:] == end[:-1])
-        if contiguous:
-            cols = slice(int(start[0]), int(end[-1]))
-            sub = self.idx[:, cols]
-        else:
-            P, _, _ = _ranges(start, lengths)
-            sub = self.idx[:, P]
-        lm = go_left[sub].reshape(-1)
-        f = self.n_features
-        flat = sub.reshape(-1)
-        lefts = np.compress(lm, flat).reshape(f, -1)
-        rights = np.compress(~lm, flat).reshape(f, -1)
+        cols = slice(int(start[0]), int(end[-1])) if contiguous else _ranges(start, lengths)[0]
         n_right = lengths - n_left
         offs = np.cumsum(lengths) - lengths
         left_cols, _, _ = _ranges(offs, n_left)
         right_cols, _, _ = _ranges(offs + n_left, n_right)
-        out = np.empty_like(sub)
-        out[:, left_cols] = lefts
-        out[:, right_cols] = rights
-        if contiguous:
-            self.idx[:, cols] = out
-        else:
-            self.idx[:, P] = out
+        # blocks of feature rows, so that the copies stay within _CHUNK entries
+        rows = max(1, _CHUNK // max(m, 1))
+        for r0 in range(0, self.n_features, rows):
+            r1 = min(r0 + rows, self.n_features)
+            sub = self.idx[r0:r1, cols]
+            lm = go_left[sub].reshape(-1)
+            flat = sub.reshape(-1)
+            out = np.empty_like(sub)
+            out[:, left_cols] = np.compress(lm, flat).reshape(r1 - r0, -1)
+            out[:, right_cols] = np.compress(~lm, flat).reshape(r1 - r0, -1)
+            self.idx[r0:r1, cols] = out
         return go_left
 
 
