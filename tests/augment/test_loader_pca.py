@@ -151,15 +151,34 @@ class _FailOnBig:
         return x
 
 
-def _segments():
+@pytest.fixture
+def _segments(monkeypatch):
+    """The /dev/shm segments this process's loaders created and that still exist. Only this
+    process's own segments count: another test process (pytest-xdist, another job on the box)
+    may create and remove segments of its own at any time."""
     import os
-    return {f for f in os.listdir("/dev/shm") if f.startswith("psm_")}
+    from multiprocessing import shared_memory
+
+    from whiteboard.augment import loader as loader_module
+    created = []
+
+    class Recording(shared_memory.SharedMemory):
+        def __init__(self, name=None, create=False, size=0):
+            super().__init__(name=name, create=create, size=size)
+            if create:
+                created.append(self.name)
+
+    monkeypatch.setattr(loader_module.shared_memory, "SharedMemory", Recording)
+
+    def alive():
+        assert created, "no shared-memory segment was created: the test tests nothing"
+        return {f for f in created if os.path.exists(os.path.join("/dev/shm", f))}
+    return alive
 
 
-def test_worker_shared_memory_is_recycled_and_cleaned_up():
+def test_worker_shared_memory_is_recycled_and_cleaned_up(_segments):
     """Early break, a worker error (re-raised naming the batch) and close leave no /dev/shm
     segment behind; results stay equal to the per-batch seeded computation."""
-    before = _segments()
     rng = np.random.default_rng(1)
     x = rng.random((16, 1, 4, 4)).astype(np.float32)
     y = rng.integers(0, 3, size=16)
@@ -170,21 +189,20 @@ def test_worker_shared_memory_is_recycled_and_cleaned_up():
             break
     assert len(list(aug)) == 8                    # slots recycled after the break
     aug.close()
-    assert _segments() == before
+    assert _segments() == set()
     x[:, 0, 0, 0] = np.r_[np.zeros(6), 0.9, np.zeros(9)]
     bad = AugmentedLoader(DataLoader(TensorDataset(x, y), batch_size=2), _FailOnBig(),
                           num_workers=1)
     with pytest.raises(RuntimeError, match="batch 3"):
         list(bad)
     bad.close()
-    assert _segments() == before
+    assert _segments() == set()
 
 
-def test_worker_batches_are_slot_views_never_overwritten_while_alive():
+def test_worker_batches_are_slot_views_never_overwritten_while_alive(_segments):
     """Batches come back as views of their shared-memory slot (no copy), a slot is reused only
     once nothing reads it, at most ``max_held`` slots are held (then batches are copies), and a
     batch kept past ``close`` stays intact and readable while /dev/shm is already clean."""
-    before = _segments()
     rng = np.random.default_rng(2)
     x = rng.random((40, 1, 4, 4)).astype(np.float32)
     y = rng.integers(0, 3, size=40)
@@ -200,7 +218,7 @@ def test_worker_batches_are_slot_views_never_overwritten_while_alive():
     for (xs, _), (xb, _) in zip(streamed, kept):
         np.testing.assert_array_equal(xb.data, xs)
     aug.close()
-    assert _segments() == before
+    assert _segments() == set()
     for (xs, _), (xb, _) in zip(streamed, kept):      # still mapped after close
         np.testing.assert_array_equal(xb.data, xs)
     del kept
