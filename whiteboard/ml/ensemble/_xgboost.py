@@ -37,10 +37,13 @@ and learnt NaN directions (``ml/tree/_second_order.py``); 'exact' runs the share
 criterion -- every midpoint between distinct values is a candidate, no NaN support. Both
 return the same ``Tree`` node arrays, and both equal XGBoost's methods of the same name.
 
-``n_jobs`` (XGBoost's parameter and default: None = all cores; -1 likewise, -k all but
-k - 1): threads of the 'hist' builder, each building the histograms and scoring the splits
-of a block of features every tree level. The trees are bit for bit the same whatever
-``n_jobs``.
+``n_jobs`` (XGBoost's parameter name; scikit-learn's meaning: None = 1 thread, -1 all
+cores, -k all but k - 1): threads of the 'hist' builder, each building the histograms and
+scoring the splits of a block of features every tree level. The trees are bit for bit the
+same whatever ``n_jobs``. The default is one thread, not XGBoost's all cores: on the 2-core
+development box, quiet, two threads were slower than one (20k x 20: 1.36 s vs 0.85 s; 320k:
+10.9 s vs 10.8 s; docs/benchmarks.md), the per-level synchronisation costing more than the
+second core gives; they pay only when the box is loaded and the data large.
 
 Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code compares
 ``G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`` (no 1/2) with its ``gamma``, so
@@ -193,11 +196,11 @@ class _BaseXGBoost(BaseEstimator):
         return self
 
     def _n_threads(self):
-        """Threads of the histogram builder: ``n_jobs`` None (XGBoost's default) or -1 all
-        cores, -k all but k - 1, as joblib."""
+        """Threads of the histogram builder: ``n_jobs`` None 1 (see the module docstring),
+        -1 all cores, -k all but k - 1, as joblib."""
         cpus = os.cpu_count() or 1
         if self.n_jobs is None:
-            return cpus
+            return 1
         return self.n_jobs if self.n_jobs > 0 else max(1, cpus + 1 + self.n_jobs)
 
     def _boost(self, X, Y, w, eval_sets, codes, builder, rng, exact):
