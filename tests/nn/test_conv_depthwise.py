@@ -34,6 +34,38 @@ def test_conv2d_depthwise_chunks(cfg, dtype, monkeypatch):
               requires_grad=needs)
 
 
+# Stride-1 layouts of the row-of-taps path (_stride1): asymmetric and "same" padding with even
+# kernels, dilation per axis, multiplier 2, 1x1 and 5x5 kernels, outputs narrower than the input.
+STRIDE1_GRID = [
+    (2, 3, 7, 6, 3, 3, 3, dict(groups=3, padding=(0, 1))),
+    (3, 2, 6, 5, 4, 3, 3, dict(groups=2, padding=(2, 1))),
+    (2, 2, 8, 7, 4, 3, 3, dict(groups=2, padding=(1, 1), dilation=(2, 1))),
+    (2, 3, 7, 8, 6, 4, 4, dict(groups=3, padding="same")),
+    (2, 3, 7, 8, 3, 2, 4, dict(groups=3, padding="same", dilation=(1, 2))),
+    (1, 2, 5, 5, 2, 1, 1, dict(groups=2)),
+    (5, 4, 6, 6, 8, 5, 5, dict(groups=4, padding=2)),
+    (2, 3, 7, 6, 3, 3, 3, dict(groups=3)),
+    (2, 3, 7, 6, 6, 3, 3, dict(groups=3, padding=(1, 0))),
+    (3, 2, 9, 8, 4, 5, 5, dict(groups=2, padding=1)),
+    (2, 2, 9, 9, 2, 3, 3, dict(groups=2, padding=(0, 1), dilation=2)),
+    (2, 2, 6, 9, 4, 2, 3, dict(groups=2, padding=(1, 0))),
+]
+
+
+@pytest.mark.parametrize("cfg", STRIDE1_GRID, ids=lambda c: f"{c[:7]}-{c[7]}")
+@pytest.mark.parametrize("chunk", [1, 1 << 21])
+def test_depthwise_stride1_layouts_against_torch(cfg, chunk, monkeypatch):
+    """Forward, input and weight gradients of the stride-1 path equal torch's (float64), with one
+    sample per chunk and with the default-sized chunks."""
+    monkeypatch.setattr(_conv_depthwise, "CHUNK_BYTES", chunk)
+    x, w, b = arrays(*cfg, dtype=np.float64)
+    kwargs = cfg[-1]
+    check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **F64)
+    for needs in ([True, False], [False, True]):
+        check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, **F64,
+              requires_grad=needs)
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(1, 2),
        st.integers(1, 2), st.integers(0, 2), st.integers(1, 3))
