@@ -27,17 +27,16 @@ thread (tracemalloc would miss the C++ allocations of XGBoost and LightGBM).
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import platform
-import resource
 import statistics
-import threading
 import time
 import warnings
 
 import lightgbm as lgb
 import numpy as np
+
+from benchmarks._rss import in_spawned_process, peak_rss_growth_mb
 import xgboost as xgb
 from sklearn import ensemble as ske
 from sklearn.datasets import make_classification
@@ -77,10 +76,6 @@ def _data(n):
     return make_classification(n, 20, random_state=0)
 
 
-def _rss_mb():
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
-
 
 def _peak_child(group, name, n, queue):
     warnings.simplefilter("ignore")
@@ -88,32 +83,12 @@ def _peak_child(group, name, n, queue):
     X, y = _data(n)
     make(name, 1).set_params(**({"n_estimators": 2} if "HistGB" not in name
                                 else {"max_iter": 2})).fit(X[:500], y[:500])
-    peak = [0.0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss_mb())
-            time.sleep(0.002)
-
     with threadpool_limits(1):
-        base = _rss_mb()
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        make(name, 1).fit(X, y)
-        done.set()
-        sampler.join()
-    queue.put(peak[0] - base)
+        queue.put(peak_rss_growth_mb(lambda: make(name, 1).fit(X, y)))
 
 
 def peak_memory_mb(group, name, n):
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_peak_child, args=(group, name, n, queue))
-    proc.start()
-    value = queue.get()
-    proc.join()
-    return value
+    return in_spawned_process(_peak_child, group, name, n)
 
 
 def time_group(group, n, threads, repeats):

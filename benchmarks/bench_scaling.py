@@ -24,17 +24,16 @@ Run: ``PYTHONPATH=$PWD OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m benchm
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import platform
-import resource
 import statistics
 import tempfile
-import threading
 import time
 import warnings
 
 import numpy as np
+
+from benchmarks._rss import in_spawned_process, peak_rss_growth_mb
 
 
 def _kmeans_data(n):
@@ -102,10 +101,6 @@ def _fit(est, X, y):
     return est.fit(X) if y is None else est.fit(X, y)
 
 
-def _rss_mb():
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
-
 
 def _peak_child(workload, contender, path, queue):
     from threadpoolctl import threadpool_limits
@@ -116,33 +111,13 @@ def _peak_child(workload, contender, path, queue):
     extra = blob["extra"] if "extra" in blob.files else None
     small = 500
     _fit(make(workload, contender, extra), X[:small], None if y is None else y[:small])
-    peak = [0.0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss_mb())
-            time.sleep(0.002)
-
     with threadpool_limits(1):
         est = make(workload, contender, extra)
-        base = _rss_mb()
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        _fit(est, X, y)
-        done.set()
-        sampler.join()
-    queue.put(max(peak[0] - base, 0.0))
+        queue.put(peak_rss_growth_mb(lambda: _fit(est, X, y)))
 
 
 def peak_memory_mb(workload, contender, path):
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_peak_child, args=(workload, contender, path, queue))
-    proc.start()
-    value = queue.get()
-    proc.join()
-    return value
+    return in_spawned_process(_peak_child, workload, contender, path)
 
 
 def repeats_for(n):

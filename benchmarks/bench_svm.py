@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import multiprocessing as mp
 import os
 import platform
-import resource
 import statistics
 import sys
-import threading
 import time
 
 import numpy as np
+
+from benchmarks._rss import in_spawned_process, peak_rss_growth_mb
 from sklearn.datasets import make_classification
 from sklearn.svm import SVC as SkSVC
 from threadpoolctl import threadpool_limits
@@ -67,40 +66,16 @@ def _load_baseline(path):
     return cls
 
 
-def _rss_mb():
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
-
 
 def _peak_child(name, case, queue):
     X, y = _data(case)
     CONTENDERS[name]().fit(X[:50], y[:50])  # warm imports and first-call allocations
-    peak = [0.0]
-    done = threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss_mb())
-            time.sleep(0.002)
-
     with threadpool_limits(1):
-        base = _rss_mb()
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        CONTENDERS[name]().fit(X, y)
-        done.set()
-        sampler.join()
-    queue.put(max(peak[0], _rss_mb()) - base)
+        queue.put(peak_rss_growth_mb(lambda: CONTENDERS[name]().fit(X, y)))
 
 
 def peak_memory_mb(name, case):
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_peak_child, args=(name, case, queue))
-    proc.start()
-    out = queue.get()
-    proc.join()
-    return out
+    return in_spawned_process(_peak_child, name, case)
 
 
 def bench(cases, threads, repeats, contenders):
