@@ -23,6 +23,20 @@ def _seed():
     yield
 
 
+@pytest.fixture(params=["numpy", "jit"])
+def jit_path(request):
+    """Run a test on both paths: pure NumPy and the compiled kernels (skipped without Numba).
+
+    Yields the path's name; the previous jit setting is restored afterwards.
+    """
+    from whiteboard import jit
+
+    if request.param == "jit" and not jit.available():
+        pytest.skip("Numba is not installed")
+    with jit.flags(enabled=request.param == "jit"):
+        yield request.param
+
+
 def pytest_addoption(parser):
     parser.addoption("--shuffle-seed", type=int, default=None,
                      help="run the collected tests in a random order drawn from this seed "

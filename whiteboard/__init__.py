@@ -8,7 +8,7 @@
 
 import numpy as np
 
-from . import backend
+from . import backend, jit
 from .autograd import Function, Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.creation import (
     arange, as_tensor, empty, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,

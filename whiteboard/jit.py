@@ -1,0 +1,122 @@
+"""Optional compiled kernels (Numba) beside the NumPy code, for the loops NumPy cannot batch.
+
+Most of whiteboard is a handful of whole-array NumPy calls per step, and that is as fast as the
+libraries it is measured against. A few algorithms are sequential at their core and take thousands
+of tiny steps: one SMO iteration of an SVM touches two variables and then decides the next pair,
+one histogram of a boosted tree is a scatter-add over a node's rows. Written in NumPy, each step
+pays the fixed cost of ~15 library calls (a microsecond or two each), whatever the size of the data.
+
+For those loops, and only those, a kernel written as plain Python loops is compiled by Numba when
+Numba is installed (``pip install whiteboard[fast]``). Every kernel has a NumPy twin that computes
+the same numbers, the tests run both, and the library works without Numba.
+
+    import whiteboard as wb
+    wb.jit.enabled()            # True when Numba is importable and not switched off
+    with wb.jit.disabled():     # the pure-NumPy path, e.g. to compare the two
+        ...
+
+``WHITEBOARD_JIT=0`` in the environment switches the kernels off for the whole process.
+
+Kernels are compiled with ``nogil=True`` (so threads of the caller run them in parallel, as they do
+NumPy's large calls) and ``cache=True`` (the machine code is kept beside the source, so a later
+process pays no compile time). Numba is imported the first time a kernel runs, never at
+``import whiteboard``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import threading
+
+__all__ = ["available", "enabled", "enable", "flags", "disabled", "kernel"]
+
+_state = {"on": os.environ.get("WHITEBOARD_JIT", "1").strip().lower() not in ("0", "false", "no")}
+_available: list[bool] = []
+
+
+def available() -> bool:
+    """Whether Numba can be imported on this machine (checked once, without importing it)."""
+    if not _available:
+        _available.append(importlib.util.find_spec("numba") is not None)
+    return _available[0]
+
+
+def enabled() -> bool:
+    """Whether the compiled kernels run: Numba is available and they are not switched off."""
+    return _state["on"] and available()
+
+
+def enable(flag: bool = True) -> None:
+    """Switch the compiled kernels on (the default where Numba is installed) or off."""
+    if not isinstance(flag, bool):
+        raise TypeError(f"flag must be a bool, got {type(flag).__name__}")
+    _state["on"] = flag
+
+
+@contextlib.contextmanager
+def flags(enabled: bool = True):
+    """Run the block with the kernels switched on or off (as ``torch.backends.cudnn.flags``).
+
+    The previous setting is restored afterwards, also when the block raises.
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"enabled must be a bool, got {type(enabled).__name__}")
+    before = _state["on"]
+    _state["on"] = enabled
+    try:
+        yield
+    finally:
+        _state["on"] = before
+
+
+def disabled():
+    """Run the block on the pure-NumPy path: ``with wb.jit.disabled(): ...``."""
+    return flags(enabled=False)
+
+
+class _Kernel:
+    """A Python function compiled by Numba on its first call (thread-safe), then called directly."""
+
+    def __init__(self, fn, options):
+        self.py_func = fn
+        self._options = options
+        self._compiled = None
+        self._lock = threading.Lock()
+        self.__name__ = fn.__name__
+        self.__qualname__ = getattr(fn, "__qualname__", fn.__name__)
+        self.__doc__ = fn.__doc__
+        self.__module__ = fn.__module__
+
+    def compiled(self):
+        if self._compiled is None:
+            with self._lock:
+                if self._compiled is None:
+                    if not available():
+                        raise RuntimeError(
+                            f"kernel {self.__qualname__!r} needs Numba, which is not installed; "
+                            "install it (pip install whiteboard[fast]) or call the NumPy path")
+                    import numba
+
+                    self._compiled = numba.njit(**self._options)(self.py_func)
+        return self._compiled
+
+    def __call__(self, *args):
+        return self.compiled()(*args)
+
+    def __repr__(self):
+        return f"<whiteboard.jit kernel {self.__qualname__}>"
+
+
+def kernel(fn=None, **options):
+    """Make a loop-style function a compiled kernel: ``@kernel`` or ``@kernel(fastmath=True)``.
+
+    Options go to ``numba.njit``; the defaults are ``nogil=True, cache=True``. The undecorated
+    function stays reachable as ``.py_func`` (plain Python, slow, handy to step through).
+    Callers choose between a kernel and its NumPy twin with :func:`enabled`.
+    """
+    opts = {"nogil": True, "cache": True, **options}
+    if fn is None:
+        return lambda f: _Kernel(f, opts)
+    return _Kernel(fn, opts)
