@@ -14,9 +14,11 @@ of the padded input, and the input gradient one more batched product over the wi
 zero-extended output gradient. Tests: ``tests/nn/test_conv_depthwise.py``.
 """
 
-from .. import backend
+import numpy as np
+
+from .. import backend, jit
 from ..autograd import Tensor
-from . import _im2col
+from . import _conv_depthwise_jit, _im2col
 
 
 def is_depthwise(w, groups):
@@ -318,7 +320,10 @@ def conv2d_depthwise(x, weight, bias, geo, groups):
     """A depthwise conv2d. Stride 1 (wide rows): rows of taps over channel-major signals (see
     ``_stride1``). Otherwise the forward pass of :func:`depthwise_forward_padded` over chunks
     of samples (so that the window copies stay cache-resident), and the padded input kept for
-    the backward pass."""
+    the backward pass. With the compiled kernels on (:mod:`whiteboard.jit`), NumPy arrays take
+    the direct loops of :mod:`._conv_depthwise_jit` instead, for every stride and padding."""
+    if jit.enabled() and x.xp is np:
+        return _compiled(x, weight, bias, geo)
     (kh, kw), (dh, dw) = geo.kernel, geo.dilation
     top, bottom, left, right = geo.pads
     if (geo.stride == (1, 1) and left + right <= (kw - 1) * dw
@@ -350,6 +355,23 @@ def conv2d_depthwise(x, weight, bias, geo, groups):
                 gx[lo:lo + step] = depthwise_input_grad(gc, weight.data, geo, groups)
             if gw is not None:
                 gw += depthwise_weight_grad(gc, x_pad[lo:lo + step], geo, weight.shape)
+        return (gx, gw) if bias is None else (gx, gw, gb)
+
+    parents = (x, weight) if bias is None else (x, weight, bias)
+    return Tensor._make(y, parents, backward, "Conv2d")
+
+
+def _compiled(x, weight, bias, geo):
+    """conv2d_depthwise through the compiled kernels; the backward pass reads x (stride 1: the
+    padded planes that the forward pass made, kept if the weight needs its gradient)."""
+    y, saved = _conv_depthwise_jit.forward(x.data, weight.data,
+                                           None if bias is None else bias.data, geo,
+                                           keep=weight.requires_grad)
+
+    def backward(g):
+        gb = g.sum(axis=(0, 2, 3)) if bias is not None and bias.requires_grad else None
+        gx, gw = _conv_depthwise_jit.backward(saved, weight.data, g, geo, x.shape,
+                                              x.requires_grad, weight.requires_grad)
         return (gx, gw) if bias is None else (gx, gw, gb)
 
     parents = (x, weight) if bias is None else (x, weight, bias)
