@@ -96,9 +96,10 @@ def depthwise_forward_flat(x, w, b, y, xpad, ywide, keep, wp, dh, dw, top, left)
     """Stride 1: ``y`` (N, O, OH, OW) as :func:`depthwise_forward`, over flat planes. Each input
     plane is copied zero-padded into ``xpad[n, c]`` (Hp·Wp + tail; if ``keep``, else into
     ``xpad[0, 0]``, reused), so that kernel tap (p, q) reads it shifted by
-    off = p·DH·Wp + q·DW: ``ywide[t] = b + Σ_pq w[p, q]·xpad[t + off]`` for t < OH·Wp (one long
-    contiguous loop per tap; the columns j >= OW of each row are junk, dropped when ``ywide``
-    is copied out)."""
+    off = p·DH·Wp + q·DW: ``ywide[t] = b + Σ_p (Σ_q w[p, q]·xpad[t + off])`` for t < OH·Wp
+    (one long contiguous loop per kernel row, the three taps of a row fused when KW = 3, else
+    one per tap; the columns j >= OW of each row are junk, dropped when ``ywide`` is copied
+    out)."""
     n_, o_, oh, ow = y.shape
     c_, h_, w_ = x.shape[1], x.shape[2], x.shape[3]
     kh, kw = w.shape[2], w.shape[3]
@@ -119,9 +120,18 @@ def depthwise_forward_flat(x, w, b, y, xpad, ywide, keep, wp, dh, dw, top, left)
                 for t in range(length):
                     ywide[t] = bo
                 for p in range(kh):
+                    base = p * dh * wp
+                    if kw == 3:
+                        w0, w1, w2 = w[o, 0, p, 0], w[o, 0, p, 1], w[o, 0, p, 2]
+                        s0 = plane[base:base + length]
+                        s1 = plane[base + dw:base + dw + length]
+                        s2 = plane[base + 2 * dw:base + 2 * dw + length]
+                        for t in range(length):
+                            ywide[t] += w0 * s0[t] + w1 * s1[t] + w2 * s2[t]
+                        continue
                     for q in range(kw):
                         wv = w[o, 0, p, q]
-                        src = plane[p * dh * wp + q * dw:p * dh * wp + q * dw + length]
+                        src = plane[base + q * dw:base + q * dw + length]
                         for t in range(length):
                             ywide[t] += wv * src[t]
                 for i in range(oh):
@@ -132,48 +142,65 @@ def depthwise_forward_flat(x, w, b, y, xpad, ywide, keep, wp, dh, dw, top, left)
 
 
 @jit.kernel
-def depthwise_backward_flat(xpad, w, gy, gx, acc, need_gx, need_gw, gwide, gxpad, wp, dh, dw,
+def depthwise_backward_flat(xpad, w, gy, gx, acc, need_gx, need_gw, gext, gxwide, wp, dh, dw,
                             top, left):
     """Stride 1, over the flat planes of :func:`depthwise_forward_flat` (``xpad`` as it kept
-    them): ``gwide`` holds dy's plane in rows of width Wp (junk columns zero);
-    ``gxpad[t + off] += w[p, q]·gwide[t]`` (the padded input gradient, cropped into ``gx``)
-    and ``acc[o, p·KW + q, t] += gwide[t]·xpad[t + off]`` (the weight gradient's partial
-    sums, summed over samples here and over t by the caller)."""
+    them). ``gext`` holds dy's plane in rows of width Wp from ``reach`` = the largest tap
+    offset on (junk columns and the margins zero), i.e. g[t] = gext[reach + t]; then
+    ``gxwide[u] = Σ_pq w[p, q]·g[u + T·Wp − off]`` over the image's rows (the input gradient as
+    a correlation of the zero-extended dy with the flipped kernel, cropped into ``gx``), and
+    ``acc[o, p·KW + q, t] += g[t]·xpad[t + off]`` (the weight gradient's partial sums, summed
+    over samples here and over t by the caller). The input gradient's taps of a kernel row are
+    fused when KW = 3."""
     n_, o_, oh, ow = gy.shape
     m = o_ // gx.shape[1] if need_gx else o_ // xpad.shape[1]     # xpad is kept with need_gw
     kh, kw = w.shape[2], w.shape[3]
-    length = gwide.size
-    gwide[:] = 0
+    h_, w_ = gx.shape[2], gx.shape[3]
+    reach = (kh - 1) * dh * wp + (kw - 1) * dw
+    length = oh * wp                   # dy's run in gext
+    span = gxwide.size                 # H·Wp: the image's rows of the padded plane
+    gext[:] = 0
     for c in range(o_ // m):
         for n in range(n_):
             if need_gx:
-                gxpad[:] = 0
+                gxwide[:] = 0
             for k in range(m):
                 o = c * m + k
                 for i in range(oh):
                     g_row = gy[n, o, i]
-                    dst = gwide[i * wp:i * wp + ow]
+                    dst = gext[reach + i * wp:reach + i * wp + ow]
                     for j in range(ow):
                         dst[j] = g_row[j]
+                g = gext[reach:reach + length]
                 for p in range(kh):
-                    for q in range(kw):
-                        off = p * dh * wp + q * dw
-                        if need_gx:
+                    base = p * dh * wp
+                    if need_gx and kw == 3:
+                        w0, w1, w2 = w[o, 0, p, 0], w[o, 0, p, 1], w[o, 0, p, 2]
+                        start = reach + top * wp - base
+                        s0 = gext[start:start + span]
+                        s1 = gext[start - dw:start - dw + span]
+                        s2 = gext[start - 2 * dw:start - 2 * dw + span]
+                        for u in range(span):
+                            gxwide[u] += w0 * s0[u] + w1 * s1[u] + w2 * s2[u]
+                    elif need_gx:
+                        for q in range(kw):
                             wv = w[o, 0, p, q]
-                            dst = gxpad[off:off + length]
-                            for t in range(length):
-                                dst[t] += wv * gwide[t]
-                        if need_gw:
+                            start = reach + top * wp - base - q * dw
+                            src = gext[start:start + span]
+                            for u in range(span):
+                                gxwide[u] += wv * src[u]
+                    if need_gw:       # (three taps fused in one loop: 4x slower)
+                        for q in range(kw):
                             a = acc[o, p * kw + q]
-                            src = xpad[n, c, off:off + length]
+                            src = xpad[n, c, base + q * dw:base + q * dw + length]
                             for t in range(length):
-                                a[t] += gwide[t] * src[t]
+                                a[t] += g[t] * src[t]
             if need_gx:
                 gx_plane = gx[n, c]
-                for r in range(gx.shape[2]):
-                    src = gxpad[(r + top) * wp + left:(r + top) * wp + left + gx.shape[3]]
+                for r in range(h_):
+                    src = gxwide[r * wp + left:r * wp + left + w_]
                     gx_row = gx_plane[r]
-                    for v in range(gx.shape[3]):
+                    for v in range(w_):
                         gx_row[v] = src[v]
 
 
@@ -218,8 +245,10 @@ def backward(saved, w, gy, geo, x_shape, need_gx, need_gw):
         (dh, dw), (top, _, left, _) = geo.dilation, geo.pads
         wp, plane, length = _flat_sizes(geo)
         acc = np.zeros((o, kh * kw, length) if need_gw else (0, 0, 0), dtype=saved.dtype)
+        reach = (kh - 1) * dh * wp + (kw - 1) * dw
         depthwise_backward_flat(saved, w, gy, gx, acc, need_gx, need_gw,
-                                np.empty(length, dtype=saved.dtype),
-                                np.empty(plane, dtype=saved.dtype), wp, dh, dw, top, left)
+                                np.empty(reach + plane, dtype=saved.dtype),
+                                np.empty(x_shape[2] * wp, dtype=saved.dtype), wp, dh, dw, top,
+                                left)
     return (gx if need_gx else None,
             acc.sum(axis=-1).reshape(w.shape) if need_gw else None)
