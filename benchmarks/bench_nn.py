@@ -67,6 +67,20 @@ def _without_onednn(make):
     return wrapped
 
 
+def _numpy_path(make):
+    """The same case with whiteboard's compiled kernels switched off (``wb.jit.disabled``)."""
+    def wrapped():
+        wb_step, torch_step = make()
+
+        def wb_numpy():
+            with wb.jit.disabled():
+                wb_step()
+
+        return wb_numpy, torch_step
+
+    return wrapped
+
+
 CASES = [
     ("Conv2d 16→32, 3x3, pad 1, (32,16,28,28)",
      lambda: _pair(lambda lib: lib.nn.Conv2d(16, 32, 3, padding=1), (32, 16, 28, 28))),
@@ -80,6 +94,9 @@ CASES = [
     ("Depthwise Conv2d 32, 3x3, groups=32, (32,32,28,28)",
      lambda: _pair(lambda lib: lib.nn.Conv2d(32, 32, 3, padding=1, groups=32),
                    (32, 32, 28, 28))),
+    ("Depthwise Conv2d as above, whiteboard's NumPy path (jit off)",
+     _numpy_path(lambda: _pair(lambda lib: lib.nn.Conv2d(32, 32, 3, padding=1, groups=32),
+                               (32, 32, 28, 28)))),
     ("AvgPool2d 3x3 s2 pad 1, (32,32,28,28)",
      lambda: _pair(lambda lib: lib.nn.AvgPool2d(3, stride=2, padding=1), (32, 32, 28, 28))),
     ("ConvTranspose2d 32→16, 4x4, s2 pad 1, (32,32,14,14)",

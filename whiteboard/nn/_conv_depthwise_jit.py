@@ -105,15 +105,18 @@ def depthwise_forward_flat(x, w, b, y, xpad, ywide, keep, wp, dh, dw, top, left)
     kh, kw = w.shape[2], w.shape[3]
     m = o_ // c_
     length = ywide.size
-    xpad[...] = 0
     for c in range(c_):
         for n in range(n_):
             plane = xpad[n, c] if keep else xpad[0, 0]
+            plane[:top * wp + left] = 0            # zero the padding only (one write per cell)
             for r in range(h_):
-                dst = plane[(r + top) * wp + left:(r + top) * wp + left + w_]
+                start = (r + top) * wp + left
+                dst = plane[start:start + w_]
                 x_row = x[n, c, r]
                 for v in range(w_):
                     dst[v] = x_row[v]
+                plane[start + w_:start + wp] = 0       # right padding, next row's left padding
+            plane[(top + h_) * wp + left:] = 0         # the bottom rows and the tail
             for k in range(m):
                 o = c * m + k
                 bo = b[o]
