@@ -11,12 +11,17 @@ o reads input channel c = o // m, and with T = top, L = left padding:
                                w[o, p, q]·dy[n, o, i, j]
     weight    dw[o, p, q]    = Σ_n,i,j dy[n, o, i, j]·x[n, c, i·SH + p·DH − T, j·SW + q·DW − L]
 
-(taps that fall in the zero padding are skipped: for each tap the loop runs over the output
-columns j whose input column lies inside the image). The output column j is the innermost loop
-in all three, a contiguous run for stride 1 that LLVM vectorises without reassociating any sum
-(no fastmath): the weight gradient keeps one partial sum per (o, p, q, j) lane, summed over j
-at the end. Both gradients come from one pass over dy. Kernels are compiled per dtype (float32,
-float64); they run on C-contiguous NumPy arrays.
+Stride 1 (:func:`depthwise_forward_flat`, :func:`depthwise_backward_flat`): each plane is
+copied once into a flat zero-padded plane with rows of width Wp, so that tap (p, q) is a shift
+by p·DH·Wp + q·DW and each kernel row is one contiguous loop over the whole OH·Wp output (the
+three taps of a row fused when KW = 3); junk columns are dropped when the rows are copied out.
+Other strides (:func:`depthwise_forward`, :func:`depthwise_backward`): one loop per (output
+row, tap) over the output columns whose input column lies inside the image (a table from
+:func:`_runs`). The innermost loops (contiguous where SW = 1) are vectorised by LLVM without
+reassociating any sum (no fastmath): the weight gradient keeps one partial sum per output
+position (or column) and tap, summed at the end by NumPy. Both gradients come from one pass
+over dy. Kernels are compiled per dtype (float32, float64) and run on C-contiguous NumPy
+arrays; the NumPy twin is :mod:`._conv_depthwise` (same oracle tests, same tolerances).
 """
 
 import numpy as np
