@@ -46,23 +46,41 @@ def block_level(codes, cols, gh, pos, node_slot, ns, has_parent, Zp, split, Z, i
     """
     m, W, B = Z.shape
     Fb = invalid.shape[0]
-    for s in range(ns):
-        for j in range(W):
-            for b in range(B):
-                Z[s, j, b] = 0.0
+
+    def score(cx, Gt, Ht, j, b):
+        """The split score of left sums ``cx``, -inf where a child is too light."""
+        gl, hl = cx.real, cx.imag
+        hr = Ht - hl
+        if min(hl, hr) < mcw or invalid[j, b]:
+            return -math.inf
+        gr = Gt - gl
+        if alpha != 0.0:
+            gl = math.copysign(max(abs(gl) - alpha, 0.0), gl) if gl != 0.0 else 0.0
+            gr = math.copysign(max(abs(gr) - alpha, 0.0), gr) if gr != 0.0 else 0.0
+        den_l = hl + lam
+        den_r = hr + lam
+        sl = gl * gl / den_l
+        sr = gr * gr / den_r
+        if lam <= 0.0:
+            if not den_l > 0.0:
+                sl = 0.0
+            if not den_r > 0.0:
+                sr = 0.0
+        return sl + sr
+
+    Z[:ns] = 0.0
     for i in range(pos.shape[0]):
         s = node_slot[pos[i]]
         if s < 0:
             continue
         z = gh[i]
+        Zs = Z[s]
+        ci = codes[i]
         for j in range(W):
-            Z[s, j, codes[i, cols[j]]] += z
+            Zs[j, ci[cols[j]]] += z
     if has_parent:
         for s in range(ns):
-            p = split[s]
-            for j in range(W):
-                for b in range(B):
-                    Z[ns + s, j, b] = Zp[p, j, b] - Z[s, j, b]
+            Z[ns + s] = Zp[split[s]] - Z[s]
     for t in range(m):
         c = Z[t, j0, 0]
         for b in range(1, B - 1):
@@ -75,39 +93,26 @@ def block_level(codes, cols, gh, pos, node_slot, ns, has_parent, Zp, split, Z, i
             zm = Z[t, j, B - 1]
             Zm[t, j] = zm
             c = Z[t, j, 0]
-            for d in range(n_dirs):
-                out_v[d, t, j] = -math.inf
-                out_b[d, t, j] = -1
-            for b in range(B - 1):
-                if b > 0:
-                    c += Z[t, j, b]
-                for d in range(n_dirs):
-                    cx = c if d == 0 else c + zm
-                    gl, hl = cx.real, cx.imag
-                    hr = Ht - hl
-                    if min(hl, hr) < mcw or invalid[j, b]:
-                        v = -math.inf
-                    else:
-                        gr = Gt - gl
-                        if alpha != 0.0:
-                            gl = math.copysign(1.0, gl) * max(abs(gl) - alpha, 0.0) if gl != 0.0 \
-                                else 0.0
-                            gr = math.copysign(1.0, gr) * max(abs(gr) - alpha, 0.0) if gr != 0.0 \
-                                else 0.0
-                        den_l = hl + lam
-                        den_r = hr + lam
-                        sl = gl * gl / den_l
-                        sr = gr * gr / den_r
-                        if lam <= 0.0:
-                            if not den_l > 0.0:
-                                sl = 0.0
-                            if not den_r > 0.0:
-                                sr = 0.0
-                        v = sl + sr
-                    if out_b[d, t, j] < 0 or v > out_v[d, t, j]:
-                        out_v[d, t, j] = v
-                        out_b[d, t, j] = b
-                        out_c[d, t, j] = c
+            v0 = score(c, Gt, Ht, j, 0)
+            b0, c0 = 0, c
+            if n_dirs > 1:
+                v1 = score(c + zm, Gt, Ht, j, 0)
+                b1, c1 = 0, c
+            for b in range(1, B - 1):
+                z = Z[t, j, b]
+                if z == 0.0:
+                    continue            # same sums, same score: not a strictly better bin
+                c += z
+                v = score(c, Gt, Ht, j, b)
+                if v > v0:
+                    v0, b0, c0 = v, b, c
+                if n_dirs > 1:
+                    v = score(c + zm, Gt, Ht, j, b)
+                    if v > v1:
+                        v1, b1, c1 = v, b, c
+            out_v[0, t, j], out_b[0, t, j], out_c[0, t, j] = v0, b0, c0
+            if n_dirs > 1:
+                out_v[1, t, j], out_b[1, t, j], out_c[1, t, j] = v1, b1, c1
 
 
 @jit.kernel
@@ -128,10 +133,9 @@ def route_rows(codes, pos, node_k, fs, bs, mls, left_ids, w, missing_bin, any_mi
         go_left = c <= bs[k]
         if any_missing and c == missing_bin:
             go_left = mls[k]
-        if go_left:
-            ln[k] += 1.0
-            if weighted:
-                lw[k] += w[i]
-            pos[i] = left_ids[k]
-        else:
-            pos[i] = left_ids[k] + 1
+        # arithmetic, not a branch: the side of a row is a coin flip to the branch predictor
+        left = 1.0 if go_left else 0.0
+        ln[k] += left
+        if weighted:
+            lw[k] += w[i] * left
+        pos[i] = left_ids[k] + 1 - int(left)

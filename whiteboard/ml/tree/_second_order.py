@@ -150,14 +150,16 @@ class BinMapper:
         return self
 
     def transform(self, X):
-        """Codes of shape (n_samples, n_features): uint8 if ``max_bin < 256``, else uint16."""
+        """Codes of shape (n_samples, n_features): uint8 when every code fits (``max_bin <
+        256``, or 256 bins and no NaN in ``X``: the NaN code 256 never occurs), else uint16."""
         X = np.asarray(X, dtype=np.float32)
-        dtype = np.uint8 if self.missing_bin < 256 else np.uint16
+        nan = np.isnan(X)
+        dtype = np.uint8 if self.missing_bin < 256 or not nan.any() else np.uint16
         codes = np.empty(X.shape, dtype=dtype)
         for j, e in enumerate(self.edges_):
             col = X[:, j]
             c = np.searchsorted(e, col.astype(np.float64), side="left")
-            c[np.isnan(col)] = self.missing_bin
+            c[nan[:, j]] = self.missing_bin
             codes[:, j] = c
         return codes
 
