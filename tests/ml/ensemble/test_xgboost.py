@@ -390,3 +390,21 @@ def test_jit_and_numpy_grow_the_same_trees(kw, n_jobs, nan):
                      "children_right", "missing_go_to_left", "value", "impurity",
                      "n_node_samples", "weighted_n_node_samples"):
             np.testing.assert_array_equal(getattr(tb, name), getattr(ta, name), err_msg=name)
+
+
+def test_bin_codes_use_the_smallest_dtype():
+    """256 bins without NaN fit uint8 (the NaN code 256 never occurs); with NaN, or more bins,
+    uint16. Either way the codes keep their values."""
+    from whiteboard.ml.tree._second_order import BinMapper
+
+    X = np.random.default_rng(0).normal(size=(3000, 2))
+    Xn = X.copy()
+    Xn[::7, 1] = np.nan
+    for max_bin, data, dtype in [(256, X, np.uint8), (256, Xn, np.uint16), (255, Xn, np.uint8),
+                                 (1024, X, np.uint16)]:
+        bm = BinMapper(max_bin).fit(data)
+        codes = bm.transform(data)
+        assert codes.dtype == dtype
+        ref = [np.where(np.isnan(c), bm.missing_bin, np.searchsorted(e, c.astype(np.float32)))
+               for e, c in zip(bm.edges_, data.T)]
+        np.testing.assert_array_equal(codes, np.column_stack(ref))

@@ -154,7 +154,8 @@ class BinMapper:
         256``, or 256 bins and no NaN in ``X``: the NaN code 256 never occurs), else uint16."""
         X = np.asarray(X, dtype=np.float32)
         nan = np.isnan(X)
-        dtype = np.uint8 if self.missing_bin < 256 or not nan.any() else np.uint16
+        top = self.missing_bin if nan.any() else self.missing_bin - 1     # the largest code
+        dtype = np.uint8 if top < 256 else np.uint16
         codes = np.empty(X.shape, dtype=dtype)
         for j, e in enumerate(self.edges_):
             col = X[:, j]
