@@ -408,3 +408,33 @@ def test_bin_codes_use_the_smallest_dtype():
         ref = [np.where(np.isnan(c), bm.missing_bin, np.searchsorted(e, c.astype(np.float32)))
                for e, c in zip(bm.edges_, data.T)]
         np.testing.assert_array_equal(codes, np.column_stack(ref))
+
+
+@pytest.mark.parametrize("max_bin", [2, 3, 16, 256])
+def test_bin_edges_follow_unique_and_lower_quantiles(max_bin):
+    """The edges from one sort per column equal their definition through ``np.unique`` and
+    ``np.quantile(method='lower')`` (ties, NaN, an all-NaN column, few and many values)."""
+    from whiteboard.ml.tree._second_order import BinMapper
+
+    rng = np.random.default_rng(max_bin)
+    for trial in range(12):
+        X = rng.normal(size=(int(rng.integers(1, 2000)), 3))
+        if trial % 3 == 0:
+            X = np.round(X * rng.integers(1, 200))
+        X[rng.random(X.shape) < 0.2 * (trial % 2)] = np.nan
+        if trial == 4:
+            X[:, 0] = np.nan
+        X32 = X.astype(np.float32)
+        for col, edges in zip(X32.T, BinMapper(max_bin).fit(X).edges_):
+            col = col[~np.isnan(col)]
+            vals = np.unique(col).astype(np.float64)
+            if len(vals) <= max_bin:
+                mids = vals[:-1] / 2.0 + vals[1:] / 2.0
+                want = np.where(mids == vals[1:], vals[:-1], mids)
+            else:
+                qs = np.unique(np.quantile(col.astype(np.float64),
+                                           np.arange(1, max_bin) / max_bin, method="lower"))
+                hi = vals[np.minimum(np.searchsorted(vals, qs, side="right"), len(vals) - 1)]
+                mids = np.unique(np.where(qs / 2.0 + hi / 2.0 == hi, qs, qs / 2.0 + hi / 2.0))
+                want = mids[mids < vals[-1]]
+            np.testing.assert_array_equal(edges, want)

@@ -33,7 +33,8 @@ _NO_SPLIT = np.zeros(0, dtype=np.intp)
 class FeatureBlock:
     """Histograms and best bins of the candidate features ``f0 .. f1-1`` of a tree.
 
-    ``codes`` (n, F) uint8/uint16 bin codes of the tree's rows, ``B`` the
+    ``codes`` (n, F) uint8/uint16 bin codes of the tree's rows (the block keeps a copy of
+    its columns when it is not the only one), ``B`` the
     number of bins (the last one, ``B - 1``, holds NaN), ``invalid`` (F, B-1) bins past a
     feature's last one, ``criterion`` the ``SecondOrder`` criterion, ``min_child_weight``.
     """
@@ -43,11 +44,12 @@ class FeatureBlock:
         Fb = f1 - f0
         # the node totals (G, H) are feature 0's histogram sums, as the one-block builder
         # computes them: a block without feature 0 carries it as an extra, unscored column
-        self.cols = np.array(list(range(f0, f1)) + ([0] if f0 > 0 else []), dtype=np.intp)
-        W = len(self.cols)
+        cols = list(range(f0, f1)) + ([0] if f0 > 0 else [])
+        W = len(cols)
         self.Fb, self.W, self.B = Fb, W, B
         self.j0 = 0 if f0 == 0 else W - 1
-        self.codes = codes
+        # the block's own (n, W) codes: a thread then streams only the bytes of its features
+        self.codes = codes if W == codes.shape[1] else np.ascontiguousarray(codes[:, cols])
         self._pre = None
         self.invalid = np.ascontiguousarray(invalid[f0:f1])
         self.crit = criterion
@@ -60,7 +62,7 @@ class FeatureBlock:
         """(n, W) int32 ``j * B + code`` of the NumPy path (half the memory of intp;
         B * W < 2**31), built on its first use: the kernel reads the codes themselves."""
         if self._pre is None:
-            pre = np.ascontiguousarray(self.codes[:, self.cols], dtype=np.int32)
+            pre = self.codes.astype(np.int32)
             pre += (np.arange(self.W, dtype=np.int32) * self.B)[None, :]
             self._pre = pre
         return self._pre
@@ -164,7 +166,7 @@ class FeatureBlock:
         Zm = np.empty((m, Fb), dtype=np.complex128)
         G, H = np.empty(m), np.empty(m)
         crit = self.crit
-        block_level(self.codes, self.cols, job["gh"], job["pos"], job["node_slot"], ns,
+        block_level(self.codes, job["gh"], job["pos"], job["node_slot"], ns,
                     parent is not None, Zp, split, Z, self.invalid, crit.reg_lambda,
                     crit.reg_alpha, self.mcw, self.j0, D, out_v, out_b, out_c, Zm, G, H)
         return out_v[:D], out_b[:D], out_c[:D], Zm, G, H

@@ -33,12 +33,12 @@ from ... import jit
 
 
 @jit.kernel
-def block_level(codes, cols, gh, pos, node_slot, ns, has_parent, Zp, split, Z, invalid,
+def block_level(codes, gh, pos, node_slot, ns, has_parent, Zp, split, Z, invalid,
                 lam, alpha, mcw, j0, n_dirs, out_v, out_b, out_c, Zm, G, H):
     """Histograms and best bins of one feature block for one level (see the module docstring).
 
-    ``codes`` (n, F) bin codes, ``cols`` (W,) the block's columns (the scored ``Fb`` first,
-    then feature 0's column when the block carries it for the totals), ``gh`` (n,) ``g + ih``,
+    ``codes`` (n, W) the block's bin codes (the scored ``Fb`` features first, then feature 0's
+    column when the block carries it for the totals), ``gh`` (n,) ``g + ih``,
     ``pos`` (n,) node of each row, ``node_slot`` (nodes,) the slot of a smaller child or -1,
     ``ns`` the number of smaller children; with ``has_parent`` the larger child of slot ``s``
     is ``Zp[split[s]] - Z[s]`` (slot ``ns + s``). ``Z`` (m, W, B) is filled; ``invalid``
@@ -77,7 +77,7 @@ def block_level(codes, cols, gh, pos, node_slot, ns, has_parent, Zp, split, Z, i
         Zs = Z[s]
         ci = codes[i]
         for j in range(W):
-            Zs[j, ci[cols[j]]] += z
+            Zs[j, ci[j]] += z
     if has_parent:
         for s in range(ns):
             Z[ns + s] = Zp[split[s]] - Z[s]

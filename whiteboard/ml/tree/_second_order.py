@@ -128,17 +128,22 @@ class BinMapper:
     def fit(self, X):
         X = np.asarray(X, dtype=np.float32)
         self.edges_ = []
+        q = np.arange(1, self.max_bin) / self.max_bin
         for j in range(X.shape[1]):
-            col = X[:, j]
-            col = np.unique(col[~np.isnan(col)]).astype(np.float64)
+            # one float32 sort per column gives both the distinct values (as ``np.unique``)
+            # and the "lower" quantiles: ``sorted[floor((n - 1) q)]``, ``np.quantile``'s rule
+            srt = np.sort(X[:, j])
+            srt = srt[:len(srt) - np.count_nonzero(np.isnan(srt))]     # NaNs sort last
+            first = np.empty(len(srt), dtype=bool)
+            first[:1] = True
+            np.not_equal(srt[1:], srt[:-1], out=first[1:])
+            col = srt[first].astype(np.float64)
             if len(col) <= self.max_bin:
                 mids = col[:-1] / 2.0 + col[1:] / 2.0
                 mids = np.where(mids == col[1:], col[:-1], mids)
             else:
-                vals = np.quantile(X[:, j][~np.isnan(X[:, j])].astype(np.float64),
-                                   np.arange(1, self.max_bin) / self.max_bin,
-                                   method="lower")
-                vals = np.unique(vals)
+                vals = np.unique(srt[np.floor((len(srt) - 1) * q).astype(np.intp)]
+                                 .astype(np.float64))
                 hi = col[np.minimum(np.searchsorted(col, vals, side="right"), len(col) - 1)]
                 mids = vals / 2.0 + hi / 2.0
                 mids = np.unique(np.where(mids == hi, vals, mids))
@@ -309,9 +314,13 @@ class HistTreeBuilder:
         use_jit = jit.enabled()
         B = self.bins.missing_bin + 1
         edges = self._edges()
-        gr, hr, wr = g[rows], h[rows], w[rows]
+        if len(rows) == len(g):             # all rows (``rows`` are sorted distinct ids)
+            gr, hr, wr = g, h, w
+        else:
+            gr, hr, wr = g[rows], h[rows], w[rows]
         unit_weight = bool(wr.min() == 1.0 == wr.max())     # then weight sums are counts
-        gh = gr + 1j * hr
+        gh = self._gh(n)
+        gh.real, gh.imag = gr, hr
         row_ids = np.arange(n)
         # per node, appended level by level: totals (w, G, H), counts, and for split nodes
         # feature slot, bin, NaN-left flag, gain, children
@@ -422,6 +431,13 @@ class HistTreeBuilder:
         tree, new_id = self._finish(feature, thr, bthr, mleft, gains, left, right, T, counts,
                                     crit)
         return tree, new_id[pos]
+
+    def _gh(self, n):
+        """The (n,) complex statistics ``g + ih`` of a tree, in a buffer reused across trees."""
+        buf = getattr(self, "_gh_buf", None)
+        if buf is None or len(buf) < n:
+            buf = self._gh_buf = np.empty(n, dtype=np.complex128)
+        return buf[:n]
 
     def _edges(self):
         """The bin edges as one (n_features, max edges) array (``thr = edges[f, bin]``)."""
