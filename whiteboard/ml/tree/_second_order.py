@@ -253,6 +253,11 @@ class HistTreeBuilder:
     rows (one gather of the split features' codes per level) and picks the smaller children,
     whose histograms the next level builds (the larger ones are parent - smaller). The tree
     is the same bit for bit whatever ``n_jobs``.
+
+    Where ``whiteboard.jit`` is enabled, a block's level is one compiled kernel and so is the
+    routing (``_hist_kernels.py``): the same additions in the same order, so the same tree
+    bit for bit as the NumPy path, and the kernels release the GIL, so the blocks' threads
+    run in parallel.
     """
 
     def __init__(self, criterion, bin_mapper, max_depth=6, min_child_weight=1.0, gamma=0.0,
