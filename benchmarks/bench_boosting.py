@@ -42,6 +42,7 @@ from sklearn import ensemble as ske
 from sklearn.datasets import make_classification
 from threadpoolctl import threadpool_limits
 
+from whiteboard import jit
 from whiteboard.ml.ensemble import GradientBoostingClassifier, XGBoostClassifier
 
 
@@ -57,7 +58,7 @@ def _gbdt(name, threads):
 
 def _hist(name, threads):
     kw = dict(n_estimators=100, learning_rate=0.3, reg_lambda=1.0, max_bin=256)
-    if name == "whiteboard XGBoost-style":
+    if name.startswith("whiteboard XGBoost-style"):
         return XGBoostClassifier(max_depth=6, n_jobs=threads, **kw)
     if name == "xgboost hist":
         return xgb.XGBClassifier(max_depth=6, tree_method="hist", n_jobs=threads, **kw)
@@ -66,9 +67,18 @@ def _hist(name, threads):
                               verbose=-1, **kw)
 
 
+NUMPY_PATH = "whiteboard XGBoost-style, NumPy path"    # the same booster, kernels off
+
+
+def _fit(name, est, X, y):
+    """Fit, on the pure-NumPy path for the ``NUMPY_PATH`` contender."""
+    with jit.flags(enabled=jit.enabled() and name != NUMPY_PATH):
+        return est.fit(X, y)
+
+
 GROUPS = {
     "gbdt": (_gbdt, ["whiteboard GBDT", "sklearn GradientBoosting", "sklearn HistGB"]),
-    "hist": (_hist, ["whiteboard XGBoost-style", "xgboost hist", "lightgbm"]),
+    "hist": (_hist, ["whiteboard XGBoost-style", NUMPY_PATH, "xgboost hist", "lightgbm"]),
 }
 
 
@@ -82,9 +92,9 @@ def _peak_child(group, name, n, queue):
     make = GROUPS[group][0]
     X, y = _data(n)
     make(name, 1).set_params(**({"n_estimators": 2} if "HistGB" not in name
-                                else {"max_iter": 2})).fit(X[:500], y[:500])
+                                else {"max_iter": 2})).fit(X[:500], y[:500])    # warm-up
     with threadpool_limits(1):
-        queue.put(peak_rss_growth_mb(lambda: make(name, 1).fit(X, y)))
+        queue.put(peak_rss_growth_mb(lambda: _fit(name, make(name, 1), X, y)))
 
 
 def peak_memory_mb(group, name, n):
@@ -103,7 +113,7 @@ def time_group(group, n, threads, repeats):
             for name in names:                       # round-robin
                 est = make(name, threads)
                 t0, c0 = time.perf_counter(), time.process_time()
-                est.fit(X, y)
+                _fit(name, est, X, y)
                 times[name].append(time.perf_counter() - t0)
                 cpu[name].append(time.process_time() - c0)
                 acc[name] = est.score(X, y)
@@ -121,6 +131,11 @@ def main():
     print(f"# boosting benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
           f"{platform.machine()}, numpy {np.__version__}, xgboost {xgb.__version__}, "
           f"lightgbm {lgb.__version__}")
+    Xw, yw = _data(2_000)
+    t0 = time.perf_counter()
+    _hist("whiteboard XGBoost-style", 1).set_params(n_estimators=2).fit(Xw, yw)
+    print(f"# first fit of the process (loads the cached kernels, or compiles them on a new "
+          f"machine): {time.perf_counter() - t0:.2f} s, jit {'on' if jit.enabled() else 'off'}")
     runs = [("gbdt", 20_000, max(1, args.repeats - 2)), ("hist", 20_000, args.repeats)]
     if args.hist_only:
         runs = runs[1:]

@@ -11,7 +11,9 @@ Run: ``PYTHONPATH=$PWD OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m benchm
   1.28M stays affordable; the 50-tree figure at 20k is in docs/benchmarks/tree.md);
   KMeans k=8, n_init=1, max_iter=100, tol=0 (sklearn lloyd: both stop at the same fixed
   point); the XGBoost-style hist booster 100 x depth 6, learning rate 0.3, 256 bins
-  (LightGBM, num_leaves=64, max_depth=6, min_child_samples=1, as in bench_boosting.py).
+  (LightGBM, num_leaves=64, max_depth=6, min_child_samples=1, as in bench_boosting.py);
+  the booster runs its compiled kernels where Numba is installed, ``WHITEBOARD_JIT=0`` in
+  the environment measures its pure-NumPy path (the header says which).
 - Time: 1 thread (``threadpool_limits(1)``, ``n_jobs=1``); within each n the contenders run
   round-robin in one process; median of ``repeats(n)`` (3 up to 80k, 2 at 320k, 1 above).
   Wall and CPU (``time.process_time``) seconds and both ratios.
@@ -34,6 +36,7 @@ import warnings
 import numpy as np
 
 from benchmarks._rss import in_spawned_process, peak_rss_growth_mb
+from whiteboard import jit
 
 
 def _kmeans_data(n):
@@ -203,7 +206,7 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"# scaling benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
           f"{platform.machine()}, {os.cpu_count()} cores, numpy {np.__version__}, "
-          f"1 thread", flush=True)
+          f"1 thread, whiteboard.jit {'on' if jit.enabled() else 'off'}", flush=True)
     rows = run(workloads, sizes, not args.no_memory)
     print(markdown(rows))
 

@@ -26,6 +26,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.tree import DecisionTreeRegressor
 
 from tests.oracles.sklearn_oracle import load, run_check_estimator
+from whiteboard import jit
 from whiteboard.ml.ensemble import XGBoostClassifier, XGBoostRegressor
 from whiteboard.ml.tree._second_order import exact_second_order_tree
 
@@ -51,7 +52,7 @@ def _discrete(seed, n=500, f=5, levels=30):
 @pytest.mark.parametrize("params", [dict(max_depth=3), dict(max_depth=5, reg_lambda=0.0),
                                     dict(max_depth=4, reg_lambda=3.0, min_child_weight=5.0),
                                     dict(max_depth=4, reg_alpha=2.0, learning_rate=0.1)])
-def test_regressor_equals_xgboost_on_discrete_features(seed, params):
+def test_regressor_equals_xgboost_on_discrete_features(seed, params, jit_path):
     X, y = _discrete(seed)
     ours = XGBoostRegressor(n_estimators=10, **params).fit(X, y)
     theirs = _xgb(xgb.XGBRegressor, n_estimators=10, **params).fit(X, y)
@@ -59,7 +60,7 @@ def test_regressor_equals_xgboost_on_discrete_features(seed, params):
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])
-def test_classifier_equals_xgboost_on_discrete_features(n_classes):
+def test_classifier_equals_xgboost_on_discrete_features(n_classes, jit_path):
     X, s = _discrete(2)
     y = (s > np.median(s)).astype(int) if n_classes == 2 else \
         np.digitize(s, np.quantile(s, [0.3, 0.7]))
@@ -69,7 +70,7 @@ def test_classifier_equals_xgboost_on_discrete_features(n_classes):
 
 
 @pytest.mark.parametrize("gamma", [5.0, 20.0, 50.0])
-def test_gamma_pruning_equals_xgboost(gamma):
+def test_gamma_pruning_equals_xgboost(gamma, jit_path):
     """The gain here keeps the paper's 1/2, XGBoost's code does not: gamma = XGBoost's / 2."""
     X, y = _discrete(0)
     ours = XGBoostRegressor(n_estimators=5, max_depth=4, gamma=gamma).fit(X, y)
@@ -87,7 +88,7 @@ def _clf_data(name):
 
 @pytest.mark.parametrize("name,n_est", [("breast_cancer", 50), ("wine", 50), ("digits", 20),
                                         ("make_classification", 100)])
-def test_classifier_accuracy_vs_xgboost_and_lightgbm(name, n_est):
+def test_classifier_accuracy_vs_xgboost_and_lightgbm(name, n_est, jit_path):
     X, y = _clf_data(name)
     Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=0, stratify=y)
     kw = dict(n_estimators=n_est, learning_rate=0.3, reg_lambda=1.0, max_bin=256)
@@ -103,7 +104,7 @@ def test_classifier_accuracy_vs_xgboost_and_lightgbm(name, n_est):
     assert abs(ours - lg) <= max(tol, 0.01), (ours, lg)
 
 
-def test_regressor_r2_vs_xgboost_and_lightgbm():
+def test_regressor_r2_vs_xgboost_and_lightgbm(jit_path):
     X, y = datasets.make_regression(10000, 20, n_informative=10, noise=10.0, random_state=0)
     Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=0)
     kw = dict(n_estimators=100, learning_rate=0.3, reg_lambda=1.0, max_bin=256)
@@ -138,7 +139,7 @@ def test_one_round_lambda0_is_regression_tree_on_residuals(seed, depth):
         np.testing.assert_allclose(ours.predict(X) - y.mean(), cart.predict(X), atol=1e-9)
 
 
-def test_leaf_weights_and_gain_formula():
+def test_leaf_weights_and_gain_formula(jit_path):
     """Leaf weight = -eta G/(H + lambda) over the leaf's samples; root gain = the best of
     1/2 [G_L^2/(H_L+l) + G_R^2/(H_R+l) - G^2/(H+l)] over all cuts (brute force)."""
     X, y = load("breast_cancer")
@@ -168,7 +169,7 @@ def test_leaf_weights_and_gain_formula():
 
 
 @pytest.mark.parametrize("nan_side", ["low", "high"])
-def test_missing_values_learned_default_direction(nan_side):
+def test_missing_values_learned_default_direction(nan_side, jit_path):
     """NaNs whose targets look like the high (low) group are sent to that child."""
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 1, 600)
@@ -192,7 +193,7 @@ def test_missing_values_learned_default_direction(nan_side):
     assert np.sum((y - est.predict(X)) ** 2) > sse
 
 
-def test_missing_values_match_xgboost():
+def test_missing_values_match_xgboost(jit_path):
     X, s = _discrete(3)
     rng = np.random.default_rng(1)
     X[rng.random(X.shape) < 0.15] = np.nan
@@ -228,7 +229,7 @@ def test_early_stopping_on_eval_set():
     assert abs(ours.score(Xva, yva) - theirs.score(Xva, yva)) <= 0.02
 
 
-def test_subsample_colsample_and_importances():
+def test_subsample_colsample_and_importances(jit_path):
     X, y = datasets.make_classification(2000, 10, n_informative=3, n_redundant=0,
                                         shuffle=False, random_state=0)
     est = XGBoostClassifier(n_estimators=30, max_depth=3, subsample=0.7, colsample_bytree=0.5,
@@ -283,7 +284,7 @@ def test_check_estimator(est):
     run_check_estimator(est, expected_failed_checks=NOT_SKLEARN_CLASSES)
 
 
-def test_sample_weight_and_early_stopping_equal_xgboost():
+def test_sample_weight_and_early_stopping_equal_xgboost(jit_path):
     """Weighted fit and eval-set early stopping on discrete features: same trees as XGBoost,
     hence the same best_iteration and the same validation curve. (Every level occurs in the
     training part: XGBoost cuts at "x < next value", whiteboard at the midpoint, which differ
@@ -301,9 +302,10 @@ def test_sample_weight_and_early_stopping_equal_xgboost():
     np.testing.assert_allclose(ours.predict(Xva), theirs.predict(Xva), atol=1e-4)
 
 
+@pytest.mark.parametrize("path", ["numpy", "jit"])
 @given(seed=st.integers(0, 10_000), depth=st.integers(1, 4),
        lam=st.sampled_from([0.0, 1.0, 5.0]), mcw=st.sampled_from([0.0, 1.0, 4.0]))
-def test_random_discrete_problems_equal_xgboost(seed, depth, lam, mcw):
+def test_random_discrete_problems_equal_xgboost(path, seed, depth, lam, mcw):
     """Random small regression problems on integer features, continuous targets (with class
     labels the first round's gradients take two values per class, and equal-count partitions
     tie exactly -- broken differently by the two libraries)."""
@@ -312,7 +314,10 @@ def test_random_discrete_problems_equal_xgboost(seed, depth, lam, mcw):
     X = rng.integers(0, 12, size=(n, f)).astype(float)
     y = X @ rng.normal(size=f) + rng.normal(size=n)
     kw = dict(n_estimators=4, max_depth=depth, reg_lambda=lam, min_child_weight=mcw)
-    ours = XGBoostRegressor(**kw).fit(X, y)
+    if path == "jit" and not jit.available():
+        pytest.skip("Numba is not installed")
+    with jit.flags(enabled=path == "jit"):      # the jit_path fixture, hypothesis-safe
+        ours = XGBoostRegressor(**kw).fit(X, y)
     theirs = _xgb(xgb.XGBRegressor, **kw).fit(X, y)
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X),
                                atol=2e-5 * (1 + np.abs(y).max()))
@@ -337,7 +342,7 @@ def test_exact_tree_method_equals_xgboost_exact(params):
 
 @pytest.mark.parametrize("kw", [dict(), dict(subsample=0.7, colsample_bytree=0.6,
                                               random_state=0, min_child_weight=0.0)])
-def test_n_jobs_gives_bit_identical_trees(kw):
+def test_n_jobs_gives_bit_identical_trees(kw, jit_path):
     """The feature blocks of the threads change nothing: same trees, same predictions."""
     rng = np.random.default_rng(0)
     X, y = datasets.make_classification(600, 9, n_informative=4, n_classes=3, random_state=0)
@@ -358,3 +363,78 @@ def test_n_jobs_validation():
         with pytest.raises(ValueError, match="n_jobs"):
             XGBoostRegressor(n_estimators=1, n_jobs=bad).fit(X, y)
     assert XGBoostRegressor(n_estimators=2, n_jobs=-1).fit(X, y).predict(X).shape == (60,)
+
+
+@pytest.mark.skipif(not jit.available(), reason="Numba is not installed")
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("kw", [dict(), dict(subsample=0.7, colsample_bytree=0.6, random_state=0,
+                                              min_child_weight=0.0),
+                                dict(reg_alpha=0.7, reg_lambda=0.0, gamma=0.2, max_bin=16),
+                                dict(reg_alpha=0.3, min_child_weight=3.0, max_depth=6)])
+@pytest.mark.parametrize("nan", [False, True])
+def test_jit_and_numpy_grow_the_same_trees(kw, n_jobs, nan):
+    """The compiled kernels (histograms, split scan, row routing) do the NumPy path's
+    arithmetic in its order: the same trees bit for bit, with and without NaN and weights."""
+    rng = np.random.default_rng(1)
+    X, y = datasets.make_classification(700, 7, n_informative=4, n_classes=3, random_state=1)
+    if nan:
+        X[rng.random(X.shape) < 0.15] = np.nan
+    w = rng.uniform(0.2, 3.0, len(y))
+    kw = {"n_estimators": 6, "max_depth": 4, **kw}
+    with jit.disabled():
+        ref = XGBoostClassifier(n_jobs=n_jobs, **kw).fit(X, y, sample_weight=w)
+    got = XGBoostClassifier(n_jobs=n_jobs, **kw).fit(X, y, sample_weight=w)
+    np.testing.assert_array_equal(got.predict_proba(X), ref.predict_proba(X))
+    for ta, tb in zip(sum(ref.estimators_, []), sum(got.estimators_, [])):
+        for name in ("feature", "threshold", "bin_threshold", "children_left",
+                     "children_right", "missing_go_to_left", "value", "impurity",
+                     "n_node_samples", "weighted_n_node_samples"):
+            np.testing.assert_array_equal(getattr(tb, name), getattr(ta, name), err_msg=name)
+
+
+def test_bin_codes_use_the_smallest_dtype():
+    """256 bins without NaN fit uint8 (the NaN code 256 never occurs); with NaN, or more bins,
+    uint16. Either way the codes keep their values."""
+    from whiteboard.ml.tree._second_order import BinMapper
+
+    X = np.random.default_rng(0).normal(size=(3000, 2))
+    Xn = X.copy()
+    Xn[::7, 1] = np.nan
+    for max_bin, data, dtype in [(256, X, np.uint8), (256, Xn, np.uint16), (255, Xn, np.uint8),
+                                 (1024, X, np.uint16)]:
+        bm = BinMapper(max_bin).fit(data)
+        codes = bm.transform(data)
+        assert codes.dtype == dtype
+        ref = [np.where(np.isnan(c), bm.missing_bin, np.searchsorted(e, c.astype(np.float32)))
+               for e, c in zip(bm.edges_, data.T)]
+        np.testing.assert_array_equal(codes, np.column_stack(ref))
+
+
+@pytest.mark.parametrize("max_bin", [2, 3, 16, 256])
+def test_bin_edges_follow_unique_and_lower_quantiles(max_bin):
+    """The edges from one sort per column equal their definition through ``np.unique`` and
+    ``np.quantile(method='lower')`` (ties, NaN, an all-NaN column, few and many values)."""
+    from whiteboard.ml.tree._second_order import BinMapper
+
+    rng = np.random.default_rng(max_bin)
+    for trial in range(12):
+        X = rng.normal(size=(int(rng.integers(1, 2000)), 3))
+        if trial % 3 == 0:
+            X = np.round(X * rng.integers(1, 200))
+        X[rng.random(X.shape) < 0.2 * (trial % 2)] = np.nan
+        if trial == 4:
+            X[:, 0] = np.nan
+        X32 = X.astype(np.float32)
+        for col, edges in zip(X32.T, BinMapper(max_bin).fit(X).edges_):
+            col = col[~np.isnan(col)]
+            vals = np.unique(col).astype(np.float64)
+            if len(vals) <= max_bin:
+                mids = vals[:-1] / 2.0 + vals[1:] / 2.0
+                want = np.where(mids == vals[1:], vals[:-1], mids)
+            else:
+                qs = np.unique(np.quantile(col.astype(np.float64),
+                                           np.arange(1, max_bin) / max_bin, method="lower"))
+                hi = vals[np.minimum(np.searchsorted(vals, qs, side="right"), len(vals) - 1)]
+                mids = np.unique(np.where(qs / 2.0 + hi / 2.0 == hi, qs, qs / 2.0 + hi / 2.0))
+                want = mids[mids < vals[-1]]
+            np.testing.assert_array_equal(edges, want)

@@ -40,10 +40,12 @@ return the same ``Tree`` node arrays, and both equal XGBoost's methods of the sa
 ``n_jobs`` (XGBoost's parameter name; scikit-learn's meaning: None = 1 thread, -1 all
 cores, -k all but k - 1): threads of the 'hist' builder, each building the histograms and
 scoring the splits of a block of features every tree level. The trees are bit for bit the
-same whatever ``n_jobs``. The default is one thread, not XGBoost's all cores: on the 2-core
-development box, quiet, two threads were slower than one (20k x 20: 1.36 s vs 0.85 s; 320k:
-10.9 s vs 10.8 s; docs/benchmarks.md), the per-level synchronisation costing more than the
-second core gives; they pay only when the box is loaded and the data large.
+same whatever ``n_jobs``, and the same whether the compiled kernels (``whiteboard.jit``,
+nogil: the blocks then run in parallel) or the NumPy path grow them. The default is one
+thread, not XGBoost's all cores: on the shared 2-core development box (docs/benchmarks/
+boosting.md, 2026-12-07 16:24, load 1.3-1.6, kernels on) two threads gained 5% at 20k x 20
+(0.458 s vs 0.484 s wall, for 38% more CPU), and at 320k under load 3.8 they were slower
+(6.9 s vs 6.2 s); the routing and merging of a level stay on one thread.
 
 Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code compares
 ``G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`` (no 1/2) with its ``gamma``, so

@@ -25,16 +25,21 @@ import math
 
 import numpy as np
 
+from ._hist_kernels import block_level
+
+_NO_SPLIT = np.zeros(0, dtype=np.intp)
+
 
 class FeatureBlock:
     """Histograms and best bins of the candidate features ``f0 .. f1-1`` of a tree.
 
-    ``codes_t`` (F, n) uint8/uint16 feature-major bin codes of the tree's rows, ``B`` the
-    number of bins (the last one, ``B - 1``, holds NaN), ``invalid`` (B-1, F) bins past a
+    ``codes`` (n, F) uint8/uint16 bin codes of the tree's rows (the block keeps a copy of
+    its columns when it is not the only one), ``B`` the
+    number of bins (the last one, ``B - 1``, holds NaN), ``invalid`` (F, B-1) bins past a
     feature's last one, ``criterion`` the ``SecondOrder`` criterion, ``min_child_weight``.
     """
 
-    def __init__(self, codes_t, f0, f1, B, invalid, criterion, min_child_weight, any_missing):
+    def __init__(self, codes, f0, f1, B, invalid, criterion, min_child_weight, any_missing):
         self.f0, self.f1 = f0, f1
         Fb = f1 - f0
         # the node totals (G, H) are feature 0's histogram sums, as the one-block builder
@@ -43,14 +48,24 @@ class FeatureBlock:
         W = len(cols)
         self.Fb, self.W, self.B = Fb, W, B
         self.j0 = 0 if f0 == 0 else W - 1
-        # (n, W) int32 (half the memory of intp; B * W < 2**31): one row gathered per row
-        self.pre = np.ascontiguousarray(codes_t[cols].T, dtype=np.int32)
-        self.pre += (np.arange(W, dtype=np.int32) * B)[None, :]
+        # the block's own (n, W) codes: a thread then streams only the bytes of its features
+        self.codes = codes if W == codes.shape[1] else np.ascontiguousarray(codes[:, cols])
+        self._pre = None
         self.invalid = np.ascontiguousarray(invalid[f0:f1])
         self.crit = criterion
         self.mcw = max(float(min_child_weight), 1e-300)
         self.any_missing = any_missing
         self._ws = {}
+
+    @property
+    def pre(self):
+        """(n, W) int32 ``j * B + code`` of the NumPy path (half the memory of intp;
+        B * W < 2**31), built on its first use: the kernel reads the codes themselves."""
+        if self._pre is None:
+            pre = self.codes.astype(np.int32)
+            pre += (np.arange(self.W, dtype=np.int32) * self.B)[None, :]
+            self._pre = pre
+        return self._pre
 
     def work(self, key, shape, dtype=np.float64):
         """A reused scratch array (fresh large arrays cost a page fault per 4 KiB, and the
@@ -94,6 +109,8 @@ class FeatureBlock:
         Returns per direction (0: NaN right, 1: NaN left) the best score and bin of each
         (node, feature) ``(D, m, Fb)``, the left cumulative sums there, the NaN bins
         ``(m, Fb)`` and the nodes' totals ``G``, ``H`` (feature 0's sums over its bins)."""
+        if job.get("jit"):
+            return self.level_jit(job)
         B, Fb, W = self.B, self.Fb, self.W
         ns, key = job["ns"], job["key"]
         if job["sel"] is None:
@@ -128,6 +145,31 @@ class FeatureBlock:
             out_c[d] = CL[mi, fi, b]
         D = len(dirs)
         return out_v[:D], out_b[:D], out_c[:D], Zm.copy(), G, H
+
+    def level_jit(self, job):
+        """``level`` by the compiled kernel ``block_level``: the same numbers, from ``gh`` of
+        every row, the rows' nodes ``pos`` and the smaller children's ``node_slot``."""
+        B, Fb, W = self.B, self.Fb, self.W
+        ns, key = job["ns"], job["key"]
+        parent = job.get("parent")
+        m = ns if parent is None else 2 * ns
+        Z = self.work(key, (m, W, B), np.complex128)
+        if parent is None:
+            Zp, split = Z, _NO_SPLIT
+        else:
+            Zp = self._ws[parent][:job["m_parent"] * B * W].reshape(-1, W, B)
+            split = job["split"]
+        D = 2 if self.any_missing else 1
+        out_v = self.work("out_v", (2, m, Fb))
+        out_b = self.work("out_b", (2, m, Fb), np.intp)
+        out_c = self.work("out_c", (2, m, Fb), np.complex128)
+        Zm = np.empty((m, Fb), dtype=np.complex128)
+        G, H = np.empty(m), np.empty(m)
+        crit = self.crit
+        block_level(self.codes, job["gh"], job["pos"], job["node_slot"], ns,
+                    parent is not None, Zp, split, Z, self.invalid, crit.reg_lambda,
+                    crit.reg_alpha, self.mcw, self.j0, D, out_v, out_b, out_c, Zm, G, H)
+        return out_v[:D], out_b[:D], out_c[:D], Zm, G, H
 
     def cumsum(self, Z, m):
         """Left cumulative sums ``C[:, b] = sum_{b' <= b} Z[:, b']`` over the B-1 real bins,

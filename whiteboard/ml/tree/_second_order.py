@@ -49,7 +49,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ... import jit
 from ._hist_block import FeatureBlock
+from ._hist_kernels import route_rows
 from ._tree import TREE_LEAF, TREE_UNDEFINED, Criterion, Tree, TreeBuilder
 
 __all__ = ["BinMapper", "HistTree", "HistTreeBuilder", "SecondOrder", "exact_second_order_tree",
@@ -126,17 +128,22 @@ class BinMapper:
     def fit(self, X):
         X = np.asarray(X, dtype=np.float32)
         self.edges_ = []
+        q = np.arange(1, self.max_bin) / self.max_bin
         for j in range(X.shape[1]):
-            col = X[:, j]
-            col = np.unique(col[~np.isnan(col)]).astype(np.float64)
+            # one float32 sort per column gives both the distinct values (as ``np.unique``)
+            # and the "lower" quantiles: ``sorted[floor((n - 1) q)]``, ``np.quantile``'s rule
+            srt = np.sort(X[:, j])
+            srt = srt[:len(srt) - np.count_nonzero(np.isnan(srt))]     # NaNs sort last
+            first = np.empty(len(srt), dtype=bool)
+            first[:1] = True
+            np.not_equal(srt[1:], srt[:-1], out=first[1:])
+            col = srt[first].astype(np.float64)
             if len(col) <= self.max_bin:
                 mids = col[:-1] / 2.0 + col[1:] / 2.0
                 mids = np.where(mids == col[1:], col[:-1], mids)
             else:
-                vals = np.quantile(X[:, j][~np.isnan(X[:, j])].astype(np.float64),
-                                   np.arange(1, self.max_bin) / self.max_bin,
-                                   method="lower")
-                vals = np.unique(vals)
+                vals = np.unique(srt[np.floor((len(srt) - 1) * q).astype(np.intp)]
+                                 .astype(np.float64))
                 hi = col[np.minimum(np.searchsorted(col, vals, side="right"), len(col) - 1)]
                 mids = vals / 2.0 + hi / 2.0
                 mids = np.unique(np.where(mids == hi, vals, mids))
@@ -148,14 +155,17 @@ class BinMapper:
         return self
 
     def transform(self, X):
-        """Codes of shape (n_samples, n_features): uint8 if ``max_bin < 256``, else uint16."""
+        """Codes of shape (n_samples, n_features): uint8 when every code fits (``max_bin <
+        256``, or 256 bins and no NaN in ``X``: the NaN code 256 never occurs), else uint16."""
         X = np.asarray(X, dtype=np.float32)
-        dtype = np.uint8 if self.missing_bin < 256 else np.uint16
+        nan = np.isnan(X)
+        top = self.missing_bin if nan.any() else self.missing_bin - 1     # the largest code
+        dtype = np.uint8 if top < 256 else np.uint16
         codes = np.empty(X.shape, dtype=dtype)
         for j, e in enumerate(self.edges_):
             col = X[:, j]
             c = np.searchsorted(e, col.astype(np.float64), side="left")
-            c[np.isnan(col)] = self.missing_bin
+            c[nan[:, j]] = self.missing_bin
             codes[:, j] = c
         return codes
 
@@ -213,6 +223,22 @@ class HistTree(Tree):
         return out
 
 
+class _Codes:
+    """The bin codes of a tree's rows and features: row-major ``codes`` (n, F), read by the
+    kernels, and the feature-major copy ``codes_t`` (F, n) that the NumPy routing gathers
+    from, made on its first use."""
+
+    def __init__(self, codes):
+        self.codes = codes
+        self._t = None
+
+    @property
+    def codes_t(self):
+        if self._t is None:
+            self._t = np.ascontiguousarray(self.codes.T)
+        return self._t
+
+
 class HistTreeBuilder:
     """Grow a ``HistTree`` from binned features and gradient statistics, depth-wise.
 
@@ -227,6 +253,11 @@ class HistTreeBuilder:
     rows (one gather of the split features' codes per level) and picks the smaller children,
     whose histograms the next level builds (the larger ones are parent - smaller). The tree
     is the same bit for bit whatever ``n_jobs``.
+
+    Where ``whiteboard.jit`` is enabled, a block's level is one compiled kernel and so is the
+    routing (``_hist_kernels.py``): the same additions in the same order, so the same tree
+    bit for bit as the NumPy path, and the kernels release the GIL, so the blocks' threads
+    run in parallel.
     """
 
     def __init__(self, criterion, bin_mapper, max_depth=6, min_child_weight=1.0, gamma=0.0,
@@ -254,8 +285,7 @@ class HistTreeBuilder:
         if full and cached is not None and cached[0] is codes:
             return cached[1]
         B = self.bins.missing_bin + 1
-        sub = codes if full else codes[np.ix_(rows, features)]
-        codes_t = np.ascontiguousarray(sub.T)
+        sub = np.ascontiguousarray(codes if full else codes[np.ix_(rows, features)])
         n_bins = self.bins.n_bins_[features]
         invalid = np.arange(B - 1)[None, :] >= n_bins[:, None] - 1            # (F, B-1)
         any_missing = bool(self.bins.has_missing_[features].any())
@@ -265,9 +295,9 @@ class HistTreeBuilder:
         # and does not sleep waiting for the others
         other = max(1, (F - 1) // nb)
         bounds = [0] + [F - (nb - k) * other for k in range(1, nb)] + [F]
-        blocks = [FeatureBlock(codes_t, a, b, B, invalid, self.criterion, self.min_child_weight,
+        blocks = [FeatureBlock(sub, a, b, B, invalid, self.criterion, self.min_child_weight,
                                any_missing) for a, b in zip(bounds[:-1], bounds[1:])]
-        out = (codes_t, blocks, any_missing)
+        out = (_Codes(sub), blocks, any_missing)
         if full:
             self._cached = (codes, out)
         return out
@@ -284,13 +314,18 @@ class HistTreeBuilder:
 
     def build(self, codes, g, h, w, rows, features):
         crit = self.criterion
-        codes_t, blocks, any_missing = self._blocks(codes, rows, features)
-        F, n = codes_t.shape
+        sub, blocks, any_missing = self._blocks(codes, rows, features)
+        n, F = sub.codes.shape
+        use_jit = jit.enabled()
         B = self.bins.missing_bin + 1
         edges = self._edges()
-        gr, hr, wr = g[rows], h[rows], w[rows]
+        if len(rows) == len(g):             # all rows (``rows`` are sorted distinct ids)
+            gr, hr, wr = g, h, w
+        else:
+            gr, hr, wr = g[rows], h[rows], w[rows]
         unit_weight = bool(wr.min() == 1.0 == wr.max())     # then weight sums are counts
-        gh = gr + 1j * hr
+        gh = self._gh(n)
+        gh.real, gh.imag = gr, hr
         row_ids = np.arange(n)
         # per node, appended level by level: totals (w, G, H), counts, and for split nodes
         # feature slot, bin, NaN-left flag, gain, children
@@ -302,7 +337,11 @@ class HistTreeBuilder:
         Tf, cf = T[0], cnt[0]
         pos = np.zeros(n, dtype=np.intp)          # node id of every row
         every_row_moves = True
-        job = dict(gh=gh, sel=None, slot=None, ns=1, key="z0")
+        if use_jit:
+            job = dict(jit=True, gh=gh, pos=pos, node_slot=np.zeros(1, dtype=np.intp), ns=1,
+                       key="z0")
+        else:
+            job = dict(gh=gh, sel=None, slot=None, ns=1, key="z0")
         for d in range(self.max_depth):
             gain, f, b, ml, gl, hl, G, H = self._merge(self._run(blocks, job), any_missing)
             split = gain > 0.0
@@ -317,23 +356,30 @@ class HistTreeBuilder:
             tw, cp = Tf[spos, 0], cf[spos]
             k = np.full(n_nodes, -1, dtype=np.intp)
             k[sp] = np.arange(ms)
-            k = k[pos]
-            every_row_moves = every_row_moves and all_split
-            if every_row_moves:
-                act, ka = row_ids, k
-                c = codes_t.ravel()[fs[ka] * n + row_ids]
-            else:
-                act = np.flatnonzero(k >= 0)
-                ka = k[act]
-                c = codes_t.ravel()[fs[ka] * n + act]
-            go_left = c <= bs[ka]
-            if any_missing:
-                go_left = np.where(c == B - 1, mls[ka], go_left)
-            ln = np.bincount(ka, weights=go_left, minlength=ms)
-            lw = ln if unit_weight else np.bincount(ka, weights=wr[act] * go_left,
-                                                    minlength=ms)
-            ln = ln.astype(np.intp)
             left_ids = n_nodes + 2 * np.arange(ms)
+            if use_jit:
+                ln, lw = np.zeros(ms), np.zeros(ms)
+                route_rows(sub.codes, pos, k, fs, bs, mls, left_ids, wr, B - 1, any_missing,
+                           not unit_weight, ln, lw)
+                lw = ln if unit_weight else lw
+            else:
+                k = k[pos]
+                every_row_moves = every_row_moves and all_split
+                if every_row_moves:
+                    act, ka = row_ids, k
+                    c = sub.codes_t.ravel()[fs[ka] * n + row_ids]
+                else:
+                    act = np.flatnonzero(k >= 0)
+                    ka = k[act]
+                    c = sub.codes_t.ravel()[fs[ka] * n + act]
+                go_left = c <= bs[ka]
+                if any_missing:
+                    go_left = np.where(c == B - 1, mls[ka], go_left)
+                ln = np.bincount(ka, weights=go_left, minlength=ms)
+                lw = ln if unit_weight else np.bincount(ka, weights=wr[act] * go_left,
+                                                        minlength=ms)
+                pos[act] = left_ids[ka] + ~go_left
+            ln = ln.astype(np.intp)
             Tc = np.empty((ms, 2, 3))
             Tc[:, 0] = np.column_stack([lw, gl, hl])
             Tc[:, 1] = np.column_stack([tw - lw, G - gl, H - hl])
@@ -346,7 +392,6 @@ class HistTreeBuilder:
             sp_ml.append(mls)
             sp_gain.append(gain[spos])
             sp_left.append(left_ids)
-            pos[act] = left_ids[ka] + ~go_left
             n_nodes += 2 * ms
             if d + 1 >= self.max_depth:
                 break
@@ -361,11 +406,15 @@ class HistTreeBuilder:
             cf = cc.ravel()[order]
             slot = np.full(n_nodes, -1, dtype=np.intp)
             slot[small] = j
-            s = slot[pos]
-            sel = np.flatnonzero(s >= 0)
-            job = dict(gh=gh[sel], sel=sel, slot=s[sel], ns=ms, key=f"z{(d + 1) % 2}",
-                       parent=f"z{d % 2}", m_parent=len(split),
+            job = dict(ns=ms, key=f"z{(d + 1) % 2}", parent=f"z{d % 2}", m_parent=len(split),
                        split=None if all_split else spos)
+            if use_jit:
+                job.update(jit=True, gh=gh, pos=pos, node_slot=slot,
+                           split=j if all_split else spos)
+            else:
+                s = slot[pos]
+                sel = np.flatnonzero(s >= 0)
+                job.update(gh=gh[sel], sel=sel, slot=s[sel])
         T = np.concatenate(T)
         counts = np.concatenate(cnt)
         feature = np.full(n_nodes, TREE_UNDEFINED, dtype=np.intp)
@@ -387,6 +436,13 @@ class HistTreeBuilder:
         tree, new_id = self._finish(feature, thr, bthr, mleft, gains, left, right, T, counts,
                                     crit)
         return tree, new_id[pos]
+
+    def _gh(self, n):
+        """The (n,) complex statistics ``g + ih`` of a tree, in a buffer reused across trees."""
+        buf = getattr(self, "_gh_buf", None)
+        if buf is None or len(buf) < n:
+            buf = self._gh_buf = np.empty(n, dtype=np.complex128)
+        return buf[:n]
 
     def _edges(self):
         """The bin edges as one (n_features, max edges) array (``thr = edges[f, bin]``)."""
