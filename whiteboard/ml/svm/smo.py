@@ -240,6 +240,13 @@ class _Solver:
         m, L = self.active, self.L
         if m == L:
             return
+        if jit.enabled():
+            progress = np.full(1, -1, dtype=np.int64)
+            block, slot, stamp, clock = self.kmat.cache()
+            while (r := sc.reconstruct_gradient(self._F, self._B, self.samp, block, slot, stamp,
+                                                clock, progress, m)) >= 0:
+                self.kmat.row(r)
+            return
         yG = self.yG
         yG[m:] = self.yG_bar[m:] + self.yp[m:]
         free = np.flatnonzero(~self.upper[:m] & ~self.lower[:m])
@@ -336,9 +343,10 @@ class _Solver:
         state[sc.ACTIVE], state[sc.MAX_ITERS] = self.active, self.max_iter
         state[sc.SIZE], state[sc.SHRINKING] = self.L, self.shrinking
         block, slot, stamp, clock = self.kmat.cache()
+        iterations = sc.smo_iterations.compiled()  # the Numba dispatcher: one call level less
         while True:
-            code = sc.smo_iterations(self._F, self._B, self.samp, block, slot, stamp, clock,
-                                     state, self.tol)
+            code = iterations(self._F, self._B, self.samp, block, slot, stamp, clock, state,
+                              self.tol)
             if code == sc.NEED_ROW:
                 self.kmat.row(int(state[sc.ROW]))
             elif code == sc.SHRINK:

@@ -40,7 +40,7 @@ import numpy as np
 
 from whiteboard import jit
 
-__all__ = ["smo_iterations", "two_variable_step"]
+__all__ = ["reconstruct_gradient", "smo_iterations", "two_variable_step"]
 
 # codes returned by smo_iterations
 NEED_ROW, SHRINK, NO_PAIR, DONE, MAX_ITER = 1, 2, 3, 4, 5
@@ -123,6 +123,41 @@ def use_row(r, slot, stamp, clock):
     return s
 
 
+@_Shared
+def last_argmin_of_sum(u, v, m):
+    """(t, u_t + v_t) for the last t < m where u_t + v_t is smallest; (m - 1, +inf) if all are
+    +inf, (-1, +inf) if m = 0.
+
+    Four running minima over t mod 4, then the largest index among the lanes that hold the
+    overall minimum: the same t as one sequential scan with <=, without its chain of dependent
+    compare-and-selects (the minimum is exact, so splitting the scan changes nothing).
+    """
+    b0 = b1 = b2 = b3 = np.inf
+    i0 = i1 = i2 = i3 = -1
+    m4 = m - m % 4
+    for t in range(0, m4, 4):
+        w0, w1 = u[t] + v[t], u[t + 1] + v[t + 1]
+        w2, w3 = u[t + 2] + v[t + 2], u[t + 3] + v[t + 3]
+        if w0 <= b0:
+            b0, i0 = w0, t
+        if w1 <= b1:
+            b1, i1 = w1, t + 1
+        if w2 <= b2:
+            b2, i2 = w2, t + 2
+        if w3 <= b3:
+            b3, i3 = w3, t + 3
+    for t in range(m4, m):
+        w0 = u[t] + v[t]
+        if w0 <= b0:
+            b0, i0 = w0, t
+    best = min(min(b0, b1), min(b2, b3))
+    i = -1
+    for bk, ik in ((b0, i0), (b1, i1), (b2, i2), (b3, i3)):
+        if bk == best and ik > i:
+            i = ik
+    return i, best
+
+
 @jit.kernel
 def smo_iterations(F, B, samp, block, slot, stamp, clock, state, tol):
     """Run SMO iterations on the solver's arrays until one of the codes above; returns it.
@@ -154,13 +189,7 @@ def smo_iterations(F, B, samp, block, slot, stamp, clock, state, tol):
                     code = SHRINK
                     break
         # i: the largest -yG in I_up, the last index on ties (LIBSVM's >=)
-        i = -1
-        best = inf
-        for t in range(m):
-            v = yG[t] + pen_up[t]
-            if v <= best:
-                best = v
-                i = t
+        i, best = last_argmin_of_sum(yG, pen_up, m)
         Gmax = -best
         found = i >= 0 and Gmax != -inf
         j = s_i = s_j = need = -1
@@ -245,3 +274,33 @@ def smo_iterations(F, B, samp, block, slot, stamp, clock, state, tol):
                     yG_bar[u] += np.float64(K[samp[u]]) * coef
     state[PHASE], state[COUNTER], state[N_ITER] = phase, counter, n_iter
     return code
+
+
+@jit.kernel
+def reconstruct_gradient(F, B, samp, block, slot, stamp, clock, progress, m):
+    """yG_t = Ḡ_t + y_t p_t + Σ_{free s} y_t y_s α_s K_ts for the inactive t ≥ m (the twin of
+    ``_Solver._reconstruct_gradient``: the same sums, free s in position order).
+
+    Returns -1 when done, or the kernel row it needs next (call again once it is cached);
+    ``progress[0]`` is the next position s to add, -1 before the start.
+    """
+    L = F.shape[1]
+    y, yp, alpha, yG, yG_bar = F[F_Y], F[F_YP], F[F_ALPHA], F[F_YG], F[F_YG_BAR]
+    upper, lower = B[B_UPPER], B[B_LOWER]
+    if progress[0] < 0:
+        for u in range(m, L):
+            yG[u] = yG_bar[u] + yp[u]
+        progress[0] = 0
+    for t in range(progress[0], m):
+        if upper[t] or lower[t]:
+            continue
+        s = use_row(samp[t], slot, stamp, clock)
+        if s < 0:
+            progress[0] = t
+            return samp[t]
+        K = block[s]
+        coef = y[t] * alpha[t]
+        for u in range(m, L):
+            yG[u] += np.float64(K[samp[u]]) * coef
+    progress[0] = m
+    return -1
