@@ -16,9 +16,10 @@ the same iteration is three plain loops over the active variables:
 with every sum formed in the NumPy twin's order (no fused multiply-add, no reassociation), so both
 paths take the same working sets, the same number of iterations and the same α, bit for bit.
 
-What stays in Python: the kernel rows, shrinking and the gradient reconstruction (a few calls per
-thousand iterations). The loop returns to its caller with a code when it needs one of them, and
-is re-entered where it stopped; the iteration counters live in the ``state`` array:
+What stays with the caller: the kernel rows (NumPy), shrinking (NumPy) and the gradient rebuild
+(the second kernel here, ``reconstruct_gradient``) — a few calls per thousand iterations. The
+loop returns a code when it needs one of them, and is re-entered where it stopped; the
+iteration counters live in the ``state`` array:
 
     NEED_ROW  kernel row ``state[ROW]`` is not in the cache: compute it (``KernelMatrix.row``)
     SHRINK    the shrinking counter ran out: shrink, store the new active size
