@@ -1,4 +1,4 @@
-"""SVC (RBF) training time: whiteboard's SMO against scikit-learn's LIBSVM.
+"""SVC (RBF) training time: whiteboard's SMO (both paths) against scikit-learn's LIBSVM.
 
 Run: ``PYTHONPATH=$PWD OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m benchmarks.bench_svm
 [--quick] [--threads 1 2] [--baseline PATH] [--no-memory]``
@@ -11,7 +11,13 @@ cache_size=200 MB. Contenders run round-robin in one process under
 time (``time.process_time``, steadier than wall time on a shared machine) of the repeats, and
 the ratios whiteboard / scikit-learn, with the load average at the start and end of the case.
 ``--baseline PATH`` adds a second copy of whiteboard (e.g. a ``git worktree`` of the base
-commit) as a third contender in the same round-robin, for before/after figures.
+commit) as a further contender in the same round-robin, for before/after figures.
+
+whiteboard runs twice: with its compiled SMO loop (``whiteboard.jit``, Numba; the default
+where Numba is installed) and on the pure-NumPy path (``jit.disabled()``); both fit the same
+model. The compiled loop is warm (``cache=True`` keeps the machine code between processes); its
+one-time compile is timed separately, in a fresh process with an empty Numba cache. Prediction
+(``decision_function`` on the training set) is timed beside the fit.
 
 Peak memory is the growth of the resident set size during one fit (sampled every 2 ms from
 /proc/self/statm), measured in a fresh spawned process per contender (tracemalloc would miss
@@ -36,9 +42,19 @@ from sklearn.datasets import make_classification
 from sklearn.svm import SVC as SkSVC
 from threadpoolctl import threadpool_limits
 
+from whiteboard import jit
 from whiteboard.ml.svm import SVC
 
-CONTENDERS = {"whiteboard": SVC, "sklearn": SkSVC}
+
+class NumPySVC(SVC):
+    """whiteboard's SVC fitted and evaluated on the pure-NumPy path."""
+
+    def fit(self, X, y, sample_weight=None):
+        with jit.disabled():
+            return super().fit(X, y, sample_weight)
+
+
+CONTENDERS = {"whiteboard": SVC, "whiteboard NumPy": NumPySVC, "sklearn": SkSVC}
 CASES = {"2000x20": (2000, 2), "10000x20": (10000, 2), "3000x20 3-class": (3000, 3)}
 
 
@@ -78,6 +94,23 @@ def peak_memory_mb(name, case):
     return in_spawned_process(_peak_child, name, case)
 
 
+def compile_seconds():
+    """Wall time of the first fit in a fresh process with an empty Numba cache, minus a warm fit."""
+    import subprocess
+    import tempfile
+
+    code = ("import time; from sklearn.datasets import make_classification; "
+            "from whiteboard.ml.svm import SVC; "
+            "X, y = make_classification(200, 20, random_state=0); "
+            "t = time.perf_counter(); SVC().fit(X, y); a = time.perf_counter() - t; "
+            "t = time.perf_counter(); SVC().fit(X, y); print(a - (time.perf_counter() - t))")
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def bench(cases, threads, repeats, contenders):
     rows = []
     for case in cases:
@@ -88,6 +121,7 @@ def bench(cases, threads, repeats, contenders):
         for t in threads:
             wall = {k: [] for k in contenders}
             cpu = {k: [] for k in contenders}
+            pred = {k: [] for k in contenders}
             load0 = os.getloadavg()[0]
             with threadpool_limits(t):
                 for cls in contenders.values():
@@ -95,14 +129,18 @@ def bench(cases, threads, repeats, contenders):
                 for _ in range(repeats):
                     for name, cls in contenders.items():
                         w, c = time.perf_counter(), time.process_time()
-                        cls().fit(X, y)
+                        model = cls().fit(X, y)
                         cpu[name].append(time.process_time() - c)
                         wall[name].append(time.perf_counter() - w)
+                        c = time.process_time()
+                        model.decision_function(X)
+                        pred[name].append(time.process_time() - c)
             row = {"case": case, "threads": t, "load": (load0, os.getloadavg()[0]),
                    "iters": int(np.sum(ours.n_iter_)), "n_sv": len(ours.support_),
                    "same_sv": same}
             for name in contenders:
                 row[name] = (statistics.median(wall[name]), statistics.median(cpu[name]))
+                row[name + " predict"] = statistics.median(pred[name])
             rows.append(row)
             print(row, flush=True)
     return rows
@@ -124,26 +162,36 @@ def main():
     rows = bench(cases, args.threads, repeats, contenders)
     print(f"\n{platform.processor() or platform.machine()}, {time.strftime('%Y-%m-%d %H:%M')}, "
           f"median of {repeats}, load average at start/end of each case")
-    extra = " | baseline wall / CPU (s) | baseline ratio wall (CPU)" if args.baseline else ""
-    print("| case | threads | load | whiteboard wall / CPU (s) | scikit-learn wall / CPU (s) | "
-          f"ratio wall (CPU){extra} | SMO iterations | n_SV | same SVs |")
-    print("|---|---|---|---|---|---|" + ("---|---|" if args.baseline else "") + "---|---|---|")
+    others = [k for k in contenders if k != "sklearn"]
+    head = "".join(f" {k} wall / CPU (s) | ratio wall (CPU) |" for k in others)
+    print(f"| case | threads | load | scikit-learn wall / CPU (s) |{head} SMO iterations | n_SV "
+          "| same SVs |")
+    print("|---|---|---|---|" + "---|---|" * len(others) + "---|---|---|")
     for r in rows:
-        (ww, wc), (sw, sc) = r["whiteboard"], r["sklearn"]
+        sw, sc = r["sklearn"]
         cells = [r["case"], str(r["threads"]), f"{r['load'][0]:.1f}-{r['load'][1]:.1f}",
-                 f"{ww:.3f} / {wc:.3f}", f"{sw:.3f} / {sc:.3f}", f"{ww / sw:.2f} ({wc / sc:.2f})"]
-        if args.baseline:
-            bw, bc = r["baseline"]
-            cells += [f"{bw:.3f} / {bc:.3f}", f"{bw / sw:.2f} ({bc / sc:.2f})"]
+                 f"{sw:.3f} / {sc:.3f}"]
+        for k in others:
+            w, c = r[k]
+            cells += [f"{w:.3f} / {c:.3f}", f"{w / sw:.2f} ({c / sc:.2f})"]
         cells += [str(r["iters"]), str(r["n_sv"]), "yes" if r["same_sv"] else "no"]
         print("| " + " | ".join(cells) + " |")
+    print("\n| case | decision_function on the training set, CPU (ms): "
+          + " | ".join(contenders) + " |")
+    print("|---|" + "---|" * len(contenders))
+    for r in rows:
+        print(f"| {r['case']} | "
+              + " | ".join(f"{1e3 * r[k + ' predict']:.1f}" for k in contenders) + " |")
+    if jit.available():
+        print(f"\nfirst-call compile of the SMO kernels (empty Numba cache): "
+              f"{compile_seconds():.2f} s wall")
     if args.no_memory:
         return
     mem = {(name, c): peak_memory_mb(name, c) for c in cases for name in CONTENDERS}
-    print("\n| case | whiteboard peak RSS growth during fit (MB) | scikit-learn (MB) |")
-    print("|---|---|---|")
+    print("\n| case | peak RSS growth during fit (MB): " + " | ".join(CONTENDERS) + " |")
+    print("|---|" + "---|" * len(CONTENDERS))
     for c in cases:
-        print(f"| {c} | {mem[('whiteboard', c)]:.1f} | {mem[('sklearn', c)]:.1f} |")
+        print(f"| {c} | " + " | ".join(f"{mem[(k, c)]:.1f}" for k in CONTENDERS) + " |")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ notes' kernel claims (ERRATA E72, E73)."""
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 from sklearn.metrics import pairwise as skp
@@ -94,7 +94,8 @@ def test_kernel_matrix_rows_cache(kernel):
 
 
 @given(n=st.integers(2, 12), seed=st.integers(0, 500))
-def test_smo_solves_the_qp(n, seed):
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_smo_solves_the_qp(n, seed, jit_path):
     """SMO's α minimises ½αᵀQα + pᵀα on {yᵀα = 0, 0 ≤ α ≤ C} (checked with SciPy's SLSQP)."""
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 2))

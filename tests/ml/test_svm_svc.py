@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn import svm as sk_svm
 from sklearn.base import clone
@@ -63,7 +63,7 @@ def _two_d(separable, seed=0):
 @pytest.mark.parametrize("separable", [True, False])
 @pytest.mark.parametrize("kernel", ["linear", "rbf"])
 @pytest.mark.parametrize("C", [0.1, 1.0, 100.0])
-def test_two_d_support_vectors(separable, kernel, C):
+def test_two_d_support_vectors(separable, kernel, C, jit_path):
     X, y = _two_d(separable)
     ours, theirs = _fit_both(X, y, kernel=kernel, C=C)
     _assert_same_model(ours, theirs, X)
@@ -84,7 +84,7 @@ def test_separable_hard_margin_kkt():
 
 @pytest.mark.parametrize("kernel", ["linear", "poly", "rbf", "sigmoid"])
 @pytest.mark.parametrize("shrinking", [True, False])
-def test_breast_cancer_each_kernel(kernel, shrinking):
+def test_breast_cancer_each_kernel(kernel, shrinking, jit_path):
     X, y = load("breast_cancer", scale=True)
     ours, theirs = _fit_both(X, y, kernel=kernel, shrinking=shrinking)
     _assert_same_model(ours, theirs, X)
@@ -100,7 +100,7 @@ def test_breast_cancer_each_kernel(kernel, shrinking):
      {"kernel": "sigmoid", "gamma": 0.01, "coef0": -0.5, "C": 0.5},
      {"kernel": "rbf", "gamma": "auto", "C": 0.3}],
 )
-def test_breast_cancer_kernel_parameters(params):
+def test_breast_cancer_kernel_parameters(params, jit_path):
     X, y = load("breast_cancer", scale=True)
     ours, theirs = _fit_both(X, y, **params)
     _assert_same_model(ours, theirs, X)
@@ -109,7 +109,7 @@ def test_breast_cancer_kernel_parameters(params):
 @pytest.mark.parametrize("name", ["iris", "wine"])
 @pytest.mark.parametrize("shape", ["ovo", "ovr"])
 @pytest.mark.parametrize("kernel", ["rbf", "linear", "poly"])
-def test_multiclass(name, shape, kernel):
+def test_multiclass(name, shape, kernel, jit_path):
     X, y = load(name, scale=True)
     ours, theirs = _fit_both(X, y, kernel=kernel, decision_function_shape=shape)
     _assert_same_model(ours, theirs, X)
@@ -119,7 +119,7 @@ def test_multiclass(name, shape, kernel):
     assert ours.score(X, y) == theirs.score(X, y)
 
 
-def test_multiclass_break_ties_and_digits_subset():
+def test_multiclass_break_ties_and_digits_subset(jit_path):
     X, y = load("digits")
     X, y = X[:400] / 16.0, y[:400]
     for break_ties in (False, True):
@@ -139,20 +139,20 @@ def test_string_labels_and_order():
 
 
 @pytest.mark.parametrize("class_weight", [{0: 5.0, 1: 0.5}, "balanced", {1: 3.0}])
-def test_class_weight(class_weight):
+def test_class_weight(class_weight, jit_path):
     X, y = make_classification(300, 6, weights=[0.8, 0.2], random_state=1)
     ours, theirs = _fit_both(X, y, class_weight=class_weight)
     _assert_same_model(ours, theirs, X)
     np.testing.assert_allclose(ours.class_weight_, theirs.class_weight_)
 
 
-def test_class_weight_multiclass():
+def test_class_weight_multiclass(jit_path):
     X, y = load("wine", scale=True)
     ours, theirs = _fit_both(X, y, class_weight={0: 0.3, 2: 4.0}, C=0.7)
     _assert_same_model(ours, theirs, X)
 
 
-def test_sample_weight():
+def test_sample_weight(jit_path):
     X, y = make_classification(200, 5, random_state=3)
     w = np.random.default_rng(0).uniform(0.2, 3.0, size=len(y))
     ours = SVC().fit(X, y, sample_weight=w)
@@ -160,7 +160,7 @@ def test_sample_weight():
     _assert_same_model(ours, theirs, X)
 
 
-def test_callable_kernel():
+def test_callable_kernel(jit_path):
     X, y = load("breast_cancer", scale=True)
 
     def kern(A, B):
@@ -171,7 +171,7 @@ def test_callable_kernel():
     np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(X), atol=ATOL)
 
 
-def test_small_cache_same_result():
+def test_small_cache_same_result(jit_path):
     """A cache too small for the Gram matrix (LRU rows) gives the same model as a large one."""
     X, y = make_classification(600, 8, random_state=0)
     small = SVC(cache_size=0.01).fit(X, y)
@@ -188,7 +188,8 @@ def test_small_cache_same_result():
     kernel=st.sampled_from(["linear", "rbf", "poly"]),
     k=st.integers(2, 4),
 )
-def test_random_problems(n, d, seed, C, kernel, k):
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_random_problems(n, d, seed, C, kernel, k, jit_path):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d))
     y = rng.integers(0, k, size=n)
@@ -198,7 +199,7 @@ def test_random_problems(n, d, seed, C, kernel, k):
     _assert_same_model(ours, theirs, X, atol=1e-5)
 
 
-def test_kkt_at_solution():
+def test_kkt_at_solution(jit_path):
     """The returned α satisfy the KKT conditions of the module docstring to within tol."""
     X, y = make_blobs(200, 2, centers=2, cluster_std=2.5, random_state=0)
     C, tol = 2.0, 1e-6
@@ -215,7 +216,7 @@ def test_kkt_at_solution():
     assert abs((alpha * yy).sum()) < 1e-8
 
 
-def test_max_iter_warns():
+def test_max_iter_warns(jit_path):
     X, y = load("breast_cancer", scale=True)
     with pytest.warns(UserWarning, match="max_iter=5"):
         ours = SVC(max_iter=5).fit(X, y)
@@ -282,7 +283,7 @@ def test_pairwise_coupling_solves_its_qp():
 
 
 @pytest.mark.parametrize("name", ["breast_cancer", "iris", "wine"])
-def test_predict_proba_close_to_sklearn(name):
+def test_predict_proba_close_to_sklearn(name, jit_path):
     """Same recipe as LIBSVM but a different random fold split: probabilities agree loosely.
 
     Stated tolerance: mean absolute difference < 0.02, max < 0.15; the fitted sigmoids' A within
@@ -453,7 +454,7 @@ def test_feature_scaling_changes_linear_svm():
     assert np.abs(lr_a - lr_b).max() > 0.1
 
 
-def test_precomputed_kernel():
+def test_precomputed_kernel(jit_path):
     X, y = load("wine", scale=True)
     train, test = np.arange(0, 178, 2), np.arange(1, 178, 2)
     K_train = X[train] @ X[train].T
@@ -479,7 +480,7 @@ def test_precomputed_kernel():
         ours.predict(X[test])
 
 
-def test_everything_shrunk_many_classes():
+def test_everything_shrunk_many_classes(jit_path):
     """Tiny one-vs-one problems where shrinking empties the active set (LIBSVM then rebuilds
     the gradient and stops): same iterations and model as scikit-learn."""
     rng = np.random.RandomState(0)

@@ -6,7 +6,7 @@ Same iterates as LIBSVM, so predictions agree to rounding; stated tolerance atol
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn import svm as sk_svm
 from sklearn.datasets import make_regression
@@ -36,7 +36,7 @@ def _compare(X, y, **kw):
 
 @pytest.mark.parametrize("kernel", ["linear", "poly", "rbf", "sigmoid"])
 @pytest.mark.parametrize("shrinking", [True, False])
-def test_diabetes_each_kernel(kernel, shrinking):
+def test_diabetes_each_kernel(kernel, shrinking, jit_path):
     X, y = _diabetes()
     ours, theirs = _compare(X, y, kernel=kernel, shrinking=shrinking)
     assert ours.n_iter_ == theirs.n_iter_
@@ -44,7 +44,7 @@ def test_diabetes_each_kernel(kernel, shrinking):
 
 @pytest.mark.parametrize("epsilon", [0.0, 0.05, 0.5, 2.0])
 @pytest.mark.parametrize("C", [0.1, 10.0])
-def test_epsilon_and_C(epsilon, C):
+def test_epsilon_and_C(epsilon, C, jit_path):
     X, y = make_regression(150, 4, noise=10.0, random_state=0)
     y = y / y.std()
     ours, _ = _compare(X, y, epsilon=epsilon, C=C)
@@ -54,7 +54,7 @@ def test_epsilon_and_C(epsilon, C):
     assert not np.isin(np.flatnonzero(inside), ours.support_).any()
 
 
-def test_coef_and_sample_weight():
+def test_coef_and_sample_weight(jit_path):
     X, y = _diabetes()
     ours, theirs = _compare(X, y, kernel="linear", C=0.5)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=ATOL)
@@ -64,10 +64,10 @@ def test_coef_and_sample_weight():
     np.testing.assert_allclose(a.predict(X), b.predict(X), atol=ATOL)
 
 
-@settings(max_examples=15)
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n=st.integers(5, 40), d=st.integers(1, 4), seed=st.integers(0, 10_000),
        kernel=st.sampled_from(["linear", "rbf", "poly"]), C=st.sampled_from([0.1, 1.0, 3.0]))
-def test_random_problems(n, d, seed, kernel, C):
+def test_random_problems(n, d, seed, kernel, C, jit_path):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d))
     y = np.sin(X[:, 0]) + 0.1 * rng.normal(size=n)
@@ -115,7 +115,7 @@ def test_check_estimator(kernel):
     })
 
 
-def test_precomputed_kernel():
+def test_precomputed_kernel(jit_path):
     X, y = _diabetes()
     K = np.exp(-0.1 * ((X[:, None] - X[None]) ** 2).sum(-1))
     ours = SVR(kernel="precomputed", C=2.0).fit(K, y)

@@ -33,8 +33,6 @@ and for RBF the BLAS expansion of squared distances in
 from __future__ import annotations
 
 import numbers
-from collections import OrderedDict
-
 import numpy as np
 
 from whiteboard.metrics.pairwise import euclidean_distances
@@ -155,15 +153,25 @@ class KernelMatrix:
             sq = (X * X).sum(axis=1)
             self._aug_T = np.ascontiguousarray(np.vstack([X.T, sq, np.ones(X.shape[0])]))
             self._sq_norms = sq
-        self.full = None if K is None else K.astype(np.float32)
+        self.full = None if K is None else np.ascontiguousarray(K, dtype=np.float32)
         self._exact = K
-        self._rows = OrderedDict()
+        self._rows = {}
         self._capacity = max(int(float(cache_size) * 2**20 // (4 * max(n, 1))), 2)
         self._lru = self._capacity < n
         if K is not None:
             self.diag = np.ascontiguousarray(np.diagonal(K)).astype(np.float64)
+            # every row is there: the slot of row i is i
+            self._block, self._slot = self.full, np.arange(n)
+            self._stamp = np.zeros(n, dtype=np.int64)
         else:
             self.diag = self._diagonal()
+            # the cache: row i is _block[_slot[i]] (-1: not computed); the block's pages are
+            # touched only as rows arrive, so its size is an upper bound of the memory used
+            self._block = np.empty((min(self._capacity, n), n), dtype=np.float32)
+            self._slot = np.full(n, -1, dtype=np.intp)
+            self._stamp = np.zeros(self._block.shape[0], dtype=np.int64)
+            self._owner = np.full(self._block.shape[0], -1, dtype=np.intp)
+        self._clock = np.zeros(1, dtype=np.int64)
 
     def _diagonal(self):
         X = self.X
@@ -176,8 +184,8 @@ class KernelMatrix:
             return (self.gamma * sq + self.coef0) ** self.degree
         return np.tanh(self.gamma * sq + self.coef0)
 
-    def _compute_row(self, i):
-        """K(xᵢ, ·) rounded to float32."""
+    def _compute_row(self, i, out):
+        """K(xᵢ, ·) rounded to float32, written into ``out`` (n,)."""
         if self.kernel == "rbf":
             g = self.gamma
             v = np.empty(self._aug_T.shape[0])
@@ -189,22 +197,46 @@ class KernelMatrix:
         else:
             r = pairwise_kernel(self.X[i:i + 1], self.X, self.kernel, self.gamma, self.degree,
                                 self.coef0)[0]
-        return r.astype(np.float32)
+        out[...] = r
+
+    def cache(self):
+        """The row cache as arrays, for the compiled solver: (block, slot, stamp, clock).
+
+        Row i, when computed, is ``block[slot[i]]`` (float32; ``slot[i] = -1`` otherwise);
+        ``stamp[s]`` is the clock value of slot s's last use (least recently used rows are
+        evicted first), ``clock`` a one-element counter. A reader that uses a row advances the
+        clock and stamps its slot; missing rows are filled by :meth:`row`.
+        """
+        return self._block, self._slot, self._stamp, self._clock
 
     def row(self, i):
-        """Row ``i`` of K, shape (n,), rounded to float32 (a cached array; do not modify)."""
+        """Row ``i`` of K, shape (n,), rounded to float32 (a cached array; do not modify).
+
+        The array is a slot of the cache: it stays valid until two more rows are computed
+        (the least recently used row is evicted first).
+        """
         if self.full is not None:
             return self.full[i]
-        rows = self._rows
-        r = rows.get(i)
+        r = self._rows.get(i)
         if r is not None:
             if self._lru:
-                rows.move_to_end(i)
+                self._clock[0] += 1
+                self._stamp[self._slot[i]] = self._clock[0]
             return r
-        r = self._compute_row(i)
-        rows[i] = r
-        if len(rows) > self._capacity:
-            rows.popitem(last=False)
+        n_used = len(self._rows)
+        if n_used < self._block.shape[0]:
+            s = n_used
+        else:
+            s = int(self._stamp.argmin())
+            old = int(self._owner[s])
+            del self._rows[old]
+            self._slot[old] = -1
+        r = self._block[s]
+        self._compute_row(i, r)
+        self._rows[i] = r
+        self._slot[i], self._owner[s] = s, i
+        self._clock[0] += 1
+        self._stamp[s] = self._clock[0]
         return r
 
     def block(self, rows, cols, single=True):

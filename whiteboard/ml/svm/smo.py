@@ -34,6 +34,11 @@ updated with the two kernel columns only,
 an O(n) vectorised operation: each iteration costs two kernel rows (cached) and a handful of
 NumPy passes over the active variables; the Python loop is over iterations only.
 
+Where Numba is installed (``whiteboard.jit``), the iterations and the gradient rebuild run as
+compiled loops instead (``smo_compiled.py``): ~17 NumPy calls an iteration cost more than their
+arithmetic at a few thousand variables. That path makes the same choices and the same sums in
+the same order, so both give the same iterates, bit for bit; ``jit.disabled()`` selects this one.
+
 Shrinking (Joachims 1998; LIBSVM's rules). Every min(n, 1000) iterations, bounded variables
 whose gradient says they will stay at their bound (-yG beyond the current m or M) are removed
 from the active set, and the work per iteration shrinks with it. G is kept exact on the active
@@ -55,6 +60,9 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
+
+from whiteboard import jit
+from whiteboard.ml.svm import smo_compiled as sc
 
 __all__ = [
     "SolverResult",
@@ -87,23 +95,30 @@ class _Solver:
         L = len(p)
         self.kmat, self.L, self.tol = kmat, L, float(tol)
         self.shrinking, self.max_iter = bool(shrinking), int(max_iter)
-        self.perm = np.arange(L)
-        self.samp = np.asarray(sample_index, dtype=np.intp).copy()
-        self.y = np.asarray(y, dtype=np.float64).copy()
-        self.yp = self.y * np.asarray(p, dtype=np.float64)
-        self.C = np.asarray(C, dtype=np.float64).copy()
-        self.alpha = np.zeros(L)
-        self.yG = self.yp.copy()
-        self.yG_bar = np.zeros(L)
-        self.QD = kmat.diag[self.samp].astype(np.float64)
-        self.upper = self.alpha >= self.C
-        self.lower = (self.alpha <= 0) & ~self.upper
+        # the per-variable arrays are rows of three blocks (one argument each for the
+        # compiled loop, see smo_compiled.py); the attributes are views of the rows
+        self._F = np.zeros((9, L))
+        self._B = np.zeros((4, L), dtype=bool)
+        self._I = np.empty((2, L), dtype=np.intp)
+        (self.y, self.yp, self.C, self.alpha, self.yG, self.yG_bar, self.QD, self.pen_up,
+         self.pen_low) = self._F
+        self.upper, self.lower, self.I_up, self.I_low = self._B
+        self.perm, self.samp = self._I
+        self.perm[:] = np.arange(L)
+        self.samp[:] = sample_index
+        self.y[:] = y
+        self.yp[:] = self.y * np.asarray(p, dtype=np.float64)
+        self.C[:] = C
+        self.yG[:] = self.yp
+        self.QD[:] = kmat.diag[self.samp]
+        self.upper[:] = self.alpha >= self.C
+        self.lower[:] = (self.alpha <= 0) & ~self.upper
         pos = self.y > 0
-        self.I_up = np.where(pos, ~self.upper, ~self.lower)
-        self.I_low = np.where(pos, ~self.lower, ~self.upper)
+        self.I_up[:] = np.where(pos, ~self.upper, ~self.lower)
+        self.I_low[:] = np.where(pos, ~self.lower, ~self.upper)
         # 0 inside I_up / I_low and ±inf outside: "yG + pen" masks with one addition
-        self.pen_up = np.where(self.I_up, 0.0, np.inf)
-        self.pen_low = np.where(self.I_low, 0.0, -np.inf)
+        self.pen_up[:] = np.where(self.I_up, 0.0, np.inf)
+        self.pen_low[:] = np.where(self.I_low, 0.0, -np.inf)
         self.unshrink = False
         breaks = np.flatnonzero(np.diff(self.samp) != 1) + 1
         bounds = np.concatenate([[0], breaks, [L]])
@@ -205,37 +220,7 @@ class _Solver:
         quad = float(self.QD[i] + self.QD[j] - 2.0 * Ki[j])
         if quad <= 0:
             quad = TAU
-        ai, aj = ai_old, aj_old
-        if yi != yj:
-            delta = (-Gi - Gj) / quad
-            diff = ai - aj
-            ai += delta
-            aj += delta
-            if diff > 0:
-                if aj < 0:
-                    aj, ai = 0.0, diff
-            elif ai < 0:
-                ai, aj = 0.0, -diff
-            if diff > Ci - Cj:
-                if ai > Ci:
-                    ai, aj = Ci, Ci - diff
-            elif aj > Cj:
-                aj, ai = Cj, Cj + diff
-        else:
-            delta = (Gi - Gj) / quad
-            total = ai + aj
-            ai -= delta
-            aj += delta
-            if total > Ci:
-                if ai > Ci:
-                    ai, aj = Ci, total - Ci
-            elif aj < 0:
-                aj, ai = 0.0, total
-            if total > Cj:
-                if aj > Cj:
-                    aj, ai = Cj, total - Cj
-            elif ai < 0:
-                ai, aj = 0.0, total
+        ai, aj = sc.two_variable_step(yi, yj, Ci, Cj, ai_old, aj_old, Gi, Gj, quad)
         alpha[i], alpha[j] = ai, aj
         # y_t G_t += K_ti y_i Δα_i + K_tj y_j Δα_j  (two kernel columns, O(m)); kernel rows
         # are float32 (as LIBSVM's cache): promoted (dtype) before multiplying
@@ -259,6 +244,13 @@ class _Solver:
     def _reconstruct_gradient(self):
         m, L = self.active, self.L
         if m == L:
+            return
+        if jit.enabled():
+            progress = np.full(1, -1, dtype=np.int64)
+            block, slot, stamp, clock = self.kmat.cache()
+            while (r := sc.reconstruct_gradient(self._F, self._B, self.samp, block, slot, stamp,
+                                                clock, progress, m)) >= 0:
+                self.kmat.row(r)
             return
         yG = self.yG
         yG[m:] = self.yG_bar[m:] + self.yp[m:]
@@ -312,13 +304,23 @@ class _Solver:
         return float((ub + lb) / 2)
 
     def solve(self):
+        if jit.enabled():
+            n_iter, hit_max_iter = self._iterate_compiled()
+        else:
+            n_iter, hit_max_iter = self._iterate()
+        self._reconstruct_gradient()
+        self._set_active(self.L)
+        alpha = np.empty(self.L)
+        alpha[self.perm] = self.alpha
+        return SolverResult(alpha, self._rho(), n_iter, hit_max_iter)
+
+    def _iterate(self):
+        """The SMO loop in NumPy; returns (iterations, whether max_iter stopped it)."""
         counter = min(self.L, 1000) + 1
         n_iter = 0
-        hit_max_iter = False
         while True:
             if self.max_iter != -1 and n_iter >= self.max_iter:
-                hit_max_iter = True
-                break
+                return n_iter, True
             counter -= 1
             if counter == 0:
                 counter = min(self.L, 1000)
@@ -330,15 +332,37 @@ class _Solver:
                 self._set_active(self.L)
                 sel = self._select()
                 if sel is None:
-                    break
+                    return n_iter, False
                 counter = 1
             n_iter += 1
             self._update(*sel)
-        self._reconstruct_gradient()
-        self._set_active(self.L)
-        alpha = np.empty(self.L)
-        alpha[self.perm] = self.alpha
-        return SolverResult(alpha, self._rho(), n_iter, hit_max_iter)
+
+    def _iterate_compiled(self):
+        """The same loop as :meth:`_iterate`, its iterations run by the compiled kernel.
+
+        Kernel rows, shrinking and the gradient reconstruction stay here (NumPy), called when
+        the kernel stops for them (see smo_compiled.py); the iterates are the same.
+        """
+        state = np.zeros(8, dtype=np.int64)
+        state[sc.COUNTER] = min(self.L, 1000) + 1
+        state[sc.ACTIVE], state[sc.MAX_ITERS] = self.active, self.max_iter
+        state[sc.SIZE], state[sc.SHRINKING] = self.L, self.shrinking
+        block, slot, stamp, clock = self.kmat.cache()
+        iterations = sc.smo_iterations.compiled()  # the Numba dispatcher: one call level less
+        while True:
+            code = iterations(self._F, self._B, self.samp, block, slot, stamp, clock, state,
+                              self.tol)
+            if code == sc.NEED_ROW:
+                self.kmat.row(int(state[sc.ROW]))
+            elif code == sc.SHRINK:
+                self._shrink()
+                state[sc.ACTIVE] = self.active
+            elif code == sc.NO_PAIR:
+                self._reconstruct_gradient()
+                self._set_active(self.L)
+                state[sc.ACTIVE] = self.L
+            else:
+                return int(state[sc.N_ITER]), code == sc.MAX_ITER
 
 
 def _last_argmax(a):
