@@ -112,3 +112,29 @@ def test_without_numba_the_kernel_says_what_to_do(monkeypatch):
 def test_fixture_runs_both_paths(jit_path):
     assert jit.enabled() == (jit_path == "jit")
     assert wb.jit is jit
+
+
+@jit.shared
+def _clip01(v):
+    if v < 0.0:
+        return 0.0
+    if v > 1.0:
+        return 1.0
+    return v
+
+
+@jit.kernel(cache=False)
+def _clip_all(x, out):
+    for i in range(x.shape[0]):
+        out[i] = _clip01(x[i])
+
+
+def test_shared_helper_is_python_for_python_and_inlined_in_kernels():
+    x = np.array([-0.5, 0.25, 3.0, 1.0, 0.0])
+    assert [_clip01(v) for v in x] == [0.0, 0.25, 1.0, 1.0, 0.0]
+    assert _clip01.__name__ == "_clip01"
+    if not jit.available():
+        pytest.skip("Numba is not installed")
+    out = np.empty_like(x)
+    _clip_all(x, out)
+    np.testing.assert_array_equal(out, np.clip(x, 0.0, 1.0))

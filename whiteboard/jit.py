@@ -26,11 +26,12 @@ process pays no compile time). Numba is imported the first time a kernel runs, n
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import os
 import threading
 
-__all__ = ["available", "enabled", "enable", "flags", "disabled", "kernel"]
+__all__ = ["available", "enabled", "enable", "flags", "disabled", "kernel", "shared"]
 
 _state = {"on": os.environ.get("WHITEBOARD_JIT", "1").strip().lower() not in ("0", "false", "no")}
 _available: list[bool] = []
@@ -120,3 +121,38 @@ def kernel(fn=None, **options):
     if fn is None:
         return lambda f: _Kernel(f, opts)
     return _Kernel(fn, opts)
+
+
+class _Shared:
+    """A helper both paths call: plain Python from Python, compiled and inlined inside a kernel."""
+
+    def __init__(self, fn):
+        self.py_func = fn
+        self._dispatcher = None
+        self._lock = threading.Lock()
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args):
+        return self.py_func(*args)
+
+    @property
+    def _numba_type_(self):
+        # Numba's typeof asks an object for this attribute: a kernel that calls the helper
+        # sees the compiled dispatcher (inline="always"), Python callers never build one.
+        if self._dispatcher is None:
+            with self._lock:
+                if self._dispatcher is None:
+                    import numba
+
+                    self._dispatcher = numba.njit(inline="always", cache=True)(self.py_func)
+        return self._dispatcher._numba_type_
+
+
+def shared(fn):
+    """Make a small scalar function callable from both paths without writing it twice.
+
+    The NumPy path calls it as the plain Python function; a :func:`kernel` that calls it gets it
+    compiled and inlined. Use it for the step both twins share (the clipped two-variable update of
+    SMO, a cache's bookkeeping), so the two paths cannot drift apart.
+    """
+    return _Shared(fn)

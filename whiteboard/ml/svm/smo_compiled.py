@@ -35,8 +35,6 @@ next call. The rows come from the cache's arrays (``KernelMatrix.cache``): row r
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from whiteboard import jit
@@ -52,28 +50,7 @@ F_Y, F_YP, F_C, F_ALPHA, F_YG, F_YG_BAR, F_QD, F_PEN_UP, F_PEN_LOW = range(9)
 B_UPPER, B_LOWER, B_I_UP, B_I_LOW = range(4)
 
 
-class _Shared:
-    """A scalar function of both paths: plain Python when Python calls it (the NumPy solver),
-    compiled and inlined where a kernel calls it (Numba types it through ``_numba_type_``)."""
-
-    def __init__(self, fn):
-        self.py_func = fn
-        self._dispatcher = None
-        functools.update_wrapper(self, fn)
-
-    def __call__(self, *args):
-        return self.py_func(*args)
-
-    @property
-    def _numba_type_(self):
-        if self._dispatcher is None:
-            import numba
-
-            self._dispatcher = numba.njit(inline="always", cache=True)(self.py_func)
-        return self._dispatcher._numba_type_
-
-
-@_Shared
+@jit.shared
 def two_variable_step(yi, yj, Ci, Cj, ai, aj, Gi, Gj, quad):
     """(αᵢ, αⱼ) after the exact step on the two-variable sub-problem, clipped into the box.
 
@@ -114,7 +91,7 @@ def two_variable_step(yi, yj, Ci, Cj, ai, aj, Gi, Gj, quad):
     return ai, aj
 
 
-@_Shared
+@jit.shared
 def use_row(r, slot, stamp, clock):
     """The cache slot of kernel row r, stamped as the latest used; -1 when r is not cached."""
     s = slot[r]
@@ -124,7 +101,7 @@ def use_row(r, slot, stamp, clock):
     return s
 
 
-@_Shared
+@jit.shared
 def last_argmin_of_sum(u, v, m):
     """(t, u_t + v_t) for the last t < m where u_t + v_t is smallest; (m - 1, +inf) if all are
     +inf, (-1, +inf) if m = 0.
