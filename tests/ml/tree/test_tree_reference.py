@@ -85,6 +85,26 @@ CASES = {
         RandomForestRegressor(3, max_features=1.0, max_samples=0.5, max_depth=9,
                               random_state=12),
         _data(4000, 12, 12)[::2], None),
+    # a single feature: the root is a segment alone in its chunk (scored in pieces when the
+    # test below forces small pieces)
+    "one_feature_binary": lambda: (DecisionTreeClassifier(max_depth=4, min_samples_leaf=4,
+                                                          min_weight_fraction_leaf=0.01,
+                                                          random_state=15),
+                                   (_data(3000, 5, 15, classes=2)[0][:, :1],
+                                    _data(3000, 5, 15, classes=2)[1]), _weights(3000, 15)),
+    "one_feature_3class": lambda: (DecisionTreeClassifier(criterion="entropy", max_depth=4,
+                                                          random_state=16),
+                                   (_data(3000, 5, 16)[0][:, 3:4], _data(3000, 5, 16)[1]),
+                                   None),
+    "one_feature_regressor": lambda: (DecisionTreeRegressor(max_depth=4, random_state=17),
+                                      (_data(3000, 5, 17)[0][:, 4:], _data(3000, 5, 17)[2]),
+                                      None),
+    # roots longer than the split search's chunk budget (~75k cuts): scored in pieces
+    "long_root_binary": lambda: (DecisionTreeClassifier(max_depth=3, min_samples_leaf=3,
+                                                        random_state=13),
+                                 _data(90000, 5, 13, classes=2)[:2], None),
+    "long_root_regressor": lambda: (DecisionTreeRegressor(max_depth=2, random_state=14),
+                                    _data(160000, 5, 14)[::2], _weights(160000, 14)),
 }
 
 REFERENCE = {
@@ -94,10 +114,15 @@ REFERENCE = {
     'forest_clf_deep_weighted': 'b24559ac90be2269f9dd',
     'forest_reg': 'ed4abeb9f745d701c4fa',
     'forest_reg_all_features_max_samples': '44162351038be4a4fc08',
+    'long_root_binary': 'd7e6af5c9bc349a7a4be',
+    'long_root_regressor': 'd9ed0de277c796be6406',
     'gain_ratio_leaf': '3d36cb9432a92afd9ed0',
     'gini_all_features': '4e7e9193b5da04a60b44',
     'gini_sqrt_weights_zero': 'd767cbe828952f13f812',
     'gini_weights_zero': 'cec0783dca9286e47d0d',
+    'one_feature_3class': '32dcf58bb26160bc6314',
+    'one_feature_binary': '813d6b633a74cad352fc',
+    'one_feature_regressor': '38616e13f9c61bf2efab',
     'random_splitter': '2c0dc2c2c87b94739f06',
     'regressor': '4f2819c38d396b21024d',
     'regressor_third': '02259fa1b59106c18e96',
@@ -113,6 +138,22 @@ def fit_case(name):
 def test_tree_equals_the_pinned_reference(name):
     assert digest(fit_case(name)) == REFERENCE[name], (
         f"{name}: the fitted tree(s) changed since the pinned reference")
+
+
+LONE_SEGMENTS = [(name, piece) for name in CASES if name.startswith("one_feature")
+                 for piece in (1, 2, 257)]
+LONE_SEGMENTS += [(name, piece) for name in CASES if name.startswith("long_root")
+                  for piece in (997, 4099)]
+
+
+@pytest.mark.parametrize("name, piece", LONE_SEGMENTS)
+def test_long_segments_in_pieces_give_the_same_tree(name, piece, monkeypatch):
+    """The split search scores a segment alone in its chunk and longer than the chunk budget
+    (n > ~75k at the root) in pieces with carried cumulative sums; forcing pieces of ``piece``
+    samples must leave every tree bit for bit the pinned one (computed in one pass)."""
+    from whiteboard.ml.tree._tree import _SplitFinder
+    monkeypatch.setattr(_SplitFinder, "long_segment", piece)
+    assert digest(fit_case(name)) == REFERENCE[name]
 
 
 if __name__ == "__main__":            # print the digests (to pin a new reference on purpose)

@@ -441,12 +441,17 @@ def _ranges(starts, lengths):
 class _SplitFinder:
     """Best split of many (node, feature) segments at once, over pre-sorted sample orders.
 
+    ``long_segment``: a segment (alone in its chunk) longer than this many samples is scored in
+    pieces of that many (None: the chunk budget, ``_CHUNK / (statistics + 4)``).
+
     Samples are named by their row id in the caller's arrays (``XT``'s columns, ``S``'s rows):
     ``rows`` (sorted int32 ids) are the samples of the tree when it does not use every row
     (zero weights: a bootstrap), so no copy of the kept rows of ``X`` is made; ``presorted``
     then holds only those ids (each feature's row of ``idx`` / ``order`` has ``n = len(rows)``
     entries). ``presorted_owned``: the finder may partition ``presorted`` in place.
     """
+
+    long_segment = None
 
     def __init__(self, XT, S, criterion, min_samples_leaf, min_weight_leaf, splitter, rng,
                  presorted=None, sort_per_node=False, rows=None, presorted_owned=False):
@@ -583,6 +588,7 @@ class _SplitFinder:
         thresholds = np.zeros(n_seg)
         self.last_constant = np.zeros(n_seg, dtype=bool)
         budget = max(_CHUNK // (kk + 4), 1)
+        self._piece = self.long_segment or budget
         cum = np.cumsum(lengths)
         # sort_per_node: the sorted samples of every segment are kept (``last_sid``, segment
         # after segment) so that the chosen ones are not sorted again for the partition
@@ -622,6 +628,10 @@ class _SplitFinder:
 
     def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr,
                      out_const, sid=None):
+        if len(lengths) == 1 and lengths[0] > self._piece and not self.random_splitter:
+            self._score_long_segment(start, lengths, totals, feats, out_proxy, out_q, out_left,
+                                     out_thr, out_const, sid)
+            return
         if sid is None:
             sid, seg, offs, base_f = self.segment_samples(start, lengths, feats)
         else:
@@ -672,6 +682,78 @@ class _SplitFinder:
         if self.random_splitter:
             thr = self._drawn[has]
         out_thr[has] = thr
+
+    def _score_long_segment(self, start, lengths, totals, feats, out_proxy, out_q, out_left,
+                            out_thr, out_const, sid=None):
+        """``_score_chunk`` for one segment longer than the chunk budget (the root and the big
+        nodes of a large ``n``), in pieces of ``budget`` cuts, so that its temporaries stay
+        ``O(budget)`` instead of ``O(n)`` floats each.
+
+        Same numbers as one pass: a piece's cumulative sums start from the last sum of the
+        previous piece, prepended to the piece (``cumsum([c, x_a, x_a+1, ...])`` adds in the
+        order of one sequential cumsum, so every left sum has the same bits), each piece reads
+        one value past its end for the "distinct neighbours" test, and the first maximum of the
+        proxy over all pieces is the first of the pieces' first maxima that is strictly
+        largest."""
+        n_all = int(lengths[0])
+        feat = int(feats[0])
+        if sid is None:
+            sid = (self.segment_samples(start, lengths, feats)[0] if self.sort_per_node
+                   else self.idx[feat, int(start[0]):int(start[0]) + n_all])
+        xrow = self.XT[feat]
+        kk, half, piece = self._kk, self._kk // 2, self._piece
+        total = totals[0] if self.search_cols is None else totals[0, self.search_cols]
+        out_const[0] = (np.float64(xrow[sid[n_all - 1]])
+                        <= np.float64(xrow[sid[0]]) + FEATURE_THRESHOLD)
+        msl = self.min_samples_leaf
+        wc = self.criterion.weight_column
+        wc = wc if self.search_cols is None else self.search_cols.index(wc)
+        carry_c = carry_r = None
+        best, best_q, best_left, best_lo, best_hi = -np.inf, -1, None, 0.0, 0.0
+        for a in range(0, n_all, piece):
+            b = min(a + piece, n_all)
+            ids = sid[a:b]
+            C = np.empty((kk, b - a))
+            if half:
+                Cc = np.empty((half, b - a + (a > 0)), dtype=np.complex128)
+                Cc[:, int(a > 0):] = np.take(self._Spairs, ids, axis=1)
+                if a > 0:
+                    Cc[:, 0] = carry_c
+                np.cumsum(Cc, axis=1, out=Cc)
+                Cc = Cc[:, int(a > 0):]
+                carry_c = Cc[:, -1].copy()
+                C[0:2 * half:2] = Cc.real
+                C[1:2 * half:2] = Cc.imag
+            if kk % 2:
+                r = np.take(self._Slast, ids)
+                if a > 0:
+                    r = np.concatenate([[carry_r], r])
+                np.cumsum(r, out=r)
+                C[kk - 1] = r[int(a > 0):]
+                carry_r = r[-1]
+            e = min(b + 1, n_all)
+            v = np.take(xrow, sid[a:e]).astype(np.float64)
+            valid = np.zeros(b - a, dtype=bool)
+            np.greater(v[1:], v[:-1] + FEATURE_THRESHOLD, out=valid[:e - a - 1])
+            if msl > 1:
+                n_left = np.arange(a + 1, b + 1)
+                valid &= (n_left >= msl) & (n_all - n_left >= msl)
+            R = total[:, None] - C
+            if self.min_weight_leaf > 0:
+                valid &= (C[wc] >= self.min_weight_leaf) & (R[wc] >= self.min_weight_leaf)
+            with np.errstate(all="ignore"):
+                proxy = self.criterion.proxy(C.T, R.T)
+            proxy = np.where(valid & np.isfinite(proxy), proxy, -np.inf)
+            j = int(np.argmax(proxy))
+            if proxy[j] > best:
+                best, best_q, best_left = proxy[j], a + j, C[:, j].copy()
+                best_lo, best_hi = v[j], v[j + 1]
+        if np.isfinite(best):
+            out_proxy[0] = best
+            out_q[0] = best_q
+            out_left[0] = best_left
+            thr = best_lo / 2.0 + best_hi / 2.0
+            out_thr[0] = best_lo if (thr == best_hi or not np.isfinite(thr)) else thr
 
     def _random_cuts(self, v, seg, offs, last):
         """Extremely randomised split: one threshold per segment drawn uniformly between the
