@@ -115,7 +115,9 @@ class BaseForest(BaseEstimator):
         if len(old) > self.n_estimators:
             raise ValueError(f"n_estimators={self.n_estimators} must be larger or equal to "
                              f"len(estimators_)={len(old)} when warm_start==True")
-        X32 = np.asarray(X, dtype=np.float32)
+        # one float32 copy of X for all trees, Fortran-ordered: its transpose is the
+        # feature-major array the tree builder reads, so no tree copies X again
+        X32 = np.asfortranarray(X, dtype=np.float32)
         presorted = presort(X32.T)
         tree_params = {k: getattr(self, k) for k in _TREE_PARAMS}
         job = {"tree_class": self._tree_class, "tree_params": tree_params, "X32": X32, "y": y,

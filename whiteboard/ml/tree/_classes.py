@@ -143,7 +143,9 @@ class BaseDecisionTree(BaseEstimator):
             min_weight_leaf=mwfl * float(sample_weight.sum()), max_features=self.max_features_,
             max_leaf_nodes=mln, min_impurity_decrease=float(self.min_impurity_decrease),
             splitter=self.splitter, random_state=check_random_state(self.random_state))
-        tree = builder.build(np.asarray(X, dtype=np.float32), y, sample_weight,
+        # X as given (float64 from validation, or an ensemble's Fortran-ordered float32):
+        # the builder makes the one feature-major float32 copy it reads, or none
+        tree = builder.build(X, y, sample_weight,
                              [n_classes] if n_classes is not None else [1], presorted)
         if self.ccp_alpha > 0.0:
             tree = prune_tree(tree, self.ccp_alpha)

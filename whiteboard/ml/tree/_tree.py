@@ -109,13 +109,32 @@ _LN2 = np.log(2.0)
 _CHUNK = 1 << 19
 
 
-def presort(XT):
+def presort(XT, rows=None):
     """``argsort(XT, axis=1, kind="stable")`` as int32, one feature row at a time (the int64
-    result of a whole-matrix argsort would be twice the size of the orders kept)."""
-    order = np.empty(XT.shape, dtype=np.int32)
+    result of a whole-matrix argsort would be twice the size of the orders kept).
+
+    ``rows``: sorted column ids; then each row holds the ids of those columns only, in the
+    stable order of their values (``rows[argsort(XT[j, rows])]``)."""
+    n = XT.shape[1] if rows is None else len(rows)
+    order = np.empty((XT.shape[0], n), dtype=np.int32)
     for j in range(XT.shape[0]):
-        order[j] = np.argsort(XT[j], kind="stable")
+        if rows is None:
+            order[j] = np.argsort(XT[j], kind="stable")
+        else:
+            order[j] = np.take(rows, np.argsort(np.take(XT[j], rows), kind="stable"))
     return order
+
+
+def _restrict_presorted(presorted, keep):
+    """The rows of a shared ``presorted`` (feature x sample ids) without the ids where ``keep``
+    is False: the stable order of the kept samples, without sorting again (row by row, so the
+    temporaries are one row long)."""
+    n_kept = int(np.count_nonzero(keep))
+    out = np.empty((presorted.shape[0], n_kept), dtype=np.int32)
+    for j in range(presorted.shape[0]):
+        row = presorted[j]
+        np.compress(np.take(keep, row), row, out=out[j])
+    return out
 
 
 class Tree:
@@ -420,14 +439,27 @@ def _ranges(starts, lengths):
 
 
 class _SplitFinder:
-    """Best split of many (node, feature) segments at once, over pre-sorted sample orders."""
+    """Best split of many (node, feature) segments at once, over pre-sorted sample orders.
+
+    ``long_segment``: a segment (alone in its chunk) longer than this many samples is scored in
+    pieces of that many (None: the chunk budget, ``_CHUNK / (statistics + 4)``).
+
+    Samples are named by their row id in the caller's arrays (``XT``'s columns, ``S``'s rows):
+    ``rows`` (sorted int32 ids) are the samples of the tree when it does not use every row
+    (zero weights: a bootstrap), so no copy of the kept rows of ``X`` is made; ``presorted``
+    then holds only those ids (each feature's row of ``idx`` / ``order`` has ``n = len(rows)``
+    entries). ``presorted_owned``: the finder may partition ``presorted`` in place.
+    """
+
+    long_segment = None
 
     def __init__(self, XT, S, criterion, min_samples_leaf, min_weight_leaf, splitter, rng,
-                 presorted=None, sort_per_node=False):
-        self.XT = XT                       # (n_features, n) float32, rows contiguous
-        self.n_features, self.n = XT.shape
+                 presorted=None, sort_per_node=False, rows=None, presorted_owned=False):
+        self.XT = XT                       # (n_features, n_ids) float32, rows contiguous
+        self.n_features, self.n_ids = XT.shape
+        self.n = self.n_ids if rows is None else len(rows)
         if presorted is None:
-            presorted = presort(XT)
+            presorted, presorted_owned = presort(XT), True
         self.sort_per_node = sort_per_node
         if sort_per_node:
             # Few candidate features per node (random forests): instead of keeping all
@@ -436,22 +468,28 @@ class _SplitFinder:
             self.order = np.ascontiguousarray(presorted, dtype=np.int32)
             self.order_flat = self.order.reshape(-1)
             self._rank_flat = None
-            self.samples = np.arange(self.n, dtype=np.int32)
+            self.samples = (np.arange(self.n, dtype=np.int32) if rows is None
+                            else np.array(rows, dtype=np.int32))
             self.idx = None
         else:
-            self.idx = np.array(presorted, dtype=np.int32, order="C")
+            self.idx = np.array(presorted, dtype=np.int32, order="C",
+                                copy=None if presorted_owned else True)
             self.idx_flat = self.idx.reshape(-1)
         self.XT_flat = XT.reshape(-1)
         self.S = S
         cols = criterion.search_columns
         self.search_cols = None if cols is None else list(cols)
-        self.SsearchT = np.ascontiguousarray((S if cols is None else S[:, list(cols)]).T)
+        cols = list(range(S.shape[1])) if cols is None else list(cols)
+        self._kk = len(cols)
         # the search statistics paired as complex numbers: one cumulative sum runs two
-        # independent addition chains (each part equals its own real cumsum, bit for bit)
-        half = self.SsearchT.shape[0] // 2
-        self._Spairs = np.empty((half, self.n), dtype=np.complex128)
-        self._Spairs.real = self.SsearchT[0:2 * half:2]
-        self._Spairs.imag = self.SsearchT[1:2 * half:2]
+        # independent addition chains (each part equals its own real cumsum, bit for bit);
+        # an odd last statistic keeps a real row of its own
+        half = self._kk // 2
+        self._Spairs = np.empty((half, self.n_ids), dtype=np.complex128)
+        for p in range(half):
+            self._Spairs[p].real = S[:, cols[2 * p]]
+            self._Spairs[p].imag = S[:, cols[2 * p + 1]]
+        self._Slast = np.ascontiguousarray(S[:, cols[-1]]) if self._kk % 2 else None
         self.criterion = criterion
         self.min_samples_leaf = min_samples_leaf
         self.min_weight_leaf = min_weight_leaf
@@ -464,14 +502,18 @@ class _SplitFinder:
         and the segment offsets."""
         pos, seg, offs = _ranges(start, lengths)
         base = np.repeat(np.asarray(feats, dtype=np.int64) * self.n, lengths)
+        # offsets of the features' rows: in ``idx`` / ``order`` (n entries each) and in
+        # ``XT`` / the ranks (n_ids entries each)
+        base_ids = base if self.n == self.n_ids else \
+            np.repeat(np.asarray(feats, dtype=np.int64) * self.n_ids, lengths)
         if not self.sort_per_node:
-            return self.idx_flat[base + pos], seg, offs, base
+            return self.idx_flat[base + pos], seg, offs, base_ids
         used = np.unique(feats)
         if len(lengths) < np.iinfo(np.uint16).max and len(used) * self.n <= 6 * len(pos):
             sid = self._segment_samples_by_label(start, lengths, feats, used)
         else:
-            sid = self._segment_samples_by_key(lengths, base, pos)
-        return sid, seg, offs, base
+            sid = self._segment_samples_by_key(lengths, base, base_ids, pos)
+        return sid, seg, offs, base_ids
 
     def _segment_samples_by_label(self, start, lengths, feats, used):
         """Segments that cover most of the samples: walk the full sorted order of every drawn
@@ -485,7 +527,7 @@ class _SplitFinder:
         node_lengths = np.zeros(n_nodes, dtype=np.intp)
         node_lengths[node_of_seg] = lengths
         # (n_nodes + 1) * feature + node of every sample in the ranges (node n_nodes: none)
-        node_label = np.full(self.n, n_nodes, dtype=np.int32)   # int32: half the cache
+        node_label = np.full(self.n_ids, n_nodes, dtype=np.int32)   # int32: half the cache
         npos, nseg_id, _ = _ranges(node_start, node_lengths)
         node_label[self.samples[npos]] = nseg_id
         none = np.iinfo(np.uint16).max
@@ -508,17 +550,20 @@ class _SplitFinder:
         segs = segs[0] if len(segs) == 1 else np.concatenate(segs)
         return np.take(kept, np.argsort(segs, kind="stable"))
 
-    def _segment_samples_by_key(self, lengths, base, pos):
+    def _segment_samples_by_key(self, lengths, base, base_ids, pos):
         """Few samples per drawn feature (deep, small nodes): sort the packed keys
-        ``segment * n + rank`` of the segments' entries."""
+        ``segment * n + rank`` of the segments' entries (``rank``: a sample's place among the
+        tree's samples in that feature, stored by sample id, one feature row at a time)."""
         if self._rank_flat is None:
-            rank = np.empty((self.n_features, self.n),
+            rank = np.empty((self.n_features, self.n_ids),
                             dtype=np.int32 if self.n < 2**31 else np.int64)
-            rank[np.arange(self.n_features)[:, None], self.order] = np.arange(self.n)
+            place = np.arange(self.n, dtype=rank.dtype)
+            for j in range(self.n_features):
+                rank[j, self.order[j]] = place
             self._rank_flat = rank.reshape(-1)
         dtype = np.int32 if len(lengths) * self.n < np.iinfo(np.int32).max else np.int64
         seg_base = np.repeat(np.arange(len(lengths), dtype=dtype) * self.n, lengths)
-        key = self._rank_flat[base + self.samples[pos]].astype(dtype, copy=True)
+        key = self._rank_flat[base_ids + self.samples[pos]].astype(dtype, copy=True)
         key += seg_base
         key.sort()
         key -= seg_base
@@ -536,13 +581,14 @@ class _SplitFinder:
         left statistics (search columns) and threshold of every segment."""
         n_seg = len(feats)
         lengths = end - start
-        kk = self.SsearchT.shape[0]
+        kk = self._kk
         best_proxy = np.full(n_seg, -np.inf)
         best_q = np.zeros(n_seg, dtype=np.intp)
         best_left = np.zeros((n_seg, kk))
         thresholds = np.zeros(n_seg)
         self.last_constant = np.zeros(n_seg, dtype=bool)
         budget = max(_CHUNK // (kk + 4), 1)
+        self._piece = self.long_segment or budget
         cum = np.cumsum(lengths)
         # sort_per_node: the sorted samples of every segment are kept (``last_sid``, segment
         # after segment) so that the chosen ones are not sorted again for the partition
@@ -566,8 +612,9 @@ class _SplitFinder:
         return best_proxy, best_q, best_left, thresholds
 
     def _cumulative_stats(self, sid):
-        """``cumsum(SsearchT[:, sid], axis=1)``, two statistics per complex cumsum."""
-        kk = self.SsearchT.shape[0]
+        """Cumulative sums of the search statistics over ``sid``, shape (kk, len(sid)), two
+        statistics per complex cumsum."""
+        kk = self._kk
         half = kk // 2
         C = np.empty((kk, len(sid)))
         if half:
@@ -576,17 +623,21 @@ class _SplitFinder:
             C[0:2 * half:2] = Cc.real
             C[1:2 * half:2] = Cc.imag
         if kk % 2:
-            np.cumsum(np.take(self.SsearchT[kk - 1], sid), out=C[kk - 1])
+            np.cumsum(np.take(self._Slast, sid), out=C[kk - 1])
         return C
 
     def _score_chunk(self, start, lengths, totals, feats, out_proxy, out_q, out_left, out_thr,
                      out_const, sid=None):
+        if len(lengths) == 1 and lengths[0] > self._piece and not self.random_splitter:
+            self._score_long_segment(start, lengths, totals, feats, out_proxy, out_q, out_left,
+                                     out_thr, out_const, sid)
+            return
         if sid is None:
             sid, seg, offs, base_f = self.segment_samples(start, lengths, feats)
         else:
             seg = np.repeat(np.arange(len(lengths)), lengths)
             offs = np.cumsum(lengths) - lengths
-            base_f = np.repeat(np.asarray(feats, dtype=np.int64) * self.n, lengths)
+            base_f = np.repeat(np.asarray(feats, dtype=np.int64) * self.n_ids, lengths)
         v = self.XT_flat[base_f + sid].astype(np.float64)
         C = self._cumulative_stats(sid)                       # (kk, M): left sums at every cut
         M = len(sid)
@@ -632,6 +683,78 @@ class _SplitFinder:
             thr = self._drawn[has]
         out_thr[has] = thr
 
+    def _score_long_segment(self, start, lengths, totals, feats, out_proxy, out_q, out_left,
+                            out_thr, out_const, sid=None):
+        """``_score_chunk`` for one segment longer than the chunk budget (the root and the big
+        nodes of a large ``n``), in pieces of ``budget`` cuts, so that its temporaries stay
+        ``O(budget)`` instead of ``O(n)`` floats each.
+
+        Same numbers as one pass: a piece's cumulative sums start from the last sum of the
+        previous piece, prepended to the piece (``cumsum([c, x_a, x_a+1, ...])`` adds in the
+        order of one sequential cumsum, so every left sum has the same bits), each piece reads
+        one value past its end for the "distinct neighbours" test, and the first maximum of the
+        proxy over all pieces is the first of the pieces' first maxima that is strictly
+        largest."""
+        n_all = int(lengths[0])
+        feat = int(feats[0])
+        if sid is None:
+            sid = (self.segment_samples(start, lengths, feats)[0] if self.sort_per_node
+                   else self.idx[feat, int(start[0]):int(start[0]) + n_all])
+        xrow = self.XT[feat]
+        kk, half, piece = self._kk, self._kk // 2, self._piece
+        total = totals[0] if self.search_cols is None else totals[0, self.search_cols]
+        out_const[0] = (np.float64(xrow[sid[n_all - 1]])
+                        <= np.float64(xrow[sid[0]]) + FEATURE_THRESHOLD)
+        msl = self.min_samples_leaf
+        wc = self.criterion.weight_column
+        wc = wc if self.search_cols is None else self.search_cols.index(wc)
+        carry_c = carry_r = None
+        best, best_q, best_left, best_lo, best_hi = -np.inf, -1, None, 0.0, 0.0
+        for a in range(0, n_all, piece):
+            b = min(a + piece, n_all)
+            ids = sid[a:b]
+            C = np.empty((kk, b - a))
+            if half:
+                Cc = np.empty((half, b - a + (a > 0)), dtype=np.complex128)
+                Cc[:, int(a > 0):] = np.take(self._Spairs, ids, axis=1)
+                if a > 0:
+                    Cc[:, 0] = carry_c
+                np.cumsum(Cc, axis=1, out=Cc)
+                Cc = Cc[:, int(a > 0):]
+                carry_c = Cc[:, -1].copy()
+                C[0:2 * half:2] = Cc.real
+                C[1:2 * half:2] = Cc.imag
+            if kk % 2:
+                r = np.take(self._Slast, ids)
+                if a > 0:
+                    r = np.concatenate([[carry_r], r])
+                np.cumsum(r, out=r)
+                C[kk - 1] = r[int(a > 0):]
+                carry_r = r[-1]
+            e = min(b + 1, n_all)
+            v = np.take(xrow, sid[a:e]).astype(np.float64)
+            valid = np.zeros(b - a, dtype=bool)
+            np.greater(v[1:], v[:-1] + FEATURE_THRESHOLD, out=valid[:e - a - 1])
+            if msl > 1:
+                n_left = np.arange(a + 1, b + 1)
+                valid &= (n_left >= msl) & (n_all - n_left >= msl)
+            R = total[:, None] - C
+            if self.min_weight_leaf > 0:
+                valid &= (C[wc] >= self.min_weight_leaf) & (R[wc] >= self.min_weight_leaf)
+            with np.errstate(all="ignore"):
+                proxy = self.criterion.proxy(C.T, R.T)
+            proxy = np.where(valid & np.isfinite(proxy), proxy, -np.inf)
+            j = int(np.argmax(proxy))
+            if proxy[j] > best:
+                best, best_q, best_left = proxy[j], a + j, C[:, j].copy()
+                best_lo, best_hi = v[j], v[j + 1]
+        if np.isfinite(best):
+            out_proxy[0] = best
+            out_q[0] = best_q
+            out_left[0] = best_left
+            thr = best_lo / 2.0 + best_hi / 2.0
+            out_thr[0] = best_lo if (thr == best_hi or not np.isfinite(thr)) else thr
+
     def _random_cuts(self, v, seg, offs, last):
         """Extremely randomised split: one threshold per segment drawn uniformly between the
         segment's smallest and largest value; the only valid cut is the last sample <= it."""
@@ -655,7 +778,7 @@ class _SplitFinder:
         compression every row holds the left blocks of all nodes, in node order, with identical
         block sizes; one column permutation shared by all rows interleaves them back as
         [left_0, right_0, left_1, right_1, ...]."""
-        go_left = np.zeros(self.n, dtype=bool)
+        go_left = np.zeros(self.n_ids, dtype=bool)
         lengths = end - start
         if self.sort_per_node:
             if sid is None:
@@ -771,31 +894,40 @@ class TreeBuilder:
         self.rng = random_state if random_state is not None else np.random.default_rng()
 
     def build(self, X, y, sample_weight, n_classes, presorted=None):
-        """``X`` (n, f) float32, ``y`` (n,) class indices or floats, ``sample_weight`` (n,).
+        """``X`` (n, f) float array, ``y`` (n,) class indices or floats, ``sample_weight`` (n,).
 
         ``presorted``: optional ``argsort(X.T, axis=1, kind="stable")`` of the full ``X``,
         shared by the trees of an ensemble; the samples of weight 0 are filtered out of it,
-        which gives the stable sort of the rest without sorting again."""
+        which gives the stable sort of the rest without sorting again.
+
+        Memory: the samples of weight 0 are not copied out; the finder names the kept ones by
+        their row id in ``X``. ``X`` is read through one feature-major float32 array, which is
+        ``X.T`` itself (no copy) when ``X`` is a Fortran-ordered float32 array, as the
+        ensembles pass it to share one copy between their trees."""
         keep = sample_weight != 0
+        rows = None
+        owned = False
         if not keep.all():
-            X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+            rows = np.flatnonzero(keep).astype(np.int32 if len(keep) < 2**31 else np.intp)
             if presorted is not None:
-                new_index = (np.cumsum(keep) - 1).astype(np.int32)
-                flat = np.asarray(presorted).reshape(-1)
-                flat = np.compress(np.take(keep, flat), flat)
-                presorted = np.take(new_index, flat).reshape(X.shape[1], -1)
-        self.total_weight = float(sample_weight.sum())
+                presorted, owned = _restrict_presorted(np.asarray(presorted), keep), True
+        n = len(y) if rows is None else len(rows)
+        w_kept = sample_weight if rows is None else np.take(sample_weight, rows)
+        self.total_weight = float(w_kept.sum())
         crit = self.criterion
         S = crit.sample_stats(y, sample_weight)
         XT = np.ascontiguousarray(X.T, dtype=np.float32)
+        if presorted is None and rows is not None:
+            presorted, owned = presort(XT, rows), True
         sort_per_node = self.max_features * 2 <= X.shape[1]
         self.finder = _SplitFinder(XT, S, crit, self.min_samples_leaf, self.min_weight_leaf,
-                                   self.splitter, self.rng, presorted, sort_per_node)
+                                   self.splitter, self.rng, presorted, sort_per_node, rows,
+                                   owned)
         self.S = S
         nodes = _Nodes()
-        T0 = S.sum(axis=0, keepdims=True)
-        nodes.add(-1, False, 0, crit.node_impurity(T0)[0], len(y), T0[0])
-        self._ranges = {0: (0, len(y))}
+        T0 = (S if rows is None else np.take(S, rows, axis=0)).sum(axis=0, keepdims=True)
+        nodes.add(-1, False, 0, crit.node_impurity(T0)[0], n, T0[0])
+        self._ranges = {0: (0, n)}
         if self.max_leaf_nodes is None:
             self._grow_depth_first(nodes)
             order = self._preorder(nodes)
