@@ -175,7 +175,15 @@ def test_compiled_transforms_give_the_numpy_path_bit_for_bit(cfg, dtype, chunk_b
     x, w, b = arrays(*cfg, dtype=dtype)
     with wb.jit.flags(enabled=False):
         want = _step(x, w, b, cfg[-1])
+    from whiteboard.nn import _conv_winograd_jit as kernels
+
+    calls = []
+    for name in ("winograd_input", "winograd_output", "winograd_output_adjoint",
+                 "winograd_input_adjoint"):
+        real = getattr(kernels, name)
+        monkeypatch.setattr(kernels, name, lambda *a, f=real, n=name: calls.append(n) or f(*a))
     with wb.jit.flags(enabled=True):
         got = _step(x, w, b, cfg[-1])
+    assert len(set(calls)) == (4 if cfg[1] >= 2 else 0)          # C_in = 1 goes to im2col
     for name, a, e in zip(("y", "dx", "dw", "db"), got, want):
         np.testing.assert_array_equal(a, e, err_msg=name)
