@@ -2,6 +2,7 @@
 
     PYTHONPATH=$PWD python -m benchmarks.bench_nn [--repeats 15] [--threads 1 2] [--no-write]
     PYTHONPATH=$PWD python -m benchmarks.bench_nn --profile 0     # where case 0's time goes
+    PYTHONPATH=$PWD python -m benchmarks.bench_nn --paths 0 6     # jit and NumPy paths vs torch
 
 Each case is ``(name, make)`` where ``make()`` returns ``(wb_step, torch_step)``: two
 zero-argument callables that run one forward and one backward pass on the same data and weights
@@ -355,6 +356,63 @@ def profile_case(index, steps=30):
 warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
 
 
+def compare_paths(indices, repeats):
+    """Both whiteboard paths (the ``whiteboard.jit`` kernels and ``wb.jit.disabled()``) against
+    torch, round-robin in one process at 1 thread; CPU and wall medians, ratios, the traced peak
+    of one step per path, and the first call's compile time (kernels compiled into an empty
+    Numba cache in a fresh process: first step minus a warm step)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    rows = []
+    torch.set_num_threads(1)
+    for index in indices:
+        name, make = CASES[index]
+        wb_step, torch_step = make()
+
+        def numpy_step(step=wb_step):
+            with wb.jit.disabled():
+                step()
+
+        steps = {"jit": wb_step, "numpy": numpy_step, "torch": torch_step}
+        with threadpool_limits(1):
+            for fn in steps.values():
+                fn()
+            times = {k: [] for k in steps}
+            for _ in range(repeats):
+                for key, fn in steps.items():
+                    times[key].append(_time(fn))
+            peak = {}
+            for key in ("jit", "numpy"):
+                tracemalloc.start()
+                steps[key]()
+                peak[key] = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+        med = {k: np.median(np.array(v), axis=0) * 1e3 for k, v in times.items()}
+        rows.append((name, med, peak))
+    code = ("import time, benchmarks.bench_nn as b, threadpoolctl\n"
+            "with threadpoolctl.threadpool_limits(1):\n"
+            f" for i in {list(indices)}:\n"
+            "  s, _ = b.CASES[i][1](); t = time.perf_counter(); s(); first = time.perf_counter() - t\n"
+            "  t = time.perf_counter(); s(); print(first - (time.perf_counter() - t))\n")
+    with tempfile.TemporaryDirectory() as cache:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={**os.environ, "NUMBA_CACHE_DIR": cache}, check=True).stdout
+    compile_s = [float(v) for v in out.split()]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"1 thread, {repeats} round-robin repeats, 1-minute load {load:.1f} at the end")
+    print("| case | jit CPU ms | NumPy CPU ms | torch CPU ms | ratio CPU jit / NumPy | "
+          "jit wall ms | NumPy wall ms | torch wall ms | ratio wall jit / NumPy | "
+          "peak MiB jit / NumPy | first-call compile s |")
+    print("|" + "---|" * 11)
+    for (name, med, peak), first in zip(rows, compile_s):
+        j, n, t = med["jit"], med["numpy"], med["torch"]
+        print(f"| {name} | {j[1]:.2f} | {n[1]:.2f} | {t[1]:.2f} | {j[1] / t[1]:.2f} / "
+              f"{n[1] / t[1]:.2f} | {j[0]:.2f} | {n[0]:.2f} | {t[0]:.2f} | {j[0] / t[0]:.2f} / "
+              f"{n[0] / t[0]:.2f} | {peak['jit']:.1f} / {peak['numpy']:.1f} | {first:.1f} |")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
@@ -362,7 +420,12 @@ def main(argv=None):
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--profile", type=int, metavar="CASE",
                         help="profile the whiteboard step of CASES[CASE] instead")
+    parser.add_argument("--paths", type=int, nargs="+", metavar="CASE",
+                        help="compare the jit and NumPy paths of CASES[CASE] with torch instead")
     args = parser.parse_args(argv)
+    if args.paths is not None:
+        compare_paths(args.paths, args.repeats)
+        return
     if args.profile is not None:
         profile_case(args.profile)
         return

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 
 import whiteboard as wb
 from tests.nn.conv_cases import (
@@ -40,7 +40,7 @@ CONV_GRID = [
 @pytest.mark.parametrize("cfg", CONV_GRID, ids=lambda c: f"{c[:7]}-{c[7]}")
 @pytest.mark.parametrize("with_bias", [True, False])
 @pytest.mark.filterwarnings("ignore:Using padding=.same.")
-def test_conv2d_grid_float64(cfg, with_bias):
+def test_conv2d_grid_float64(cfg, with_bias, jit_path):
     x, w, b = arrays(*cfg)
     kwargs = cfg[-1]
     if with_bias:
@@ -50,15 +50,15 @@ def test_conv2d_grid_float64(cfg, with_bias):
 
 
 @pytest.mark.parametrize("cfg", CONV_GRID[::2], ids=lambda c: f"{c[:7]}-{c[7]}")
-def test_conv2d_grid_float32(cfg):
+def test_conv2d_grid_float32(cfg, jit_path):
     x, w, b = arrays(*cfg, dtype=np.float32)
     kwargs = cfg[-1]
     check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **F32)
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(conv_configs())
-def test_conv2d_hypothesis(cfg):
+def test_conv2d_hypothesis(jit_path, cfg):
     *shape, kwargs, with_bias = cfg
     x, w, b = arrays(*shape, kwargs)
     bias = b if with_bias else None

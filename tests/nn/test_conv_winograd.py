@@ -27,7 +27,7 @@ WINOGRAD_GRID = [
 @pytest.mark.parametrize("cfg", WINOGRAD_GRID, ids=lambda c: f"{c[:7]}-{c[7]}")
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("chunk_bytes", [1, 1 << 21])
-def test_conv2d_winograd_chunks(cfg, dtype, chunk_bytes, monkeypatch):
+def test_conv2d_winograd_chunks(cfg, dtype, chunk_bytes, monkeypatch, jit_path):
     monkeypatch.setattr(_conv_winograd, "CHUNK_BYTES", chunk_bytes)
     x, w, b = arrays(*cfg, dtype=dtype)
     kwargs = cfg[-1]
@@ -46,7 +46,7 @@ def _geometry(h, w, pads):
 
 @pytest.mark.parametrize("h,w,pads", [(7, 9, (0, 0, 0, 0)), (6, 5, (1, 1, 1, 1)),
                                       (5, 8, (2, 0, 1, 3)), (3, 3, (0, 0, 0, 0))])
-def test_each_transform_has_its_exact_adjoint(h, w, pads):
+def test_each_transform_has_its_exact_adjoint(h, w, pads, jit_path):
     """⟨T a, b⟩ = ⟨a, T* b⟩ (float64, 1e-12) for the weight, input and output transforms: the
     backward pass is built from these adjoints, so each must be exact on its own."""
     rng = np.random.default_rng(0)
@@ -112,7 +112,7 @@ def test_single_input_channel_goes_to_im2col_and_winograd_still_equals_torch(dty
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("dense_max", [0, 10**6])
 def test_conv2d_winograd_dense_plane_and_phase_paths_equal_torch(cfg, dtype, dense_max,
-                                                                 monkeypatch):
+                                                                 monkeypatch, jit_path):
     """Both transform implementations (whole-plane GEMMs for small planes, the phase layout
     otherwise) on every geometry of the grid, with and without bias, one gradient at a time."""
     monkeypatch.setattr(_conv_winograd, "DENSE_PLANE_MAX", dense_max)
@@ -130,7 +130,7 @@ def test_conv2d_winograd_dense_plane_and_phase_paths_equal_torch(cfg, dtype, den
     assert bool(calls) == (bool(dense_max) and cfg[1] >= 2)    # C_in = 1 goes to im2col
 
 
-def test_dense_plane_matrices_are_the_phase_transforms():
+def test_dense_plane_matrices_are_the_phase_transforms(jit_path):
     """T_in·x and Mᵀ·T_outᵀ equal the phase layout's input and output transforms (float64)."""
     rng = np.random.default_rng(3)
     for h, w, pads in [(4, 4, (1, 1, 1, 1)), (5, 6, (2, 0, 1, 3)), (3, 3, (0, 0, 0, 0))]:
@@ -149,3 +149,41 @@ def test_dense_plane_matrices_are_the_phase_transforms():
         oh, ow = geo.out_hw
         np.testing.assert_allclose((mt.T @ tout.T).reshape(2, 3, oh, ow), out[:, :, :oh, :ow],
                                    rtol=1e-12, atol=1e-12)
+
+
+def _step(x, w, b, kwargs, seed=5):
+    """Forward and the three gradients of one conv2d, as NumPy arrays."""
+    tx, tw, tb = (wb.tensor(a, requires_grad=True) for a in (x, w, b))
+    y = nn.functional.conv2d(tx, tw, tb, **kwargs)
+    g = np.random.default_rng(seed).standard_normal(y.shape).astype(x.dtype)
+    y.backward(wb.tensor(g))
+    return y.numpy(), tx.grad.numpy(), tw.grad.numpy(), tb.grad.numpy()
+
+
+@pytest.mark.parametrize("cfg", WINOGRAD_GRID + [(3, 16, 28, 28, 8, 3, 3, dict(padding=1))],
+                         ids=lambda c: f"{c[:7]}-{c[7]}")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("chunk_bytes", [1, 1 << 21])
+def test_compiled_transforms_give_the_numpy_path_bit_for_bit(cfg, dtype, chunk_bytes,
+                                                             monkeypatch):
+    """The jit kernels (_conv_winograd_jit.py) add in the NumPy twin's order: the output and
+    every gradient are equal, not merely close (phase path; the dense plane path has no kernel)."""
+    if not wb.jit.available():
+        pytest.skip("Numba is not installed")
+    monkeypatch.setattr(_conv_winograd, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(_conv_winograd, "DENSE_PLANE_MAX", 0)
+    x, w, b = arrays(*cfg, dtype=dtype)
+    with wb.jit.flags(enabled=False):
+        want = _step(x, w, b, cfg[-1])
+    from whiteboard.nn import _conv_winograd_jit as kernels
+
+    calls = []
+    for name in ("winograd_input", "winograd_output", "winograd_output_adjoint",
+                 "winograd_input_adjoint"):
+        real = getattr(kernels, name)
+        monkeypatch.setattr(kernels, name, lambda *a, f=real, n=name: calls.append(n) or f(*a))
+    with wb.jit.flags(enabled=True):
+        got = _step(x, w, b, cfg[-1])
+    assert len(set(calls)) == (4 if cfg[1] >= 2 else 0)          # C_in = 1 goes to im2col
+    for name, a, e in zip(("y", "dx", "dw", "db"), got, want):
+        np.testing.assert_array_equal(a, e, err_msg=name)

@@ -10,8 +10,9 @@ import functools
 
 import numpy as np
 
-from .. import backend
+from .. import backend, jit
 from ..autograd import Tensor
+from . import _conv_winograd_jit as kernels
 
 # A dense 3x3 convolution with stride 1 and no dilation (the common case) uses Winograd's
 # minimal filtering F(2x2, 3x3) instead of im2col + GEMM (Lavin & Gray, 2016). The output is cut
@@ -122,6 +123,10 @@ class Winograd:
         xp = backend.get_array_module(x)
         n, c = x.shape[:2]
         th, tw, run = self.th, self.tw, self.run
+        if _compiled(xp):
+            v = xp.empty((16, c, n * run), dtype=x.dtype) if out is None else out
+            kernels.winograd_input(x, self.geo.pads[0], self.geo.pads[2], th, tw, v)
+            return v
         ph = xp.zeros((2, 2, c, n, self.plane + 1), dtype=x.dtype)
         ph6 = ph[..., :self.plane].reshape(2, 2, c, n, th + 1, tw + 1)
         xc = x.transpose(1, 0, 2, 3)
@@ -143,6 +148,10 @@ class Winograd:
         added back (dV is overwritten)."""
         xp = backend.get_array_module(dv)
         n, th, tw, run = dx.shape[0], self.th, self.tw, self.run
+        if _compiled(xp):
+            kernels.winograd_input_adjoint(dv.reshape(16, c, n * run), self.geo.pads[0],
+                                           self.geo.pads[2], th, tw, dx)
+            return
         dv = dv.reshape(4, 4, c, n, run)
         _b_inplace(dv.transpose(1, 0, 2, 3, 4))                       # now (α, b, ...)
         ds = xp.empty((4, 2, c, n, run + 1), dtype=dv.dtype)           # (α, b mod 2, ...)
@@ -159,10 +168,18 @@ class Winograd:
         for ra, rb, pi, pj, xi, xj in self.phase_ranges:
             dxc[:, :, xi, xj] = dph6[ra, rb, :, :, pi, pj]
 
-    def output(self, m, out):
-        """Y = Aᵀ M A from M (16, O, N·run) (overwritten), written into ``out``
-        (N, O, 2·th, 2·tw)."""
+    def output(self, m, out, bias=None):
+        """Y = Aᵀ (M + bias at M[1, 1]) A from M (16, O, N·run) (overwritten), written into
+        ``out`` (N, O, 2·th, 2·tw). M[1, 1] reaches all four outputs of a tile with weight 1."""
         n, o, th, tw = out.shape[0], out.shape[1], self.th, self.tw
+        xp = backend.get_array_module(m)
+        if _compiled(xp):
+            has_bias = bias is not None
+            kernels.winograd_output(m.reshape(16, o, n * self.run),
+                                    bias if has_bias else m[0, :1, 0], has_bias, th, tw, out)
+            return
+        if bias is not None:
+            m[5] += bias[:, None]
         m = m.reshape(4, 4, o, n, self.run)
         _at_inplace(m)                                                 # m[i] for i < 2
         _at_inplace(m[:2].transpose(1, 0, 2, 3, 4))                    # m[i, j] for i, j < 2
@@ -177,6 +194,10 @@ class Winograd:
         xp = backend.get_array_module(g)
         n, o, oh, ow = g.shape
         th, tw, run = self.th, self.tw, self.run
+        if _compiled(xp):
+            dm = xp.empty((16, o, n * run), dtype=g.dtype)
+            kernels.winograd_output_adjoint(g, th, tw, dm)
+            return dm
         if (oh, ow) != (2 * th, 2 * tw):
             full = xp.zeros((n, o, 2 * th, 2 * tw), dtype=g.dtype)
             full[:, :, :oh, :ow] = g
@@ -191,6 +212,11 @@ class Winograd:
         _a_inplace(dm[:2].transpose(1, 0, 2, 3, 4))                    # over β, for α < 2
         _a_inplace(dm)                                                 # over α
         return dm.reshape(16, o, n * run)
+
+
+def _compiled(xp):
+    """Whether the transforms run as compiled kernels (``whiteboard.jit``; NumPy arrays only)."""
+    return xp is np and jit.enabled()
 
 
 def _bt(d, out, xp):
@@ -366,9 +392,7 @@ def conv2d_winograd(x, weight, bias, geo):
             v = store[start:start + 16 * c * cnt * wino.run].reshape(16, c, cnt * wino.run)
             saved.append(v)
         m = u @ wino.input(x.data[lo:lo + step], v)
-        if bias is not None:            # M[1, 1] reaches all four outputs of a tile with weight 1
-            m[5] += bias.data[:, None]
-        wino.output(m, full[lo:lo + step])
+        wino.output(m, full[lo:lo + step], None if bias is None else bias.data)
     y = full if (oh, ow) == full.shape[2:] else xp.ascontiguousarray(full[:, :, :oh, :ow])
 
     def backward(g):
