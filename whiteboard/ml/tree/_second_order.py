@@ -312,42 +312,6 @@ class HistTreeBuilder:
         first = blocks[0].level(job)
         return [first] + [f.result() for f in futures]
 
-    def _route(self, codes, pos, k, fs, bs, mls, left_ids, w, missing_bin, any_missing,
-               unit_weight, n_threads):
-        """``route_rows`` over all rows; the left counts ``ln`` and weights ``lw`` per split.
-
-        With unit weights and several threads, the rows are cut into ``n_threads`` contiguous
-        chunks routed at once (the first on this thread): every row's new node depends on
-        that row alone and the counts are integers (exact in float64 below 2**53), so ``pos``
-        and ``ln`` are the same bit for bit as one pass. Weighted sums would be rounded in
-        another order, so weighted fits route in one pass.
-        """
-        n, ms = len(pos), len(fs)
-        if unit_weight and n_threads > 1 and n >= self._route_chunk_min:
-            bounds = np.linspace(0, n, n_threads + 1).astype(np.intp)
-            lns = np.zeros((n_threads, ms))
-            lw = lns[0]                    # unused (unweighted)
-
-            def part(c):
-                a, b = bounds[c], bounds[c + 1]
-                route_rows(codes[a:b], pos[a:b], k, fs, bs, mls, left_ids, w[a:b],
-                           missing_bin, any_missing, False, lns[c], lw)
-
-            futures = [self._pool.submit(part, c) for c in range(1, n_threads)]
-            part(0)
-            for f in futures:
-                f.result()
-            ln = lns.sum(axis=0)
-            return ln, ln
-        ln, lw = np.zeros(ms), np.zeros(ms)
-        route_rows(codes, pos, k, fs, bs, mls, left_ids, w, missing_bin, any_missing,
-                   not unit_weight, ln, lw)
-        return ln, (ln if unit_weight else lw)
-
-    # below this many rows one routing pass is cheaper than a thread hand-off (measured, 2
-    # cores: a hand-off costs ~0.1-0.2 ms, routing ~3.5 ns a row)
-    _route_chunk_min = 100_000
-
     def build(self, codes, g, h, w, rows, features):
         crit = self.criterion
         sub, blocks, any_missing = self._blocks(codes, rows, features)
@@ -394,8 +358,10 @@ class HistTreeBuilder:
             k[sp] = np.arange(ms)
             left_ids = n_nodes + 2 * np.arange(ms)
             if use_jit:
-                ln, lw = self._route(sub.codes, pos, k, fs, bs, mls, left_ids, wr, B - 1,
-                                     any_missing, unit_weight, len(blocks))
+                ln, lw = np.zeros(ms), np.zeros(ms)
+                route_rows(sub.codes, pos, k, fs, bs, mls, left_ids, wr, B - 1, any_missing,
+                           not unit_weight, ln, lw)
+                lw = ln if unit_weight else lw
             else:
                 k = k[pos]
                 every_row_moves = every_row_moves and all_split
