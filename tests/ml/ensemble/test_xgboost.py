@@ -410,6 +410,30 @@ def test_bin_codes_use_the_smallest_dtype():
         np.testing.assert_array_equal(codes, np.column_stack(ref))
 
 
+@pytest.mark.parametrize("n_jobs", [2, 3, 8])
+def test_bin_mapper_threads_change_nothing(n_jobs):
+    """Edges learnt a column per thread and codes made a row block per thread equal the
+    one-thread ones exactly (NaN, a discrete and a constant column, row blocks of unequal
+    size), and equal their definition: ``searchsorted`` of the float32 values."""
+    from whiteboard.ml.tree._second_order import BinMapper
+
+    rng = np.random.default_rng(n_jobs)
+    X = rng.normal(size=(13_001, 5))
+    X[:, 1] = rng.integers(0, 7, len(X))
+    X[:, 4] = 2.5
+    X[rng.random(X.shape) < 0.05] = np.nan
+    one = BinMapper(64).fit(X)
+    many = BinMapper(64, n_jobs=n_jobs).fit(X)
+    for a, b in zip(one.edges_, many.edges_):
+        np.testing.assert_array_equal(b, a)
+    np.testing.assert_array_equal(many.n_bins_, one.n_bins_)
+    codes = many.transform(X)
+    np.testing.assert_array_equal(codes, one.transform(X))
+    ref = [np.where(np.isnan(c), many.missing_bin, np.searchsorted(e, c.astype(np.float32)))
+           for e, c in zip(many.edges_, X.T)]
+    np.testing.assert_array_equal(codes, np.column_stack(ref))
+
+
 @pytest.mark.parametrize("max_bin", [2, 3, 16, 256])
 def test_bin_edges_follow_unique_and_lower_quantiles(max_bin):
     """The edges from one sort per column equal their definition through ``np.unique`` and

@@ -185,7 +185,7 @@ class _BaseXGBoost(BaseEstimator):
         if exact and np.isnan(X).any():
             raise ValueError("tree_method='exact' does not handle missing values (X contains "
                              "NaN); use tree_method='hist'")
-        self.bin_mapper_ = BinMapper(self.max_bin).fit(X)
+        self.bin_mapper_ = BinMapper(self.max_bin, n_jobs=self._n_threads()).fit(X)
         codes = None if exact else self.bin_mapper_.transform(X)
         crit = SecondOrder(self.reg_lambda, self.reg_alpha)
         builder = HistTreeBuilder(crit, self.bin_mapper_, max_depth=self.max_depth,

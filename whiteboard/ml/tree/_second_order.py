@@ -119,36 +119,49 @@ class BinMapper:
     halfway between the quantile value and the next distinct value. Bin ``b``
     holds ``edges[b-1] < x <= edges[b]``, so ``x <= edges[b]`` iff ``code <= b``. Values are
     binned as float32, as ``Tree.apply`` compares them. NaN gets the code ``missing_bin`` =
-    ``max(n_bins_)``, one past the last bin of every feature.
+    ``max(n_bins_)``, one past the last bin of every feature. ``n_jobs`` threads learn the
+    edges (a column each) and code the rows (a block each); the result does not depend on it.
     """
 
-    def __init__(self, max_bin=256):
+    def __init__(self, max_bin=256, n_jobs=1):
         self.max_bin = int(max_bin)
+        self.n_jobs = int(n_jobs)
+
+    def _map(self, fn, items):
+        """``[fn(i) for i in items]``, on ``n_jobs`` threads when there are several: the
+        sorts and binary searches of NumPy release the GIL, and every item's result is
+        computed alone, so the output does not depend on the threads."""
+        items = list(items)
+        if self.n_jobs <= 1 or len(items) <= 1:
+            return [fn(i) for i in items]
+        with ThreadPoolExecutor(max_workers=min(self.n_jobs, len(items))) as pool:
+            return list(pool.map(fn, items))
+
+    def _column_edges(self, x):
+        """The bin edges of one float32 column ``x`` (see the class docstring)."""
+        q = np.arange(1, self.max_bin) / self.max_bin
+        # one float32 sort per column gives both the distinct values (as ``np.unique``)
+        # and the "lower" quantiles: ``sorted[floor((n - 1) q)]``, ``np.quantile``'s rule
+        srt = np.sort(x)
+        srt = srt[:len(srt) - np.count_nonzero(np.isnan(srt))]     # NaNs sort last
+        first = np.empty(len(srt), dtype=bool)
+        first[:1] = True
+        np.not_equal(srt[1:], srt[:-1], out=first[1:])
+        col = srt[first].astype(np.float64)
+        if len(col) <= self.max_bin:
+            mids = col[:-1] / 2.0 + col[1:] / 2.0
+            return np.where(mids == col[1:], col[:-1], mids)
+        vals = np.unique(srt[np.floor((len(srt) - 1) * q).astype(np.intp)].astype(np.float64))
+        hi = col[np.minimum(np.searchsorted(col, vals, side="right"), len(col) - 1)]
+        mids = vals / 2.0 + hi / 2.0
+        mids = np.unique(np.where(mids == hi, vals, mids))
+        return mids[mids < col[-1]]
 
     def fit(self, X):
+        """Learn the edges of every column of ``X`` (n_samples, n_features), one column per
+        thread with ``n_jobs`` > 1."""
         X = np.asarray(X, dtype=np.float32)
-        self.edges_ = []
-        q = np.arange(1, self.max_bin) / self.max_bin
-        for j in range(X.shape[1]):
-            # one float32 sort per column gives both the distinct values (as ``np.unique``)
-            # and the "lower" quantiles: ``sorted[floor((n - 1) q)]``, ``np.quantile``'s rule
-            srt = np.sort(X[:, j])
-            srt = srt[:len(srt) - np.count_nonzero(np.isnan(srt))]     # NaNs sort last
-            first = np.empty(len(srt), dtype=bool)
-            first[:1] = True
-            np.not_equal(srt[1:], srt[:-1], out=first[1:])
-            col = srt[first].astype(np.float64)
-            if len(col) <= self.max_bin:
-                mids = col[:-1] / 2.0 + col[1:] / 2.0
-                mids = np.where(mids == col[1:], col[:-1], mids)
-            else:
-                vals = np.unique(srt[np.floor((len(srt) - 1) * q).astype(np.intp)]
-                                 .astype(np.float64))
-                hi = col[np.minimum(np.searchsorted(col, vals, side="right"), len(col) - 1)]
-                mids = vals / 2.0 + hi / 2.0
-                mids = np.unique(np.where(mids == hi, vals, mids))
-                mids = mids[mids < col[-1]]
-            self.edges_.append(mids)
+        self.edges_ = self._map(lambda j: self._column_edges(X[:, j]), range(X.shape[1]))
         self.n_bins_ = np.array([len(e) + 1 for e in self.edges_], dtype=np.intp)
         self.has_missing_ = np.isnan(X).any(axis=0)
         self.missing_bin = int(self.n_bins_.max())
@@ -156,17 +169,25 @@ class BinMapper:
 
     def transform(self, X):
         """Codes of shape (n_samples, n_features): uint8 when every code fits (``max_bin <
-        256``, or 256 bins and no NaN in ``X``: the NaN code 256 never occurs), else uint16."""
+        256``, or 256 bins and no NaN in ``X``: the NaN code 256 never occurs), else uint16.
+        With ``n_jobs`` > 1 each thread codes a block of rows (disjoint rows of the output,
+        so the threads never write to the same cache lines but at the blocks' borders)."""
         X = np.asarray(X, dtype=np.float32)
         nan = np.isnan(X)
         top = self.missing_bin if nan.any() else self.missing_bin - 1     # the largest code
         dtype = np.uint8 if top < 256 else np.uint16
         codes = np.empty(X.shape, dtype=dtype)
-        for j, e in enumerate(self.edges_):
-            col = X[:, j]
-            c = np.searchsorted(e, col.astype(np.float64), side="left")
-            c[nan[:, j]] = self.missing_bin
-            codes[:, j] = c
+
+        def code_rows(rows):
+            for j, e in enumerate(self.edges_):
+                c = np.searchsorted(e, X[rows, j].astype(np.float64), side="left")
+                c[nan[rows, j]] = self.missing_bin
+                codes[rows, j] = c
+
+        n = X.shape[0]
+        blocks = max(1, min(self.n_jobs, n // 4096))
+        bounds = np.linspace(0, n, blocks + 1).astype(np.intp)
+        self._map(code_rows, [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])])
         return codes
 
 
