@@ -44,6 +44,41 @@ def test_conv_transpose2d_hypothesis(cfg):
         x, w, None if bias is None else lib.tensor(bias), **kwargs), x, w, **F64)
 
 
+SUBPIXEL_CASES = [
+    (5, 4, 6, 7, 3, 4, 4, dict(stride=2, padding=1)),                      # the benchmark's
+    (5, 3, 5, 4, 2, 5, 3, dict(stride=3, padding=(2, 1), output_padding=(1, 2))),
+    (5, 2, 4, 6, 3, 3, 4, dict(stride=(2, 3), padding=(0, 2))),
+    (5, 3, 3, 3, 2, 1, 2, dict(stride=2)),                                  # kernel < stride
+    (5, 2, 1, 5, 2, 2, 3, dict(stride=(1, 2), output_padding=(0, 1))),      # one input row
+]
+
+
+@pytest.mark.parametrize("cfg", SUBPIXEL_CASES, ids=lambda c: str(c[:7]))
+@pytest.mark.parametrize("samples_per_chunk", [1, 2])
+def test_sub_pixel_path_over_chunks_equals_torch(cfg, samples_per_chunk, monkeypatch):
+    """The strided path (output phases, one product over the stacked shifted copies D of x)
+    runs over chunks of samples with reused buffers: one sample per chunk, and two (5 samples:
+    a short last chunk), against torch, values and gradients."""
+    from whiteboard.nn import conv_transpose
+    from whiteboard.nn._im2col import Geometry
+
+    x, w, b = transpose_arrays(*cfg)
+    kwargs = cfg[-1]
+    y = nn.functional.conv_transpose2d(wb.tensor(x), wb.tensor(w), **kwargs)
+    # bytes of D per sample, from the layer's own layout: then the chunk holds the samples asked
+    pads = kwargs.get("padding", 0)
+    pads = (pads, pads) if isinstance(pads, int) else pads
+    geo = Geometry(y.shape[2:], (pads[0], pads[0], pads[1], pads[1]), w.shape[2:],
+                   kwargs["stride"] if isinstance(kwargs["stride"], tuple) else
+                   (kwargs["stride"],) * 2, (1, 1), x.shape[2:])
+    sub = conv_transpose._SubPixel(x, w, geo)
+    per_sample = sub.w_all.shape[1] * sub.length * x.itemsize
+    monkeypatch.setattr(conv_transpose, "CHUNK_BYTES", samples_per_chunk * per_sample)
+    assert conv_transpose._SubPixel(x, w, geo).step == samples_per_chunk
+    check(lambda lib, x, w, b: lib.nn.functional.conv_transpose2d(x, w, b, **kwargs), x, w, b,
+          **F64)
+
+
 def test_conv_transpose_is_the_adjoint_of_conv():
     """⟨conv2d(x, w), u⟩ = ⟨x, conv_transpose2d(u, w)⟩ — the defining property (转置卷积)."""
     rng = np.random.default_rng(1)

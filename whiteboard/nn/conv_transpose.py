@@ -161,13 +161,22 @@ class _SubPixel:
         return buf[:, :hi - lo].reshape(buf.shape[0], -1)
 
     def _fill_d(self, buf, lo, hi):
-        """D for samples lo:hi: x's rows placed at the shifts i·Cw + j (zeros elsewhere)."""
+        """D for samples lo:hi: x's rows placed at the shifts i·Cw + j (zeros elsewhere).
+
+        Only the unshifted block is written row by row (rows of W_in elements); block k is
+        then block 0 moved by its shift along the flat (C_in, n·L) rows, one long contiguous
+        copy. Exact: what it moves in from the previous sample's run is that run's last
+        ``shift`` entries, which are zeros (x ends at (H − 1)·Cw + W_in − 1 < L − max shift),
+        and the first ``shift`` entries of the chunk stay as the zeroed buffer left them."""
         _, ci, h, w_in, _ = self.shape
+        m = hi - lo
         x_t = self.x[lo:hi].transpose(1, 0, 2, 3)
-        view = buf.reshape(self.ni * self.nj, ci, self.step, self.length)[:, :, :hi - lo]
-        for k, start in enumerate(self._starts()):
-            view[k, :, :, start:start + h * self.cols].reshape(
-                ci, hi - lo, h, self.cols)[..., :w_in] = x_t
+        view = buf.reshape(self.ni * self.nj, ci, self.step, self.length)[:, :, :m]
+        view[0, :, :, :h * self.cols].reshape(ci, m, h, self.cols)[..., :w_in] = x_t
+        run = m * self.length
+        flat = buf.reshape(self.ni * self.nj, ci, self.step * self.length)[:, :, :run]
+        for k, start in enumerate(self._starts()[1:], 1):
+            flat[k, :, start:] = flat[0, :, :run - start]
         return self._columns(buf, lo, hi)
 
     def _phase_slices(self):
@@ -203,11 +212,11 @@ class _SubPixel:
             xp.matmul(self.w_all, self._fill_d(d_buf, lo, hi), out=part)
             planes = self._planes(part, hi - lo)
             for a, b, (ys, xs), (rs, cs) in self._phase_slices():
-                src = planes[a, b, :, :, rs, cs].transpose(1, 0, 2, 3)
-                if b_row is None:
-                    y[lo:hi, :, ys, xs] = src
-                else:
-                    xp.add(src, b_row, out=y[lo:hi, :, ys, xs])
+                y[lo:hi, :, ys, xs] = planes[a, b, :, :, rs, cs].transpose(1, 0, 2, 3)
+            if b_row is not None:
+                # one add over the chunk's contiguous output, not one per strided phase copy
+                # (the same single rounding: y = phase + bias)
+                y[lo:hi] += b_row
         del d_buf, p_buf
 
         def backward(g):

@@ -477,8 +477,8 @@ class HistTreeBuilder:
 
     def _merge(self, results, any_missing):
         """Best split of each node of the level from the blocks' bests: gain (-inf: none),
-        feature slot, bin, NaN-goes-left flag, the left child's (G, H) and the node's. The first maximum
-        in (direction, feature, bin) order wins, as one ``argmax`` over all of them."""
+        feature slot, bin, NaN-goes-left flag, the left child's (G, H) and the node's. The
+        first maximum in (direction, feature, bin) order wins, as one ``argmax`` over all."""
         crit = self.criterion
         vals = np.concatenate([r[0] for r in results], axis=2)      # (D, m, F)
         bins = np.concatenate([r[1] for r in results], axis=2)
