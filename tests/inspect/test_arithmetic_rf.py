@@ -50,7 +50,8 @@ def test_transposed_output_size_equals_torch(size, k, s, p, d, data):
 
 
 @pytest.mark.parametrize("cin,cout,k,groups,bias", [(3, 64, 3, 1, True), (3, 64, 3, 1, False),
-                                                    (32, 32, 3, 32, True), (16, 8, (1, 5), 2, True)])
+                                                    (32, 32, 3, 32, True),
+                                                    (16, 8, (1, 5), 2, True)])
 def test_conv_params_equal_torch(cin, cout, k, groups, bias):
     layer = torch.nn.Conv2d(cin, cout, k, groups=groups, bias=bias)
     assert conv_params(cin, cout, k, groups, bias) == sum(p.numel() for p in layer.parameters())

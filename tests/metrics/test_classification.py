@@ -44,8 +44,10 @@ def multilabel(draw):
     n = draw(st.integers(1, 20))
     k = draw(st.integers(2, 4))
     shape = (n, k)
-    y_true = np.array(draw(st.lists(st.integers(0, 1), min_size=n * k, max_size=n * k))).reshape(shape)
-    y_pred = np.array(draw(st.lists(st.integers(0, 1), min_size=n * k, max_size=n * k))).reshape(shape)
+    y_true = np.array(draw(st.lists(st.integers(0, 1), min_size=n * k,
+                                    max_size=n * k))).reshape(shape)
+    y_pred = np.array(draw(st.lists(st.integers(0, 1), min_size=n * k,
+                                    max_size=n * k))).reshape(shape)
     w = np.array(draw(st.lists(st.floats(0.1, 3), min_size=n, max_size=n))) \
         if draw(st.booleans()) else None
     return y_true, y_pred, w

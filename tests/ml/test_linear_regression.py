@@ -1,4 +1,5 @@
-"""LinearRegression, Ridge, Lasso, ElasticNet, PolynomialFeatures, StandardScaler vs scikit-learn."""
+"""LinearRegression, Ridge, Lasso, ElasticNet, PolynomialFeatures, StandardScaler vs
+scikit-learn."""
 
 import numpy as np
 import pytest

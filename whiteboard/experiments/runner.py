@@ -186,7 +186,8 @@ class Result:
                 "expected": exp.expected,
                 "deciding": self.verdict.deciding if self.verdict else self.error,
                 "seeds": list(self.seeds), "seconds": list(self.seconds),
-                "cpu_seconds": list(self.cpu_seconds), "cached": list(self.cached), "quick": bool(self.quick),
+                "cpu_seconds": list(self.cpu_seconds), "cached": list(self.cached),
+                "quick": bool(self.quick),
                 "over_budget": self.over_budget, "numbers": numbers}
 
 

@@ -268,7 +268,8 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
 def _multiclass_roc_auc(y_true, y_score, labels, multi_class, average, sample_weight):
     if y_score.ndim != 2:
         raise ValueError("`y_score` needs to be of shape `(n_samples, n_classes)`, since "
-                         f"`y_true` contains multiple classes. Got `y_score.shape={y_score.shape}`.")
+                         "`y_true` contains multiple classes. "
+                         f"Got `y_score.shape={y_score.shape}`.")
     if not np.allclose(1, y_score.sum(axis=1)):
         raise ValueError("Target scores need to be probabilities for multiclass roc_auc, i.e. "
                          "they should sum up to 1.0 over classes")

@@ -29,7 +29,8 @@ class LeNet5(nn.Module):
                  pool="avg", channels=(6, 16)):
         super().__init__()
         if activation not in _ACT:
-            raise ValueError(f"LeNet5: activation must be one of {sorted(_ACT)}, got {activation!r}")
+            raise ValueError(
+                f"LeNet5: activation must be one of {sorted(_ACT)}, got {activation!r}")
         act = _ACT[activation]
         pool_cls = {"avg": nn.AvgPool2d, "max": nn.MaxPool2d}[pool]
         k, p = (3, 1) if small else (5, 0)

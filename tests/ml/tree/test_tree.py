@@ -251,7 +251,8 @@ def test_pruning_minimises_cost_complexity():
 def test_gain_ratio_hand_computed_c45_example():
     """12 samples, 6 per class, three features (a C4.5 worked example, binary cuts):
 
-    x0 (sorted labels 0 1 0 0 0 0 | 1 1 1 1 0 1) cuts 6 | 6, classes (5 neg, 1 pos) | (1 neg, 5 pos):
+    x0 (sorted labels 0 1 0 0 0 0 | 1 1 1 1 0 1) cuts 6 | 6,
+    classes (5 neg, 1 pos) | (1 neg, 5 pos):
         IG = 1 - H(1/6) = 1 - 0.650022 = 0.349978,  SplitInfo = H(1/2) = 1,  ratio 0.349978
     x1 (sorted 0 0 0 | 1 0 1 1 0 1 1 0 1) cuts 3 | 9 with (3 neg) | (3 neg, 6 pos):
         IG = 1 - 9/12 H(1/3) = 1 - 0.75 * 0.918296 = 0.311278,

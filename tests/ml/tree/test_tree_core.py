@@ -70,8 +70,9 @@ def test_second_order_leaf_values_and_gain():
     gain = 0.5 * (GL ** 2 / (HL + lam) + GR ** 2 / (HR + lam)
                   - (GL + GR) ** 2 / (HL + HR + lam))
     w = tree.weighted_n_node_samples
-    l, r = tree.children_left[0], tree.children_right[0]
-    improvement = w[0] * tree.impurity[0] - w[l] * tree.impurity[l] - w[r] * tree.impurity[r]
+    left_child, right_child = tree.children_left[0], tree.children_right[0]
+    improvement = (w[0] * tree.impurity[0] - w[left_child] * tree.impurity[left_child]
+                   - w[right_child] * tree.impurity[right_child])
     np.testing.assert_allclose(improvement, 2 * gain, rtol=1e-10)
     # and it is the best root split: no other (feature, threshold) has a larger gain
     for j in range(X.shape[1]):

@@ -121,7 +121,8 @@ class BaseForest(BaseEstimator):
         presorted = presort(X32.T)
         tree_params = {k: getattr(self, k) for k in _TREE_PARAMS}
         job = {"tree_class": self._tree_class, "tree_params": tree_params, "X32": X32, "y": y,
-                   "w": sample_weight, "presorted": presorted, "n_boot": n_boot if self.bootstrap else 0,
+                   "w": sample_weight, "presorted": presorted,
+                   "n_boot": n_boot if self.bootstrap else 0,
                    "n_classes": n_classes, "criteria": self._criteria,
                    "balanced_sub": getattr(self, "class_weight", None) == "balanced_subsample"}
 

@@ -143,7 +143,8 @@ def _fista(obj, theta0, l1, tol, max_iter):
     L = 1.0
     fy, gy = obj(y)
     it = 0
-    for it in range(1, max_iter + 1):
+    for k in range(1, max_iter + 1):
+        it = k  # iterations run so far; returned (0 when max_iter < 1)
         while True:
             step = y - gy / L
             x_new = np.where(mask, _soft_threshold(step, l1 / L), step)

@@ -87,7 +87,8 @@ def _check_positive(name, value, strict=True, allow_minus_one=False):
     if not ok:
         bound = "> 0" if strict else ">= 0"
         extra = " or -1" if allow_minus_one else ""
-        raise InvalidParameterError(f"The '{name}' parameter must be a float {bound}{extra}, got {value!r}")
+        raise InvalidParameterError(
+            f"The '{name}' parameter must be a float {bound}{extra}, got {value!r}")
 
 
 class _BaseLibSVM(BaseEstimator):
@@ -106,12 +107,15 @@ class _BaseLibSVM(BaseEstimator):
         if kernel == "poly":
             d = self.degree
             if isinstance(d, bool) or not isinstance(d, numbers.Real) or d < 0:
-                raise InvalidParameterError(f"The 'degree' parameter must be a number >= 0, got {d!r}")
+                raise InvalidParameterError(
+                    f"The 'degree' parameter must be a number >= 0, got {d!r}")
         if not isinstance(self.coef0, numbers.Real):
-            raise InvalidParameterError(f"The 'coef0' parameter must be a float, got {self.coef0!r}")
+            raise InvalidParameterError(
+                f"The 'coef0' parameter must be a float, got {self.coef0!r}")
         mi = self.max_iter
         if isinstance(mi, bool) or not isinstance(mi, numbers.Integral) or (mi < 1 and mi != -1):
-            raise InvalidParameterError(f"The 'max_iter' parameter must be an int >= 1 or -1, got {mi!r}")
+            raise InvalidParameterError(
+                f"The 'max_iter' parameter must be an int >= 1 or -1, got {mi!r}")
 
     def _check_precomputed_fit(self, X):
         if self.kernel == "precomputed" and X.shape[0] != X.shape[1]:

@@ -223,14 +223,16 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         for name in ("C", "tol"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Real) or not v > 0:
-                raise InvalidParameterError(f"The '{name}' parameter must be a float > 0, got {v!r}")
+                raise InvalidParameterError(
+                    f"The '{name}' parameter must be a float > 0, got {v!r}")
         mi = self.max_iter
         if isinstance(mi, bool) or not isinstance(mi, numbers.Integral) or mi < 0:
             raise InvalidParameterError(f"The 'max_iter' parameter must be an int >= 0, got {mi!r}")
         s = self.intercept_scaling
         if self.fit_intercept and (isinstance(s, bool) or not isinstance(s, numbers.Real)
                                    or not s > 0):
-            raise InvalidParameterError(f"intercept_scaling must be > 0 when fit_intercept is True, got {s!r}")
+            raise InvalidParameterError(
+                f"intercept_scaling must be > 0 when fit_intercept is True, got {s!r}")
 
     def fit(self, X, y, sample_weight=None):
         """Fit one (binary) or k (one-vs-rest) linear SVMs; X (n, d), y (n,)."""
@@ -252,8 +254,9 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
                                      f"class, {self.classes_.tolist()!r}")
                 cw[lookup[key]] = wgt
         elif self.class_weight is not None:
-            raise InvalidParameterError(f"The 'class_weight' parameter must be a dict, 'balanced' or None, "
-                             f"got {self.class_weight!r}")
+            raise InvalidParameterError(
+                f"The 'class_weight' parameter must be a dict, 'balanced' or None, "
+                f"got {self.class_weight!r}")
         Xt = X
         if self.fit_intercept:
             Xt = np.hstack([X, np.full((X.shape[0], 1), float(self.intercept_scaling))])
