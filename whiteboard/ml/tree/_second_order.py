@@ -185,6 +185,8 @@ class BinMapper:
                 codes[rows, j] = c
 
         n = X.shape[0]
+        # at least 4096 rows a block: a block's searches then take far longer than its
+        # hand-off to a thread (tens of microseconds)
         blocks = max(1, min(self.n_jobs, n // 4096))
         bounds = np.linspace(0, n, blocks + 1).astype(np.intp)
         self._map(code_rows, [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])])
