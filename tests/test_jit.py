@@ -138,3 +138,54 @@ def test_shared_helper_is_python_for_python_and_inlined_in_kernels():
     out = np.empty_like(x)
     _clip_all(x, out)
     np.testing.assert_array_equal(out, np.clip(x, 0.0, 1.0))
+
+
+@jit.kernel
+def _twice_running_max(x, out):
+    _running_max(x, out)          # a kernel calling a kernel
+    for i in range(out.shape[0]):
+        out[i] *= 2.0
+
+
+def test_a_kernel_calls_another_kernel():
+    if not jit.available():
+        pytest.skip("Numba is not installed")
+    x = np.random.default_rng(4).standard_normal(57)
+    out = np.empty_like(x)
+    _twice_running_max(x, out)
+    np.testing.assert_array_equal(out, 2 * _running_max_numpy(x))
+
+
+def test_intrinsics_are_built_lazily_and_only_run_in_kernels():
+    """``jit.intrinsic``: ``make`` runs when the first kernel using it compiles; calling the
+    intrinsic from Python says where it belongs."""
+    built = []
+
+    @jit.intrinsic
+    def plus_one():
+        from numba import types
+        from numba.extending import intrinsic
+
+        built.append(1)
+
+        @intrinsic
+        def plus_one(typingctx, v):
+            def codegen(context, builder, sig, args):
+                return builder.add(args[0], context.get_constant(types.int64, 1))
+            return types.int64(types.int64), codegen
+
+        return plus_one
+
+    with pytest.raises(TypeError, match="jit.kernel"):
+        plus_one(3)
+    assert not built
+    if not jit.available():
+        return
+
+    def use(v):
+        return plus_one(v) * 10
+
+    kern = jit.kernel(cache=False)(use)               # `plus_one` is a closure variable
+    assert kern(np.int64(4)) == 50
+    assert kern(np.int64(-1)) == 0
+    assert built == [1]

@@ -31,7 +31,7 @@ import importlib.util
 import os
 import threading
 
-__all__ = ["available", "enabled", "enable", "flags", "disabled", "kernel", "shared"]
+__all__ = ["available", "enabled", "enable", "flags", "disabled", "kernel", "shared", "intrinsic"]
 
 _state = {"on": os.environ.get("WHITEBOARD_JIT", "1").strip().lower() not in ("0", "false", "no")}
 _available: list[bool] = []
@@ -106,6 +106,11 @@ class _Kernel:
     def __call__(self, *args):
         return self.compiled()(*args)
 
+    @property
+    def _numba_type_(self):
+        # a kernel that calls this kernel sees its compiled dispatcher
+        return self.compiled()._numba_type_
+
     def __repr__(self):
         return f"<whiteboard.jit kernel {self.__qualname__}>"
 
@@ -156,3 +161,39 @@ def shared(fn):
     SMO, a cache's bookkeeping), so the two paths cannot drift apart.
     """
     return _Shared(fn)
+
+
+class _Intrinsic:
+    """A Numba intrinsic built on first use inside a kernel (see :func:`intrinsic`)."""
+
+    def __init__(self, make):
+        self._make = make
+        self._built = None
+        self._lock = threading.Lock()
+        functools.update_wrapper(self, make)
+
+    def __call__(self, *args):
+        raise TypeError(f"{self.__name__} is a Numba intrinsic: call it from a jit.kernel")
+
+    @property
+    def _numba_type_(self):
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = self._make()
+        from numba.core.registry import cpu_target
+
+        ctx = cpu_target.typing_context
+        ctx.refresh()                 # the intrinsic registered itself when it was built
+        return ctx.resolve_value_type(self._built)
+
+
+def intrinsic(make):
+    """A Numba intrinsic (``numba.extending.intrinsic``: typing and LLVM code of an operation
+    the language lacks, e.g. an atomic load) that kernels call, without importing Numba here.
+
+    ``make()`` imports Numba, defines the intrinsic and returns it; it runs once, when the
+    first kernel that calls the intrinsic compiles (a kernel loaded from the cache never
+    needs it). Intrinsics have no Python meaning: only kernels call them.
+    """
+    return _Intrinsic(make)

@@ -280,7 +280,10 @@ class HistTreeBuilder:
     Where ``whiteboard.jit`` is enabled, a block's level is one compiled kernel and so is the
     routing (``_hist_kernels.py``): the same additions in the same order, so the same tree
     bit for bit as the NumPy path, and the kernels release the GIL, so the blocks' threads
-    run in parallel.
+    run in parallel. There the blocks past the first run on ``_hist_team.LevelTeam``'s
+    threads, which stay in compiled code for a whole tree and hand the levels over through
+    spin-waited flags (a pool thread's wake-up per level cost about what the second thread
+    saved); the NumPy path hands each level to a ``ThreadPoolExecutor``.
     """
 
     def __init__(self, criterion, bin_mapper, max_depth=6, min_child_weight=1.0, gamma=0.0,
@@ -292,12 +295,30 @@ class HistTreeBuilder:
         self.gamma = float(gamma)
         self.n_jobs = int(n_jobs)
         self._pool = None
+        self._level_team = None
 
     def close(self):
         """Stop the worker threads (``build`` starts them on first use)."""
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+        if self._level_team is not None:
+            self._level_team.close()
+            self._level_team = None
+
+    def _team(self, blocks, gh, pos):
+        """The compiled path's worker threads (``_hist_team.LevelTeam``, one per block past the
+        first), started on first use and set up for this tree's blocks, ``gh`` and ``pos``."""
+        from ._hist_team import LevelTeam          # the compiled path only
+
+        team = self._level_team
+        if team is None or len(team.workers) != len(blocks) - 1:
+            if team is not None:
+                team.close()
+            hint = min(2 ** max(0, self.max_depth - 1), len(pos), 256)
+            team = self._level_team = LevelTeam(blocks, cap_m=hint)
+        team.begin(blocks, gh, pos)
+        return team
 
     def _blocks(self, codes, rows, features):
         """The ``FeatureBlock``s of this tree's rows and features (reused while ``codes``,
@@ -326,7 +347,8 @@ class HistTreeBuilder:
         return out
 
     def _run(self, blocks, job):
-        """``block.level(job)`` for every block, the first one on this thread."""
+        """``block.level(job)`` for every block, the first one on this thread, the others on
+        the pool's threads (the NumPy path; the compiled path's blocks use ``_team``)."""
         if len(blocks) == 1:
             return [blocks[0].level(job)]
         if self._pool is None:
@@ -365,79 +387,85 @@ class HistTreeBuilder:
                        key="z0")
         else:
             job = dict(gh=gh, sel=None, slot=None, ns=1, key="z0")
-        for d in range(self.max_depth):
-            gain, f, b, ml, gl, hl, G, H = self._merge(self._run(blocks, job), any_missing)
-            split = gain > 0.0
-            if not split.any():
-                break
-            all_split = bool(split.all())
-            spos = np.flatnonzero(split)
-            sp = frontier[spos]
-            fs, bs, mls = f[spos], b[spos], ml[spos]
-            gl, hl, G, H = gl[spos], hl[spos], G[spos], H[spos]
-            ms = len(sp)
-            tw, cp = Tf[spos, 0], cf[spos]
-            k = np.full(n_nodes, -1, dtype=np.intp)
-            k[sp] = np.arange(ms)
-            left_ids = n_nodes + 2 * np.arange(ms)
-            if use_jit:
-                ln, lw = np.zeros(ms), np.zeros(ms)
-                route_rows(sub.codes, pos, k, fs, bs, mls, left_ids, wr, B - 1, any_missing,
-                           not unit_weight, ln, lw)
-                lw = ln if unit_weight else lw
-            else:
-                k = k[pos]
-                every_row_moves = every_row_moves and all_split
-                if every_row_moves:
-                    act, ka = row_ids, k
-                    c = sub.codes_t.ravel()[fs[ka] * n + row_ids]
+        team = self._team(blocks, gh, pos) if use_jit and len(blocks) > 1 else None
+        try:
+            for d in range(self.max_depth):
+                results = self._run(blocks, job) if team is None else team.run(job)
+                gain, f, b, ml, gl, hl, G, H = self._merge(results, any_missing)
+                split = gain > 0.0
+                if not split.any():
+                    break
+                all_split = bool(split.all())
+                spos = np.flatnonzero(split)
+                sp = frontier[spos]
+                fs, bs, mls = f[spos], b[spos], ml[spos]
+                gl, hl, G, H = gl[spos], hl[spos], G[spos], H[spos]
+                ms = len(sp)
+                tw, cp = Tf[spos, 0], cf[spos]
+                k = np.full(n_nodes, -1, dtype=np.intp)
+                k[sp] = np.arange(ms)
+                left_ids = n_nodes + 2 * np.arange(ms)
+                if use_jit:
+                    ln, lw = np.zeros(ms), np.zeros(ms)
+                    route_rows(sub.codes, pos, k, fs, bs, mls, left_ids, wr, B - 1, any_missing,
+                               not unit_weight, ln, lw)
+                    lw = ln if unit_weight else lw
                 else:
-                    act = np.flatnonzero(k >= 0)
-                    ka = k[act]
-                    c = sub.codes_t.ravel()[fs[ka] * n + act]
-                go_left = c <= bs[ka]
-                if any_missing:
-                    go_left = np.where(c == B - 1, mls[ka], go_left)
-                ln = np.bincount(ka, weights=go_left, minlength=ms)
-                lw = ln if unit_weight else np.bincount(ka, weights=wr[act] * go_left,
-                                                        minlength=ms)
-                pos[act] = left_ids[ka] + ~go_left
-            ln = ln.astype(np.intp)
-            Tc = np.empty((ms, 2, 3))
-            Tc[:, 0] = np.column_stack([lw, gl, hl])
-            Tc[:, 1] = np.column_stack([tw - lw, G - gl, H - hl])
-            cc = np.column_stack([ln, cp - ln])
-            T.append(Tc.reshape(-1, 3))
-            cnt.append(cc.ravel())
-            sp_ids.append(sp)
-            sp_f.append(features[fs])
-            sp_b.append(bs)
-            sp_ml.append(mls)
-            sp_gain.append(gain[spos])
-            sp_left.append(left_ids)
-            n_nodes += 2 * ms
-            if d + 1 >= self.max_depth:
-                break
-            # histogram subtraction: build the smaller child, the larger is parent - smaller
-            small_right = ln > cp - ln
-            small = left_ids + small_right
-            large = left_ids + ~small_right
-            frontier = np.concatenate([small, large])
-            j = np.arange(ms)
-            order = np.concatenate([2 * j + small_right, 2 * j + ~small_right])
-            Tf = Tc.reshape(-1, 3)[order]
-            cf = cc.ravel()[order]
-            slot = np.full(n_nodes, -1, dtype=np.intp)
-            slot[small] = j
-            job = dict(ns=ms, key=f"z{(d + 1) % 2}", parent=f"z{d % 2}", m_parent=len(split),
-                       split=None if all_split else spos)
-            if use_jit:
-                job.update(jit=True, gh=gh, pos=pos, node_slot=slot,
-                           split=j if all_split else spos)
-            else:
-                s = slot[pos]
-                sel = np.flatnonzero(s >= 0)
-                job.update(gh=gh[sel], sel=sel, slot=s[sel])
+                    k = k[pos]
+                    every_row_moves = every_row_moves and all_split
+                    if every_row_moves:
+                        act, ka = row_ids, k
+                        c = sub.codes_t.ravel()[fs[ka] * n + row_ids]
+                    else:
+                        act = np.flatnonzero(k >= 0)
+                        ka = k[act]
+                        c = sub.codes_t.ravel()[fs[ka] * n + act]
+                    go_left = c <= bs[ka]
+                    if any_missing:
+                        go_left = np.where(c == B - 1, mls[ka], go_left)
+                    ln = np.bincount(ka, weights=go_left, minlength=ms)
+                    lw = ln if unit_weight else np.bincount(ka, weights=wr[act] * go_left,
+                                                            minlength=ms)
+                    pos[act] = left_ids[ka] + ~go_left
+                ln = ln.astype(np.intp)
+                Tc = np.empty((ms, 2, 3))
+                Tc[:, 0] = np.column_stack([lw, gl, hl])
+                Tc[:, 1] = np.column_stack([tw - lw, G - gl, H - hl])
+                cc = np.column_stack([ln, cp - ln])
+                T.append(Tc.reshape(-1, 3))
+                cnt.append(cc.ravel())
+                sp_ids.append(sp)
+                sp_f.append(features[fs])
+                sp_b.append(bs)
+                sp_ml.append(mls)
+                sp_gain.append(gain[spos])
+                sp_left.append(left_ids)
+                n_nodes += 2 * ms
+                if d + 1 >= self.max_depth:
+                    break
+                # histogram subtraction: build the smaller child, the larger is parent - smaller
+                small_right = ln > cp - ln
+                small = left_ids + small_right
+                large = left_ids + ~small_right
+                frontier = np.concatenate([small, large])
+                j = np.arange(ms)
+                order = np.concatenate([2 * j + small_right, 2 * j + ~small_right])
+                Tf = Tc.reshape(-1, 3)[order]
+                cf = cc.ravel()[order]
+                slot = np.full(n_nodes, -1, dtype=np.intp)
+                slot[small] = j
+                job = dict(ns=ms, key=f"z{(d + 1) % 2}", parent=f"z{d % 2}", m_parent=len(split),
+                           split=None if all_split else spos)
+                if use_jit:
+                    job.update(jit=True, gh=gh, pos=pos, node_slot=slot,
+                               split=j if all_split else spos)
+                else:
+                    s = slot[pos]
+                    sel = np.flatnonzero(s >= 0)
+                    job.update(gh=gh[sel], sel=sel, slot=s[sel])
+        finally:
+            if team is not None:
+                team.end()          # the workers leave their kernels and sleep
         T = np.concatenate(T)
         counts = np.concatenate(cnt)
         feature = np.full(n_nodes, TREE_UNDEFINED, dtype=np.intp)

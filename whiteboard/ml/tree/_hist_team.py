@@ -1,0 +1,205 @@
+"""The feature blocks of a level-wise histogram tree on threads that stay inside compiled code
+for the whole tree, in lock step with the caller (the compiled path only).
+
+``HistTreeBuilder`` (``_second_order.py``) cuts the candidate features into blocks and, every
+level, needs each block's histograms and best bins before it can route the rows and start the
+next level. Handing a block to a pool thread per level (``concurrent.futures``) wakes a
+sleeping thread twice a level: 40-77 µs each on a 2-vCPU VM, for a level whose work is
+0.3-0.4 ms at 20,000 rows, so two threads were no faster than one. Here each worker thread
+enters :func:`block_levels` once per tree and stays there: it spins on the caller's sequence
+number (``whiteboard._spin``: release/acquire flags, 0.4 µs round trip), runs its block's
+level kernel (``_hist_kernels.block_level``, the same kernel the caller runs for the first
+block, so the numbers are those of the one-thread builder bit for bit), publishes, and spins
+again. Only the caller touches Python objects; a worker never takes the GIL inside a tree.
+
+Per level the caller writes the level's parameters (``node_slot``, ``split``, the counts) into
+buffers shared with the workers, posts ``seq``, runs block 0 itself, then waits until every
+worker's ``done`` reaches ``seq``; it reads a worker's results (views of that worker's
+buffers) only after that. A STOP command ends the workers' kernels at the end of the tree, or
+when a level needs larger buffers (the worker restarts on the new ones; the parent level's
+histograms are carried over).
+
+Cost: while the caller does its serial part of a level (merge, routing, bookkeeping), each
+worker spins on its core (bounded: after ``SPINS`` checks it leaves the kernel and re-enters,
+letting the GIL-holding caller be preempted no more than the OS decides), as OpenMP runtimes do
+by default; between trees the workers sleep.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+import numpy as np
+
+from ... import _spin, jit
+from ._hist_kernels import block_level
+
+LINE = _spin.LINE
+# line 0 of ``ctrl``: what the caller posts; line 1 + k: worker k's ``done`` (its own line)
+SEQ, CMD, NS, HAS_PARENT, CUR, M_PARENT = range(6)
+LEVEL, STOP = 0, 1
+SPINS = 1 << 17          # checks per wait before leaving the kernel (a few ms of spinning)
+
+@jit.kernel
+def block_levels(ctrl, me, spins, codes, gh, pos, node_slot, split, Z0, Z1, invalid, lam,
+                 alpha, mcw, j0, n_dirs, out_v, out_b, out_c, Zm, G, H):
+    """Worker ``me``'s loop over the levels the caller posts in ``ctrl`` (see the module
+    docstring): 0 when told to stop, 1 when a wait ran out (``spins`` checks). The flat
+    buffers ``Z0``/``Z1`` (histograms of alternate levels), ``out_*``, ``Zm``, ``G``, ``H`` are
+    viewed at the level's sizes for ``block_level``."""
+    W, Fb, B = codes.shape[1], invalid.shape[0], invalid.shape[1] + 1
+    done = (me + 1) * LINE
+    seq = ctrl[done] + 1             # only this thread writes its ``done``
+    while True:
+        if not _spin.spin_until(ctrl, SEQ, seq, spins):
+            return 1
+        if ctrl[CMD] == STOP:
+            _spin.store_release(ctrl, done, seq)
+            return 0
+        ns, has_parent, cur, m_parent = ctrl[NS], ctrl[HAS_PARENT], ctrl[CUR], ctrl[M_PARENT]
+        m = 2 * ns if has_parent else ns
+        Zc = (Z0 if cur == 0 else Z1)[:m * W * B].reshape((m, W, B))
+        Zp = Zc
+        if has_parent:
+            Zp = (Z1 if cur == 0 else Z0)[:m_parent * W * B].reshape((m_parent, W, B))
+        block_level(codes, gh, pos, node_slot, ns, has_parent != 0, Zp, split[:ns], Zc, invalid,
+                    lam, alpha, mcw, j0, n_dirs, out_v[:2 * m * Fb].reshape((2, m, Fb)),
+                    out_b[:2 * m * Fb].reshape((2, m, Fb)),
+                    out_c[:2 * m * Fb].reshape((2, m, Fb)), Zm[:m * Fb].reshape((m, Fb)),
+                    G[:m], H[:m])
+        _spin.store_release(ctrl, done, seq)
+        seq += 1
+
+
+class LevelTeam:
+    """Threads for ``blocks[1:]`` (``FeatureBlock``s) that run a tree's levels with the caller.
+
+    ``begin(blocks, gh, pos)`` at the start of a tree, ``run(job)`` per level (the compiled
+    path's job dict of ``HistTreeBuilder.build``; returns every block's ``level`` results,
+    block 0 run on the calling thread), ``end()`` after the last level (also on an error),
+    ``close()`` once.
+    ``cap_m``: the nodes per level to size the buffers for at first (they grow when needed).
+    """
+
+    def __init__(self, blocks, cap_m=32):
+        self.blocks = blocks
+        self.workers = blocks[1:]
+        self.ctrl = np.zeros((1 + len(self.workers)) * LINE, dtype=np.int64)
+        self.seq = 0
+        self.running = False
+        self.cap_m, self.cap_nodes = 0, 0
+        self._hint = max(1, int(cap_m))
+        self._z = [[None, None] for _ in self.workers]
+        self._inbox = [queue.SimpleQueue() for _ in self.workers]
+        self._threads = [threading.Thread(target=self._serve, args=(k,), daemon=True,
+                                          name=f"whiteboard-hist-{k + 1}")
+                         for k in range(len(self.workers))]
+        for t in self._threads:
+            t.start()
+
+    def _serve(self, k):
+        while True:
+            args = self._inbox[k].get()
+            if args is None:
+                return
+            while block_levels(*args) == 1:
+                pass                 # the caller is slow to post: spin again
+
+    def begin(self, blocks, gh, pos):
+        """A new tree: its ``blocks`` (as many as before), and the ``gh`` and ``pos`` (the rows'
+        nodes) arrays that the workers read."""
+        self.end()
+        shapes = [(b.W, b.Fb, b.B) for b in blocks[1:]]
+        if shapes != [(b.W, b.Fb, b.B) for b in self.workers]:
+            self.cap_m = self.cap_nodes = 0       # other block widths: new buffers
+            self._z = [[None, None] for _ in shapes]
+        self.blocks, self.workers = blocks, blocks[1:]
+        self.gh, self.pos = gh, pos
+
+    def _post(self, cmd):
+        self.ctrl[CMD] = cmd
+        self.seq += 1
+        _spin.post(self.ctrl, SEQ, self.seq)
+
+    def _wait(self):
+        while not _spin.wait_all(self.ctrl, LINE, len(self.workers), self.seq, SPINS):
+            if not all(t.is_alive() for t in self._threads):
+                raise RuntimeError("a histogram worker thread has stopped")
+
+    def end(self):
+        """Stop the workers' kernels (their threads sleep until the next start)."""
+        if self.running:
+            self._post(STOP)
+            self._wait()
+            self.running = False
+
+    def _grow(self, m, n_nodes, keep, keep_m):
+        """Buffers for ``m`` nodes a level and ``n_nodes`` node slots; histogram buffer
+        ``keep`` (the parent level's, ``keep_m`` nodes) is carried over."""
+        self.cap_m = max(m, self._hint, 4 * self.cap_m)
+        self.cap_nodes = max(n_nodes, 2 * self.cap_m, 4 * self.cap_nodes)
+        self.node_slot = np.empty(self.cap_nodes, dtype=np.intp)
+        self.split = np.empty(self.cap_m, dtype=np.intp)
+        cap = self.cap_m
+        self._out = []
+        for k, b in enumerate(self.workers):
+            size = cap * b.W * b.B
+            z = [np.empty(size, dtype=np.complex128) for _ in range(2)]
+            old = self._z[k][keep]
+            if old is not None and keep_m:
+                z[keep][:keep_m * b.W * b.B] = old[:keep_m * b.W * b.B]
+            self._z[k] = z
+            self._out.append((np.empty(2 * cap * b.Fb), np.empty(2 * cap * b.Fb, dtype=np.intp),
+                              np.empty(2 * cap * b.Fb, dtype=np.complex128),
+                              np.empty(cap * b.Fb, dtype=np.complex128), np.empty(cap),
+                              np.empty(cap)))
+
+    def _start(self, m, n_nodes, cur, parent_m):
+        """(Re)start the workers' kernels, on larger buffers if this level needs them."""
+        self.end()
+        if m > self.cap_m or n_nodes > self.cap_nodes:
+            self._grow(m, n_nodes, 1 - cur, parent_m)
+        for k, b in enumerate(self.workers):
+            crit = b.crit
+            self._inbox[k].put((self.ctrl, k, SPINS, b.codes, self.gh, self.pos, self.node_slot,
+                                self.split, self._z[k][0], self._z[k][1], b.invalid,
+                                crit.reg_lambda, crit.reg_alpha, b.mcw, b.j0,
+                                2 if b.any_missing else 1) + self._out[k])
+        self.running = True
+
+    def run(self, job):
+        """Every block's ``level(job)`` (see ``FeatureBlock.level_jit``): block 0 on this
+        thread, the others on the workers."""
+        ns, parent = job["ns"], job.get("parent")
+        m = ns if parent is None else 2 * ns
+        parent_m = 0 if parent is None else job["m_parent"]
+        node_slot = job["node_slot"]
+        cur = int(job["key"][1:])
+        if not self.running or m > self.cap_m or len(node_slot) > self.cap_nodes:
+            self._start(m, len(node_slot), cur, parent_m)
+        self.node_slot[:len(node_slot)] = node_slot
+        if parent is not None:
+            self.split[:ns] = job["split"]
+        c = self.ctrl
+        c[NS], c[HAS_PARENT], c[CUR], c[M_PARENT] = ns, parent is not None, cur, parent_m
+        self._post(LEVEL)
+        first = self.blocks[0].level_jit(job)
+        self._wait()
+        D = 2 if self.blocks[0].any_missing else 1
+        results = [first]
+        for b, (v, bins, cl, zm, G, H) in zip(self.workers, self._out):
+            shape = (2, m, b.Fb)
+            size = 2 * m * b.Fb
+            results.append((v[:size].reshape(shape)[:D], bins[:size].reshape(shape)[:D],
+                            cl[:size].reshape(shape)[:D], zm[:m * b.Fb].reshape(m, b.Fb),
+                            G[:m], H[:m]))
+        return results
+
+    def close(self):
+        """End the worker threads."""
+        self.end()
+        for box in self._inbox:
+            box.put(None)
+        for t in self._threads:
+            t.join()
