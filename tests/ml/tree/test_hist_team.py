@@ -144,3 +144,38 @@ def test_wait_all_times_out_and_reports_it():
     assert _spin.wait_all(flags, _spin.LINE, 2, 5, 100)
     _spin.post(flags, 0, 9)
     assert flags[0] == 9
+
+
+@pytest.mark.parametrize("blocks", [1, 2, 3])
+@pytest.mark.parametrize("lam,alpha", [(1.0, 0.0), (0.0, 0.4), (-0.5, 0.0)])
+def test_compiled_merge_equals_the_numpy_merge(blocks, lam, alpha):
+    """``merge_bests`` against ``HistTreeBuilder._merge`` on the NumPy path, bit for bit:
+    ties (the first maximum wins), nodes with no finite score, NaN scores (argmax's first),
+    NaN bins seen or not (unseen: to the heavier child, left on a tie), either direction,
+    several blocks."""
+    from whiteboard.ml.tree._second_order import HistTreeBuilder, SecondOrder
+
+    rng = np.random.default_rng(blocks)
+    D, m = 2, 40
+    widths = [3, 1, 4][:blocks]
+    results = []
+    for k, fb in enumerate(widths):
+        vals = rng.choice([1.0, 2.0, 2.5, -np.inf], size=(D, m, fb))
+        vals[:, :3] = -np.inf                              # no finite score at all
+        if k == blocks - 1:
+            vals[1, 5, -1] = np.nan
+        bins = rng.integers(0, 30, size=(D, m, fb))
+        cls = rng.normal(size=(D, m, fb)) + 1j * rng.uniform(0, 5, size=(D, m, fb))
+        zm = np.where(rng.random((m, fb)) < 0.5, 0, rng.normal(size=(m, fb))
+                      + 1j * rng.uniform(0.1, 2, size=(m, fb)))
+        G, H = rng.normal(size=m) * 3, rng.uniform(0, 6, size=m)
+        H[7] = -lam if lam <= 0 else H[7]                  # a zero denominator
+        H[9], cls[:, 9] = 4.0, cls[:, 9].real + 2j         # left hessian = right: NaN left
+        zm[9] = 0
+        results.append((vals, bins, cls, zm, G, H))
+    builder = HistTreeBuilder(SecondOrder(reg_lambda=lam, reg_alpha=alpha), None)
+    with jit.disabled():
+        want = builder._merge(results, True)
+    got = builder._merge(results, True)
+    for name, a, b in zip(("gain", "f", "b", "ml", "gl", "hl", "G", "H"), got, want):
+        np.testing.assert_array_equal(a, b, err_msg=name)

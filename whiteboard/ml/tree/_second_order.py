@@ -51,7 +51,7 @@ import numpy as np
 
 from ... import jit
 from ._hist_block import FeatureBlock
-from ._hist_kernels import route_rows
+from ._hist_kernels import merge_bests, route_rows
 from ._tree import TREE_LEAF, TREE_UNDEFINED, Criterion, Tree, TreeBuilder
 
 __all__ = ["BinMapper", "HistTree", "HistTreeBuilder", "SecondOrder", "exact_second_order_tree",
@@ -508,8 +508,17 @@ class HistTreeBuilder:
     def _merge(self, results, any_missing):
         """Best split of each node of the level from the blocks' bests: gain (-inf: none),
         feature slot, bin, NaN-goes-left flag, the left child's (G, H) and the node's. The
-        first maximum in (direction, feature, bin) order wins, as one ``argmax`` over all."""
+        first maximum in (direction, feature, bin) order wins, as one ``argmax`` over all.
+        With ``whiteboard.jit`` on, one kernel (``merge_bests``) does the same arithmetic."""
         crit = self.criterion
+        if jit.enabled():
+            m = len(results[0][4])
+            out = (np.empty(m), np.empty(m, dtype=np.intp), np.empty(m, dtype=np.intp),
+                   np.empty(m, dtype=bool), np.empty(m), np.empty(m))
+            merge_bests(tuple(r[0] for r in results), tuple(r[1] for r in results),
+                        tuple(r[2] for r in results), tuple(r[3] for r in results),
+                        results[0][4], results[0][5], crit.reg_lambda, crit.reg_alpha, *out)
+            return out + (results[0][4], results[0][5])
         vals = np.concatenate([r[0] for r in results], axis=2)      # (D, m, F)
         bins = np.concatenate([r[1] for r in results], axis=2)
         cls = np.concatenate([r[2] for r in results], axis=2)
