@@ -21,7 +21,8 @@ def _trees_equal(a, b):
                       sum(b.estimators_, []) if isinstance(b.estimators_[0], list)
                       else b.estimators_):
         for name in ("feature", "bin_threshold", "children_left", "children_right",
-                     "missing_go_to_left", "value", "impurity", "weighted_n_node_samples"):
+                     "missing_go_to_left", "value", "impurity", "n_node_samples",
+                     "weighted_n_node_samples"):
             np.testing.assert_array_equal(getattr(ta, name), getattr(tb, name), err_msg=name)
 
 
@@ -41,8 +42,8 @@ def test_buffers_grow_mid_tree_and_keep_the_parent_histograms(monkeypatch):
                         lambda self, *a: grows.append(a) or real_grow(self, *a))
     real_team = _second_order.HistTreeBuilder._team
 
-    def small_first_buffers(self, blocks, gh, pos):
-        team = real_team(self, blocks, gh, pos)
+    def small_first_buffers(self, *args):
+        team = real_team(self, *args)
         team._hint = 4
         return team
 

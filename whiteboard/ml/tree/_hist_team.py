@@ -17,7 +17,10 @@ buffers shared with the workers, posts ``seq``, runs block 0 itself, then waits 
 worker's ``done`` reaches ``seq``; it reads a worker's results (views of that worker's
 buffers) only after that. A STOP command ends the workers' kernels at the end of the tree, or
 when a level needs larger buffers (the worker restarts on the new ones; the parent level's
-histograms are carried over).
+histograms are carried over). Unweighted trees also route their rows in parts (ROUTE: each
+thread moves a contiguous run of rows, ``_hist_kernels.route_rows``, and counts its rows that
+go left; the counts are integers, so their sum is the one-thread count exactly; weighted
+trees route on the caller, whose weight sums keep the row order).
 
 Cost: while the caller does its serial part of a level (merge, routing, bookkeeping), each
 worker spins on its core (bounded: after ``SPINS`` checks it leaves the kernel and re-enters,
@@ -33,30 +36,44 @@ import threading
 import numpy as np
 
 from ... import _spin, jit
-from ._hist_kernels import block_level
+from ._hist_kernels import block_level, route_rows
 
 LINE = _spin.LINE
 # line 0 of ``ctrl``: what the caller posts; line 1 + k: worker k's ``done`` (its own line)
-SEQ, CMD, NS, HAS_PARENT, CUR, M_PARENT = range(6)
-LEVEL, STOP = 0, 1
+SEQ, CMD, NS, HAS_PARENT, CUR, M_PARENT, MS = range(7)
+LEVEL, STOP, ROUTE = 0, 1, 2
+ROW_LO, ROW_HI = 1, 2    # a worker's rows to route, in its own line after ``done``
 SPINS = 1 << 17          # checks per wait before leaving the kernel (a few ms of spinning)
 
 @jit.kernel
 def block_levels(ctrl, me, spins, codes, gh, pos, node_slot, split, Z0, Z1, invalid, lam,
-                 alpha, mcw, j0, n_dirs, out_v, out_b, out_c, Zm, G, H):
-    """Worker ``me``'s loop over the levels the caller posts in ``ctrl`` (see the module
-    docstring): 0 when told to stop, 1 when a wait ran out (``spins`` checks). The flat
-    buffers ``Z0``/``Z1`` (histograms of alternate levels), ``out_*``, ``Zm``, ``G``, ``H`` are
-    viewed at the level's sizes for ``block_level``."""
+                 alpha, mcw, j0, n_dirs, out_v, out_b, out_c, Zm, G, H, all_codes, w, node_k,
+                 fs, bs, mls, left_ids, ln_part, missing_bin, any_missing):
+    """Worker ``me``'s loop over the commands the caller posts in ``ctrl`` (see the module
+    docstring): 0 when told to stop, 1 when a wait ran out (``spins`` checks). LEVEL: its
+    block's ``block_level``, the flat buffers ``Z0``/``Z1`` (histograms of alternate levels),
+    ``out_*``, ``Zm``, ``G``, ``H`` viewed at the level's sizes. ROUTE: ``route_rows`` over its
+    rows of ``all_codes`` (the tree's (n, F) codes), the split node ``k``'s left-row count
+    into ``ln_part[k]`` (unweighted: counts are exact in any order)."""
     W, Fb, B = codes.shape[1], invalid.shape[0], invalid.shape[1] + 1
     done = (me + 1) * LINE
     seq = ctrl[done] + 1             # only this thread writes its ``done``
     while True:
         if not _spin.spin_until(ctrl, SEQ, seq, spins):
             return 1
-        if ctrl[CMD] == STOP:
+        cmd = ctrl[CMD]
+        if cmd == STOP:
             _spin.store_release(ctrl, done, seq)
             return 0
+        if cmd == ROUTE:
+            ms, lo, hi = ctrl[MS], ctrl[done + ROW_LO], ctrl[done + ROW_HI]
+            ln = ln_part[:ms]
+            ln[:] = 0.0
+            route_rows(all_codes[lo:hi], pos[lo:hi], node_k, fs[:ms], bs[:ms], mls[:ms],
+                       left_ids[:ms], w[lo:hi], missing_bin, any_missing, False, ln, ln)
+            _spin.store_release(ctrl, done, seq)
+            seq += 1
+            continue
         ns, has_parent, cur, m_parent = ctrl[NS], ctrl[HAS_PARENT], ctrl[CUR], ctrl[M_PARENT]
         m = 2 * ns if has_parent else ns
         Zc = (Z0 if cur == 0 else Z1)[:m * W * B].reshape((m, W, B))
@@ -106,9 +123,10 @@ class LevelTeam:
             while block_levels(*args) == 1:
                 pass                 # the caller is slow to post: spin again
 
-    def begin(self, blocks, gh, pos):
-        """A new tree: its ``blocks`` (as many as before), and the ``gh`` and ``pos`` (the rows'
-        nodes) arrays that the workers read."""
+    def begin(self, blocks, gh, pos, codes, w, missing_bin, any_missing):
+        """A new tree: its ``blocks`` (as many as before), and what the workers read: ``gh``,
+        ``pos`` (the rows' nodes), and for the routing the tree's (n, F) ``codes``, the row
+        weights ``w``, the NaN bin and whether any NaN is in the data."""
         self.end()
         shapes = [(b.W, b.Fb, b.B) for b in blocks[1:]]
         if shapes != [(b.W, b.Fb, b.B) for b in self.workers]:
@@ -116,6 +134,8 @@ class LevelTeam:
             self._z = [[None, None] for _ in shapes]
         self.blocks, self.workers = blocks, blocks[1:]
         self.gh, self.pos = gh, pos
+        self.codes, self.w = codes, np.ascontiguousarray(w)
+        self.missing_bin, self.any_missing = int(missing_bin), bool(any_missing)
 
     def _post(self, cmd):
         self.ctrl[CMD] = cmd
@@ -141,6 +161,10 @@ class LevelTeam:
         self.cap_nodes = max(n_nodes, 2 * self.cap_m, 4 * self.cap_nodes)
         self.node_slot = np.empty(self.cap_nodes, dtype=np.intp)
         self.split = np.empty(self.cap_m, dtype=np.intp)
+        self.node_k = np.empty(self.cap_nodes, dtype=np.intp)
+        self.fs, self.bs, self.left = (np.empty(self.cap_m, dtype=np.intp) for _ in range(3))
+        self.mls = np.empty(self.cap_m, dtype=bool)
+        self.ln_part = [np.empty(self.cap_m) for _ in self.workers]
         cap = self.cap_m
         self._out = []
         for k, b in enumerate(self.workers):
@@ -165,7 +189,10 @@ class LevelTeam:
             self._inbox[k].put((self.ctrl, k, SPINS, b.codes, self.gh, self.pos, self.node_slot,
                                 self.split, self._z[k][0], self._z[k][1], b.invalid,
                                 crit.reg_lambda, crit.reg_alpha, b.mcw, b.j0,
-                                2 if b.any_missing else 1) + self._out[k])
+                                2 if b.any_missing else 1) + self._out[k]
+                               + (self.codes, self.w, self.node_k, self.fs, self.bs, self.mls,
+                                  self.left, self.ln_part[k], self.missing_bin,
+                                  self.any_missing))
         self.running = True
 
     def run(self, job):
@@ -195,6 +222,27 @@ class LevelTeam:
                             cl[:size].reshape(shape)[:D], zm[:m * b.Fb].reshape(m, b.Fb),
                             G[:m], H[:m]))
         return results
+
+    def route(self, node_k, fs, bs, mls, left_ids):
+        """``route_rows`` (unweighted) over the tree's rows in 1 + workers contiguous parts,
+        the first on this thread; returns the left-row count of every split (``ln``)."""
+        ms, n = len(fs), len(self.pos)
+        parts = len(self.workers) + 1
+        cut = [n * p // parts for p in range(parts + 1)]
+        self.node_k[:len(node_k)] = node_k
+        self.fs[:ms], self.bs[:ms], self.mls[:ms], self.left[:ms] = fs, bs, mls, left_ids
+        c = self.ctrl
+        c[MS] = ms
+        for k in range(len(self.workers)):
+            c[(k + 1) * LINE + ROW_LO], c[(k + 1) * LINE + ROW_HI] = cut[k + 1], cut[k + 2]
+        self._post(ROUTE)
+        ln = np.zeros(ms)
+        route_rows(self.codes[:cut[1]], self.pos[:cut[1]], node_k, fs, bs, mls, left_ids,
+                   self.w[:cut[1]], self.missing_bin, self.any_missing, False, ln, ln)
+        self._wait()
+        for part in self.ln_part:
+            ln += part[:ms]
+        return ln
 
     def close(self):
         """End the worker threads."""

@@ -306,9 +306,9 @@ class HistTreeBuilder:
             self._level_team.close()
             self._level_team = None
 
-    def _team(self, blocks, gh, pos):
+    def _team(self, blocks, gh, pos, codes, w, missing_bin, any_missing):
         """The compiled path's worker threads (``_hist_team.LevelTeam``, one per block past the
-        first), started on first use and set up for this tree's blocks, ``gh`` and ``pos``."""
+        first), started on first use and set up for this tree (``LevelTeam.begin``)."""
         from ._hist_team import LevelTeam          # the compiled path only
 
         team = self._level_team
@@ -317,7 +317,7 @@ class HistTreeBuilder:
                 team.close()
             hint = min(2 ** max(0, self.max_depth - 1), len(pos), 256)
             team = self._level_team = LevelTeam(blocks, cap_m=hint)
-        team.begin(blocks, gh, pos)
+        team.begin(blocks, gh, pos, codes, w, missing_bin, any_missing)
         return team
 
     def _blocks(self, codes, rows, features):
@@ -387,7 +387,9 @@ class HistTreeBuilder:
                        key="z0")
         else:
             job = dict(gh=gh, sel=None, slot=None, ns=1, key="z0")
-        team = self._team(blocks, gh, pos) if use_jit and len(blocks) > 1 else None
+        team = None
+        if use_jit and len(blocks) > 1:
+            team = self._team(blocks, gh, pos, sub.codes, wr, B - 1, any_missing)
         try:
             for d in range(self.max_depth):
                 results = self._run(blocks, job) if team is None else team.run(job)
@@ -405,7 +407,9 @@ class HistTreeBuilder:
                 k = np.full(n_nodes, -1, dtype=np.intp)
                 k[sp] = np.arange(ms)
                 left_ids = n_nodes + 2 * np.arange(ms)
-                if use_jit:
+                if team is not None and unit_weight:
+                    ln = lw = team.route(k, fs, bs, mls, left_ids)  # counts: exact in parts
+                elif use_jit:
                     ln, lw = np.zeros(ms), np.zeros(ms)
                     route_rows(sub.codes, pos, k, fs, bs, mls, left_ids, wr, B - 1, any_missing,
                                not unit_weight, ln, lw)
