@@ -1,6 +1,7 @@
 """Boosting training time and peak memory: whiteboard against scikit-learn, XGBoost, LightGBM.
 
-Run: ``PYTHONPATH=$PWD python -m benchmarks.bench_boosting [--large] [--repeats R]``
+Run: ``PYTHONPATH=$PWD python -m benchmarks.bench_boosting [--large] [--repeats R]``; 1 vs 2
+threads of whiteboard's booster alone: ``--thread-scan 20000,80000,320000 --repeats 5``.
 
 Data: ``make_classification(n, 20, random_state=0)``, n = 20,000 (and 200,000 with
 ``--large``, histogram boosters only). Two groups, each round-robin in one process:
@@ -121,13 +122,43 @@ def time_group(group, n, threads, repeats):
             {name: statistics.median(v) for name, v in cpu.items()}, acc)
 
 
+def thread_scan(sizes, repeats):
+    """whiteboard's booster alone, n_jobs 1 and 2 alternating in this process (BLAS at 1
+    thread): median wall and CPU seconds per size, and the 2-thread / 1-thread wall ratio."""
+    print("| n | 1 thread wall / CPU (s) | 2 threads wall / CPU (s) | 2 / 1 wall | "
+          "2 / 1 CPU | load (1 min) |")
+    print("|---|---|---|---|---|---|")
+    for n in sizes:
+        X, y = _data(n)
+        wall, cpu = {1: [], 2: []}, {1: [], 2: []}
+        with threadpool_limits(1):
+            for _ in range(repeats):
+                for t in (1, 2):
+                    est = _hist("whiteboard XGBoost-style", t)
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    est.fit(X, y)
+                    wall[t].append(time.perf_counter() - t0)
+                    cpu[t].append(time.process_time() - c0)
+        w1, w2 = statistics.median(wall[1]), statistics.median(wall[2])
+        c1, c2 = statistics.median(cpu[1]), statistics.median(cpu[2])
+        print(f"| {n:,} | {w1:.3f} / {c1:.3f} | {w2:.3f} / {c2:.3f} | {w2 / w1:.2f} | "
+              f"{c2 / c1:.2f} | {os.getloadavg()[0]:.1f} |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--large", action="store_true", help="also 200,000 x 20 (hist only)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--hist-only", action="store_true", help="skip the GBDT group")
+    parser.add_argument("--thread-scan", metavar="SIZES",
+                        help="only whiteboard's booster, 1 vs 2 threads at these n, e.g. "
+                             "20000,80000,320000 (medians of --repeats)")
     args = parser.parse_args()
+    if args.thread_scan:
+        _hist("whiteboard XGBoost-style", 2).set_params(n_estimators=2).fit(*_data(2_000))
+        thread_scan([int(v) for v in args.thread_scan.split(",")], args.repeats)
+        return
     print(f"# boosting benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
           f"{platform.machine()}, numpy {np.__version__}, xgboost {xgb.__version__}, "
           f"lightgbm {lgb.__version__}")

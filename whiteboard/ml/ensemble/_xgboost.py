@@ -38,14 +38,17 @@ criterion -- every midpoint between distinct values is a candidate, no NaN suppo
 return the same ``Tree`` node arrays, and both equal XGBoost's methods of the same name.
 
 ``n_jobs`` (XGBoost's parameter name; scikit-learn's meaning: None = 1 thread, -1 all
-cores, -k all but k - 1): threads of the 'hist' builder, each building the histograms and
-scoring the splits of a block of features every tree level. The trees are bit for bit the
+cores, -k all but k - 1): threads of the 'hist' builder (and of the binning), each building
+the histograms and scoring the splits of a block of features every tree level, and, in an
+unweighted fit, moving a run of the rows to their children. The trees are bit for bit the
 same whatever ``n_jobs``, and the same whether the compiled kernels (``whiteboard.jit``,
-nogil: the blocks then run in parallel) or the NumPy path grow them. The default is one
-thread, not XGBoost's all cores: on the shared 2-core development box (docs/benchmarks/
-boosting.md, 2026-12-07 16:24, load 1.3-1.6, kernels on) two threads gained 5% at 20k x 20
-(0.458 s vs 0.484 s wall, for 38% more CPU), and at 320k under load 3.8 they were slower
-(6.9 s vs 6.2 s); the routing and merging of a level stay on one thread.
+nogil) or the NumPy path grow them. With the kernels, the extra threads stay inside one
+kernel for a whole tree and spin between levels (``ml/tree/_hist_team.py``; a sleeping
+thread's wake-up cost as much as it saved): on the 2-core development box (docs/benchmarks/
+boosting.md, 2026-12-07 23:16, load ~1) two threads take 0.79 / 0.77 / 0.71 of the one-thread
+wall time at 20k / 80k / 320k rows x 20 (100 trees of depth 6), for 1.3-1.4x the CPU time.
+The default stays scikit-learn's one thread, not XGBoost's all cores: spinning threads
+compete with whatever else runs on a busy machine.
 
 Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code compares
 ``G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`` (no 1/2) with its ``gamma``, so
