@@ -180,3 +180,30 @@ def test_compiled_merge_equals_the_numpy_merge(blocks, lam, alpha):
     got = builder._merge(results, True)
     for name, a, b in zip(("gain", "f", "b", "ml", "gl", "hl", "G", "H"), got, want):
         np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def test_a_fit_whose_workers_miss_their_cores_finishes_on_one_thread(monkeypatch):
+    """When most waits of a tree find the workers late (as beside other busy processes), the
+    builder closes the team and grows the remaining trees on one thread: same trees, and no
+    thread is left. The lateness is simulated (every wait counts as late)."""
+    from whiteboard.ml.tree import _hist_team, _second_order
+
+    def always_late(self, worked):
+        self._wait()
+        self.waits += 1
+        self.strikes += 1
+
+    monkeypatch.setattr(_hist_team.LevelTeam, "_timed_wait", always_late)
+    teams, real_team = [], _second_order.HistTreeBuilder._team
+    monkeypatch.setattr(_second_order.HistTreeBuilder, "_team",
+                        lambda self, *a: teams.append(1) or real_team(self, *a))
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(800, 6))
+    y = (X[:, 0] + X[:, 1] ** 2 > 1).astype(int)
+    kw = dict(n_estimators=5, max_depth=4, learning_rate=0.5)
+    one = XGBoostClassifier(n_jobs=1, **kw).fit(X, y)
+    two = XGBoostClassifier(n_jobs=2, **kw).fit(X, y)
+    assert len(teams) == 1                        # only the first tree ran on the team
+    np.testing.assert_array_equal(two.predict_proba(X), one.predict_proba(X))
+    _trees_equal(one, two)
+    assert not _hist_threads()

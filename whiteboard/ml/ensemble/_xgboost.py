@@ -47,8 +47,11 @@ kernel for a whole tree and spin between levels (``ml/tree/_hist_team.py``; a sl
 thread's wake-up cost as much as it saved): on the 2-core development box (docs/benchmarks/
 boosting.md, 2026-12-07 23:16, load ~1) two threads take 0.79 / 0.77 / 0.71 of the one-thread
 wall time at 20k / 80k / 320k rows x 20 (100 trees of depth 6), for 1.3-1.4x the CPU time.
-The default stays scikit-learn's one thread, not XGBoost's all cores: spinning threads
-compete with whatever else runs on a busy machine.
+When the workers keep missing their cores (other busy processes: lock-step threads were
+then 2.6x slower than one), the fit notices within a tree and finishes on one thread (1.0-1.3x
+of the one-thread time beside a busy process; LightGBM's two threads: 1.42x). The default
+stays scikit-learn's one thread, not XGBoost's all cores: spinning threads compete with
+whatever else runs on a busy machine.
 
 Note on ``gamma``: the gain above keeps the paper's factor 1/2; XGBoost's code compares
 ``G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`` (no 1/2) with its ``gamma``, so

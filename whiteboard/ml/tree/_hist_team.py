@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 
 import numpy as np
 
@@ -44,6 +45,14 @@ SEQ, CMD, NS, HAS_PARENT, CUR, M_PARENT, MS = range(7)
 LEVEL, STOP, ROUTE = 0, 1, 2
 ROW_LO, ROW_HI = 1, 2    # a worker's rows to route, in its own line after ``done``
 SPINS = 1 << 17          # checks per wait before leaving the kernel (a few ms of spinning)
+# A wait for the workers longer than LATE seconds and than the caller's own part of the step is
+# a "strike": the workers did not get a core when they needed one (other work on the machine,
+# or more threads than cores). Lock-step threads are then slower than one thread (a 20k fit
+# with one busy process beside it: 2.6x the one-thread time), so after a tree in which at least
+# STRIKES and over half of the waits were strikes, the builder finishes the fit on one thread
+# (``HistTreeBuilder``). Measured per 100-tree fit of depth 6 (12 waits a tree): on a quiet box
+# 0-4 trees with a strike, at most 4 in a tree; beside a busy process 11-12 in the first tree.
+LATE, STRIKES = 0.5e-3, 3
 
 @jit.kernel
 def block_levels(ctrl, me, spins, codes, gh, pos, node_slot, split, Z0, Z1, invalid, lam,
@@ -105,6 +114,7 @@ class LevelTeam:
         self.ctrl = np.zeros((1 + len(self.workers)) * LINE, dtype=np.int64)
         self.seq = 0
         self.running = False
+        self.strikes = self.waits = 0
         self.cap_m, self.cap_nodes = 0, 0
         self._hint = max(1, int(cap_m))
         self._z = [[None, None] for _ in self.workers]
@@ -128,6 +138,7 @@ class LevelTeam:
         ``pos`` (the rows' nodes), and for the routing the tree's (n, F) ``codes``, the row
         weights ``w``, the NaN bin and whether any NaN is in the data."""
         self.end()
+        self.strikes = self.waits = 0
         shapes = [(b.W, b.Fb, b.B) for b in blocks[1:]]
         if shapes != [(b.W, b.Fb, b.B) for b in self.workers]:
             self.cap_m = self.cap_nodes = 0       # other block widths: new buffers
@@ -146,6 +157,22 @@ class LevelTeam:
         while not _spin.wait_all(self.ctrl, LINE, len(self.workers), self.seq, SPINS):
             if not all(t.is_alive() for t in self._threads):
                 raise RuntimeError("a histogram worker thread has stopped")
+
+    def _timed_wait(self, worked):
+        """``_wait``, counting a strike when it took over ``LATE`` and longer than the
+        caller's own part (``worked`` seconds)."""
+        t0 = time.perf_counter()
+        self._wait()
+        waited = time.perf_counter() - t0
+        self.waits += 1
+        if waited > LATE and waited > worked:
+            self.strikes += 1
+
+    @property
+    def oversubscribed(self):
+        """Whether the workers missed their cores in this tree often enough (``STRIKES``, and
+        over half of the waits) that one thread would be faster."""
+        return self.strikes >= STRIKES and 2 * self.strikes > self.waits
 
     def end(self):
         """Stop the workers' kernels (their threads sleep until the next start)."""
@@ -211,8 +238,9 @@ class LevelTeam:
         c = self.ctrl
         c[NS], c[HAS_PARENT], c[CUR], c[M_PARENT] = ns, parent is not None, cur, parent_m
         self._post(LEVEL)
+        t0 = time.perf_counter()
         first = self.blocks[0].level_jit(job)
-        self._wait()
+        self._timed_wait(time.perf_counter() - t0)
         D = 2 if self.blocks[0].any_missing else 1
         results = [first]
         for b, (v, bins, cl, zm, G, H) in zip(self.workers, self._out):
@@ -237,9 +265,10 @@ class LevelTeam:
             c[(k + 1) * LINE + ROW_LO], c[(k + 1) * LINE + ROW_HI] = cut[k + 1], cut[k + 2]
         self._post(ROUTE)
         ln = np.zeros(ms)
+        t0 = time.perf_counter()
         route_rows(self.codes[:cut[1]], self.pos[:cut[1]], node_k, fs, bs, mls, left_ids,
                    self.w[:cut[1]], self.missing_bin, self.any_missing, False, ln, ln)
-        self._wait()
+        self._timed_wait(time.perf_counter() - t0)
         for part in self.ln_part:
             ln += part[:ms]
         return ln

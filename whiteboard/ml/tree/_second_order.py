@@ -283,7 +283,9 @@ class HistTreeBuilder:
     run in parallel. There the blocks past the first run on ``_hist_team.LevelTeam``'s
     threads, which stay in compiled code for a whole tree and hand the levels over through
     spin-waited flags (a pool thread's wake-up per level cost about what the second thread
-    saved); the NumPy path hands each level to a ``ThreadPoolExecutor``.
+    saved); a fit whose workers keep missing their cores (a busy machine) finishes on one
+    thread (``_hist_team.STRIKES``). The NumPy path hands each level to a
+    ``ThreadPoolExecutor``.
     """
 
     def __init__(self, criterion, bin_mapper, max_depth=6, min_child_weight=1.0, gamma=0.0,
@@ -470,6 +472,11 @@ class HistTreeBuilder:
         finally:
             if team is not None:
                 team.end()          # the workers leave their kernels and sleep
+        if team is not None and team.oversubscribed:
+            # the workers kept missing their cores: finish the fit on one thread (one block,
+            # the same trees); see _hist_team.STRIKES
+            self.close()
+            self.n_jobs, self._cached = 1, None
         T = np.concatenate(T)
         counts = np.concatenate(cnt)
         feature = np.full(n_nodes, TREE_UNDEFINED, dtype=np.intp)
