@@ -32,11 +32,15 @@ def test_conv2d_depthwise_chunks(cfg, dtype, monkeypatch, jit_path):
 
 
 def _check_layer(cfg, dtype, seed=0):
-    """Forward with bias and all gradients, then each of x and w alone needing its gradient."""
+    """Forward with bias and all gradients, the bias with one or none of the others, then each
+    of x and w alone needing its gradient."""
     x, w, b = arrays(*cfg, dtype=dtype, seed=seed)
     kwargs = cfg[-1]
     tol = F64 if dtype == np.float64 else F32
     check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **tol)
+    for needs in ([False, False, True], [True, False, True], [False, True, True]):
+        check(lambda lib, x, w, b: lib.nn.functional.conv2d(x, w, b, **kwargs), x, w, b, **tol,
+              requires_grad=needs)
     for needs in ([True, False], [False, True]):
         check(lambda lib, x, w: lib.nn.functional.conv2d(x, w, **kwargs), x, w, **tol,
               requires_grad=needs)

@@ -369,9 +369,9 @@ def _compiled(x, weight, bias, geo):
                                            keep=weight.requires_grad)
 
     def backward(g):
-        gb = g.sum(axis=(0, 2, 3)) if bias is not None and bias.requires_grad else None
-        gx, gw = _conv_depthwise_jit.backward(saved, weight.data, g, geo, x.shape,
-                                              x.requires_grad, weight.requires_grad)
+        gx, gw, gb = _conv_depthwise_jit.backward(
+            saved, weight.data, g, geo, x.shape, x.requires_grad, weight.requires_grad,
+            bias is not None and bias.requires_grad)
         return (gx, gw) if bias is None else (gx, gw, gb)
 
     parents = (x, weight) if bias is None else (x, weight, bias)

@@ -163,17 +163,27 @@ def _dot(a, b):
     return s
 
 
+@jit.kernel(fastmath={"reassoc", "contract", "nsz"})
+def _total(a):
+    """``Σ_t a[t]`` in the array's dtype, in any order (vectorised, as :func:`_dot`)."""
+    s = a[0] * 0
+    for t in range(a.shape[0]):
+        s += a[t]
+    return s
+
+
 @jit.kernel
-def depthwise_backward_flat(xpad, w, gy, gx, acc, need_gx, need_gw, gext, gxwide, wp, dh, dw,
-                            top, left):
+def depthwise_backward_flat(xpad, w, gy, gx, acc, gb, need_gx, need_gw, need_gb, gext, gxwide,
+                            wp, dh, dw, top, left):
     """Stride 1, over the flat planes of :func:`depthwise_forward_flat` (``xpad`` as it kept
     them). ``gext`` holds dy's plane in rows of width Wp from ``reach`` = the largest tap
     offset on (junk columns and the margins zero), i.e. g[t] = gext[reach + t]; then
     ``gxwide[u] = Σ_pq w[p, q]·g[u + T·Wp − off]`` over the image's rows (the input gradient as
     a correlation of the zero-extended dy with the flipped kernel, cropped into ``gx``), and
     ``acc[o, p·KW + q] += Σ_t g[t]·xpad[t + off]`` (the weight gradient in float64, one
-    vectorised dot product per sample and tap: :func:`_dot`). The input gradient's taps of a
-    kernel row are fused when KW = 3."""
+    vectorised dot product per sample and tap: :func:`_dot`), and with ``need_gb`` the bias
+    gradient ``gb[o] += Σ_t g[t]`` (float64). The input gradient's taps of a kernel row are
+    fused when KW = 3."""
     n_, o_, oh, ow = gy.shape
     m = o_ // gx.shape[1] if need_gx else o_ // xpad.shape[1]     # xpad is kept with need_gw
     kh, kw = w.shape[2], w.shape[3]
@@ -194,6 +204,8 @@ def depthwise_backward_flat(xpad, w, gy, gx, acc, need_gx, need_gw, gext, gxwide
                     for j in range(ow):
                         dst[j] = g_row[j]
                 g = gext[reach:reach + length]
+                if need_gb:
+                    gb[o] += _total(g)
                 for p in range(kh):
                     base = p * dh * wp
                     if need_gx and kw == 3:
@@ -249,11 +261,12 @@ def forward(x, w, b, geo, keep=False):
     return y, xpad
 
 
-def backward(saved, w, gy, geo, x_shape, need_gx, need_gw):
-    """(gx or None, gw or None) from the output gradient ``gy`` and ``saved``, the second
-    result of :func:`forward` (kept with ``keep=need_gw``)."""
+def backward(saved, w, gy, geo, x_shape, need_gx, need_gw, need_gb=False):
+    """(gx, gw, gb), each None unless needed, from the output gradient ``gy`` and ``saved``,
+    the second result of :func:`forward` (kept with ``keep=need_gw``). With stride 1 the bias
+    gradient comes out of the same pass over dy."""
     if not (need_gx or need_gw):
-        return None, None
+        return None, None, (gy.sum(axis=(0, 2, 3)) if need_gb else None)
     w = np.ascontiguousarray(w)
     gy = np.ascontiguousarray(gy, dtype=saved.dtype)
     o, _, kh, kw = w.shape
@@ -261,16 +274,18 @@ def backward(saved, w, gy, geo, x_shape, need_gx, need_gw):
     if geo.stride != (1, 1):
         acc = np.zeros((o, kh, kw, gy.shape[3]) if need_gw else (0, 0, 0, 0), dtype=saved.dtype)
         depthwise_backward(saved, w, gy, gx, acc, need_gx, need_gw, _runs(geo), geo.stride[1])
+        acc = acc.sum(axis=-1)
+        gb = gy.sum(axis=(0, 2, 3)) if need_gb else None
     else:
         (dh, dw), (top, _, left, _) = geo.dilation, geo.pads
         wp, plane, length = _flat_sizes(geo)
         acc = np.zeros((o, kh * kw) if need_gw else (0, 0))
+        gb = np.zeros(o if need_gb else 0)
         reach = (kh - 1) * dh * wp + (kw - 1) * dw
-        depthwise_backward_flat(saved, w, gy, gx, acc, need_gx, need_gw,
+        depthwise_backward_flat(saved, w, gy, gx, acc, gb, need_gx, need_gw, need_gb,
                                 np.empty(reach + plane, dtype=saved.dtype),
                                 np.empty(x_shape[2] * wp, dtype=saved.dtype), wp, dh, dw, top,
                                 left)
-    if geo.stride != (1, 1):
-        acc = acc.sum(axis=-1)
+        gb = gb.astype(saved.dtype) if need_gb else None
     return (gx if need_gx else None,
-            acc.astype(saved.dtype, copy=False).reshape(w.shape) if need_gw else None)
+            acc.astype(saved.dtype, copy=False).reshape(w.shape) if need_gw else None, gb)
