@@ -357,6 +357,49 @@ def test_n_jobs_gives_bit_identical_trees(kw, jit_path):
             np.testing.assert_array_equal(ta.value, tb.value)
 
 
+@pytest.mark.parametrize("n_features,kw", [(2, dict()), (2, dict(subsample=0.7, random_state=1)),
+                                           (4, dict(colsample_bytree=0.5, random_state=2))])
+def test_n_jobs_with_two_candidate_features(n_features, kw, jit_path):
+    """Two candidate features on two threads: the second block holds feature 1 and carries
+    feature 0 for the totals, as wide as the data but reordered -- its codes must be its own
+    (it once scored feature 0 as feature 1: wrong trees, found by a randomised n_jobs sweep)."""
+    rng = np.random.default_rng(n_features)
+    X = rng.normal(size=(900, n_features))
+    X[rng.random(X.shape) < 0.05] = np.nan
+    y = (np.nan_to_num(X[:, 1]) + 0.3 * np.nan_to_num(X[:, 0]) + rng.normal(0, 0.3, 900) > 0)
+    kw = dict(n_estimators=4, max_depth=5, **kw)
+    fits = [XGBoostClassifier(n_jobs=j, **kw).fit(X, y.astype(int)) for j in (1, 2, 3)]
+    for other in fits[1:]:
+        np.testing.assert_array_equal(other.predict_proba(X), fits[0].predict_proba(X))
+        for ta, tb in zip(sum(fits[0].estimators_, []) if isinstance(fits[0].estimators_[0], list)
+                          else fits[0].estimators_,
+                          sum(other.estimators_, []) if isinstance(other.estimators_[0], list)
+                          else other.estimators_):
+            np.testing.assert_array_equal(ta.feature, tb.feature)
+            np.testing.assert_array_equal(ta.value, tb.value)
+
+
+def test_n_jobs_random_configurations_grow_the_same_trees(jit_path):
+    """A randomised sweep (fixed seed): sizes, feature counts 1-8, NaN, weights, row and
+    column subsampling, depths 1-8, min_child_weight 0-5; n_jobs 2 and 3 against 1."""
+    rng = np.random.default_rng(7)
+    for _ in range(12):
+        n, f = int(rng.integers(30, 1500)), int(rng.integers(1, 9))
+        X = rng.normal(size=(n, f))
+        if rng.random() < 0.5:
+            X[rng.random(X.shape) < 0.1] = np.nan
+        y = (np.nan_to_num(X[:, 0]) + rng.normal(0, 0.5, n) > 0).astype(int)
+        w = rng.uniform(0.5, 2, n) if rng.random() < 0.3 else None
+        kw = dict(n_estimators=int(rng.integers(1, 5)), max_depth=int(rng.integers(1, 9)),
+                  min_child_weight=float(rng.choice([0.0, 1.0, 5.0])),
+                  subsample=float(rng.choice([1.0, 0.7])),
+                  colsample_bytree=float(rng.choice([1.0, 0.6])), random_state=0)
+        ref = XGBoostClassifier(n_jobs=1, **kw).fit(X, y, sample_weight=w).predict_proba(X)
+        for n_jobs in (2, 3):
+            got = XGBoostClassifier(n_jobs=n_jobs, **kw).fit(X, y, sample_weight=w)
+            np.testing.assert_array_equal(got.predict_proba(X), ref, err_msg=f"{n, f, kw}")
+
+
 def test_n_jobs_validation():
     X, y = _discrete(0, n=60)
     for bad in (0, 1.5, True):

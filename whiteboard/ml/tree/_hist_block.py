@@ -49,7 +49,10 @@ class FeatureBlock:
         self.Fb, self.W, self.B = Fb, W, B
         self.j0 = 0 if f0 == 0 else W - 1
         # the block's own (n, W) codes: a thread then streams only the bytes of its features
-        self.codes = codes if W == codes.shape[1] else np.ascontiguousarray(codes[:, cols])
+        # (the tree's codes themselves only when they are these columns in this order: a
+        # block of features 1..F-1 plus the carried feature 0 is as wide, but reordered)
+        whole = cols == list(range(codes.shape[1]))
+        self.codes = codes if whole else np.ascontiguousarray(codes[:, cols])
         self._pre = None
         self.invalid = np.ascontiguousarray(invalid[f0:f1])
         self.crit = criterion
