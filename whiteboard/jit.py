@@ -77,31 +77,44 @@ def disabled():
     return flags(enabled=False)
 
 
-class _Kernel:
+class _BuiltOnce:
+    """Holds a Numba object that is built on first use, once, whatever the threads asking."""
+
+    def __init__(self):
+        self._built = None
+        self._lock = threading.Lock()
+
+    def _once(self, build):
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = build()
+        return self._built
+
+
+class _Kernel(_BuiltOnce):
     """A Python function compiled by Numba on its first call (thread-safe), then called directly."""
 
     def __init__(self, fn, options):
+        super().__init__()
         self.py_func = fn
         self._options = options
-        self._compiled = None
-        self._lock = threading.Lock()
         self.__name__ = fn.__name__
         self.__qualname__ = getattr(fn, "__qualname__", fn.__name__)
         self.__doc__ = fn.__doc__
         self.__module__ = fn.__module__
 
     def compiled(self):
-        if self._compiled is None:
-            with self._lock:
-                if self._compiled is None:
-                    if not available():
-                        raise RuntimeError(
-                            f"kernel {self.__qualname__!r} needs Numba, which is not installed; "
-                            "install it (pip install whiteboard[fast]) or call the NumPy path")
-                    import numba
+        return self._once(self._compile)
 
-                    self._compiled = numba.njit(**self._options)(self.py_func)
-        return self._compiled
+    def _compile(self):
+        if not available():
+            raise RuntimeError(
+                f"kernel {self.__qualname__!r} needs Numba, which is not installed; "
+                "install it (pip install whiteboard[fast]) or call the NumPy path")
+        import numba
+
+        return numba.njit(**self._options)(self.py_func)
 
     def __call__(self, *args):
         return self.compiled()(*args)
@@ -128,13 +141,12 @@ def kernel(fn=None, **options):
     return _Kernel(fn, opts)
 
 
-class _Shared:
+class _Shared(_BuiltOnce):
     """A helper both paths call: plain Python from Python, compiled and inlined inside a kernel."""
 
     def __init__(self, fn):
+        super().__init__()
         self.py_func = fn
-        self._dispatcher = None
-        self._lock = threading.Lock()
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args):
@@ -144,13 +156,12 @@ class _Shared:
     def _numba_type_(self):
         # Numba's typeof asks an object for this attribute: a kernel that calls the helper
         # sees the compiled dispatcher (inline="always"), Python callers never build one.
-        if self._dispatcher is None:
-            with self._lock:
-                if self._dispatcher is None:
-                    import numba
+        def build():
+            import numba
 
-                    self._dispatcher = numba.njit(inline="always", cache=True)(self.py_func)
-        return self._dispatcher._numba_type_
+            return numba.njit(inline="always", cache=True)(self.py_func)
+
+        return self._once(build)._numba_type_
 
 
 def shared(fn):
@@ -163,13 +174,12 @@ def shared(fn):
     return _Shared(fn)
 
 
-class _Intrinsic:
+class _Intrinsic(_BuiltOnce):
     """A Numba intrinsic built on first use inside a kernel (see :func:`intrinsic`)."""
 
     def __init__(self, make):
+        super().__init__()
         self._make = make
-        self._built = None
-        self._lock = threading.Lock()
         functools.update_wrapper(self, make)
 
     def __call__(self, *args):
@@ -177,15 +187,12 @@ class _Intrinsic:
 
     @property
     def _numba_type_(self):
-        if self._built is None:
-            with self._lock:
-                if self._built is None:
-                    self._built = self._make()
+        built = self._once(self._make)
         from numba.core.registry import cpu_target
 
         ctx = cpu_target.typing_context
         ctx.refresh()                 # the intrinsic registered itself when it was built
-        return ctx.resolve_value_type(self._built)
+        return ctx.resolve_value_type(built)
 
 
 def intrinsic(make):

@@ -23,9 +23,9 @@ go left; the counts are integers, so their sum is the one-thread count exactly; 
 trees route on the caller, whose weight sums keep the row order).
 
 Cost: while the caller does its serial part of a level (merge, routing, bookkeeping), each
-worker spins on its core (bounded: after ``SPINS`` checks it leaves the kernel and re-enters,
-letting the GIL-holding caller be preempted no more than the OS decides), as OpenMP runtimes do
-by default; between trees the workers sleep.
+worker spins on its core, as OpenMP runtimes do by default (bounded: after ``SPINS`` checks,
+~3 ms here, it leaves the kernel and enters it again); between trees the workers sleep. A fit
+whose workers keep missing their cores finishes on one thread (``LATE``, ``STRIKES``).
 """
 
 from __future__ import annotations
@@ -110,7 +110,6 @@ class LevelTeam:
 
     def __init__(self, blocks, cap_m=32):
         self.blocks = blocks
-        self.workers = blocks[1:]
         self.ctrl = np.zeros((1 + len(self.workers)) * LINE, dtype=np.int64)
         self.seq = 0
         self.running = False
@@ -124,6 +123,11 @@ class LevelTeam:
                          for k in range(len(self.workers))]
         for t in self._threads:
             t.start()
+
+    @property
+    def workers(self):
+        """The blocks the worker threads run (all but the first)."""
+        return self.blocks[1:]
 
     def _serve(self, k):
         while True:
@@ -143,7 +147,7 @@ class LevelTeam:
         if shapes != [(b.W, b.Fb, b.B) for b in self.workers]:
             self.cap_m = self.cap_nodes = 0       # other block widths: new buffers
             self._z = [[None, None] for _ in shapes]
-        self.blocks, self.workers = blocks, blocks[1:]
+        self.blocks = blocks
         self.gh, self.pos = gh, pos
         self.codes, self.w = codes, np.ascontiguousarray(w)
         self.missing_bin, self.any_missing = int(missing_bin), bool(any_missing)
