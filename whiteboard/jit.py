@@ -25,15 +25,16 @@ process pays no compile time). Numba is imported the first time a kernel runs, n
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.util
 import os
 import threading
 
+from ._flag import Flag
+
 __all__ = ["available", "enabled", "enable", "flags", "disabled", "kernel", "shared", "intrinsic"]
 
-_state = {"on": os.environ.get("WHITEBOARD_JIT", "1").strip().lower() not in ("0", "false", "no")}
+_switch = Flag(os.environ.get("WHITEBOARD_JIT", "1").strip().lower() not in ("0", "false", "no"))
 _available: list[bool] = []
 
 
@@ -46,30 +47,20 @@ def available() -> bool:
 
 def enabled() -> bool:
     """Whether the compiled kernels run: Numba is available and they are not switched off."""
-    return _state["on"] and available()
+    return _switch.on and available()
 
 
 def enable(flag: bool = True) -> None:
     """Switch the compiled kernels on (the default where Numba is installed) or off."""
-    if not isinstance(flag, bool):
-        raise TypeError(f"flag must be a bool, got {type(flag).__name__}")
-    _state["on"] = flag
+    _switch.set(flag)
 
 
-@contextlib.contextmanager
 def flags(enabled: bool = True):
     """Run the block with the kernels switched on or off (as ``torch.backends.cudnn.flags``).
 
     The previous setting is restored afterwards, also when the block raises.
     """
-    if not isinstance(enabled, bool):
-        raise TypeError(f"enabled must be a bool, got {type(enabled).__name__}")
-    before = _state["on"]
-    _state["on"] = enabled
-    try:
-        yield
-    finally:
-        _state["on"] = before
+    return _switch.flags(enabled)
 
 
 def disabled():

@@ -1,5 +1,6 @@
-"""Winograd F(2x2, 3x3) (whiteboard/nn/_conv_winograd.py): conv2d through it equals torch in
-chunks of any size, and each transform's adjoint is exact."""
+"""Winograd (whiteboard/nn/_conv_winograd.py; F(4x4, 3x3) on the phase path, F(2x2, 3x3) on the
+dense plane path): conv2d through it equals torch in chunks of any size, and each transform's
+adjoint is exact."""
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from tests.nn.conv_cases import F32, F64, arrays
 from tests.oracles.torch_oracle import check
 
 
-# 3x3, stride 1, no dilation, groups 1 runs through Winograd F(2x2, 3x3) in chunks of samples:
+# 3x3, stride 1, no dilation, groups 1 runs through Winograd in chunks of samples:
 # odd and even output sizes (an extra tile row/column), asymmetric padding, 'same', and a chunk
 # size of one sample so that several chunks are stitched together.
 WINOGRAD_GRID = [
@@ -44,28 +45,33 @@ def _geometry(h, w, pads):
     return _im2col.Geometry((h, w), pads, (3, 3), (1, 1), (1, 1), (oh, ow))
 
 
+PHASES = [_conv_winograd.WinogradF23, _conv_winograd.WinogradF43]
+
+
 @pytest.mark.parametrize("h,w,pads", [(7, 9, (0, 0, 0, 0)), (6, 5, (1, 1, 1, 1)),
                                       (5, 8, (2, 0, 1, 3)), (3, 3, (0, 0, 0, 0))])
-def test_each_transform_has_its_exact_adjoint(h, w, pads, jit_path):
-    """⟨T a, b⟩ = ⟨a, T* b⟩ (float64, 1e-12) for the weight, input and output transforms: the
-    backward pass is built from these adjoints, so each must be exact on its own."""
+@pytest.mark.parametrize("phases", PHASES, ids=["F23", "F43"])
+def test_each_transform_has_its_exact_adjoint(h, w, pads, phases, jit_path):
+    """⟨T a, b⟩ = ⟨a, T* b⟩ (float64, 1e-12) for the weight, input and output transforms of both
+    phase implementations: the backward pass is built from these adjoints, so each must be
+    exact on its own."""
     rng = np.random.default_rng(0)
     geo = _geometry(h, w, pads)
-    wino = _conv_winograd.Winograd(geo)
+    wino = phases(geo)
     n, c, o = 2, 3, 4
     wt = rng.standard_normal((o, c, 3, 3))
-    du = rng.standard_normal((16, o, c))
+    du = rng.standard_normal((wino.xi, o, c))
     np.testing.assert_allclose((wino.weight(wt) * du).sum(),
                                (wt * wino.weight_adjoint(du, wt.shape)).sum(), rtol=1e-12)
     x = rng.standard_normal((n, c, h, w))
-    dv = rng.standard_normal((16, c, n * wino.run))
+    dv = rng.standard_normal((wino.xi, c, n * wino.run))
     dx = np.empty_like(x)
     lhs = (wino.input(x) * dv).sum()
     wino.input_adjoint(dv.copy(), c, dx)
     np.testing.assert_allclose(lhs, (x * dx).sum(), rtol=1e-12)
-    # the output transform reads only real tiles: junk tiles (one per tile row) get zero adjoint
-    m = rng.standard_normal((16, o, n * wino.run))
-    g = rng.standard_normal((n, o, 2 * wino.th, 2 * wino.tw))
+    # the output transform crops what lies past the output: the crop's gradient is zero
+    m = rng.standard_normal((wino.xi, o, n * wino.run))
+    g = rng.standard_normal((n, o) + geo.out_hw)
     out = np.empty_like(g)
     dm = wino.output_adjoint(g)
     wino.output(m.copy(), out)
@@ -131,24 +137,37 @@ def test_conv2d_winograd_dense_plane_and_phase_paths_equal_torch(cfg, dtype, den
 
 
 def test_dense_plane_matrices_are_the_phase_transforms(jit_path):
-    """T_in·x and Mᵀ·T_outᵀ equal the phase layout's input and output transforms (float64)."""
+    """T_in·x and Mᵀ·T_outᵀ equal the phase layouts' input and output transforms (float64), for
+    F(2x2, 3x3) (NumPy phases, one junk tile per tile row) and F(4x4, 3x3) (tiles ordered
+    (tile row, sample, tile column)): two implementations of the same maps check each other."""
     rng = np.random.default_rng(3)
-    for h, w, pads in [(4, 4, (1, 1, 1, 1)), (5, 6, (2, 0, 1, 3)), (3, 3, (0, 0, 0, 0))]:
+    for h, w, pads in [(4, 4, (1, 1, 1, 1)), (5, 6, (2, 0, 1, 3)), (3, 3, (0, 0, 0, 0)),
+                       (9, 7, (1, 1, 0, 2))]:
         geo = _geometry(h, w, pads)
-        wino = _conv_winograd.Winograd(geo)
-        tin, tout, tiles = _conv_winograd._plane_matrices((geo.in_hw, geo.pads, geo.out_hw),
-                                                          "<f8")
-        x = rng.standard_normal((2, 3, h, w))
-        v = wino.input(x).reshape(16, 3, 2, wino.th, wino.tw + 1)[..., :wino.tw]
-        dense = (tin @ x.reshape(6, h * w).T).reshape(16, wino.th, wino.tw, 2, 3)
-        np.testing.assert_allclose(dense.transpose(0, 4, 3, 1, 2), v, rtol=1e-12, atol=1e-12)
-        m = rng.standard_normal((16, 3, 2, wino.th, wino.tw + 1))
-        out = np.empty((2, 3, 2 * wino.th, 2 * wino.tw))
-        wino.output(m.copy().reshape(16, 3, -1), out)
-        mt = m[..., :wino.tw].transpose(0, 3, 4, 2, 1).reshape(16 * tiles, 6)
         oh, ow = geo.out_hw
-        np.testing.assert_allclose((mt.T @ tout.T).reshape(2, 3, oh, ow), out[:, :, :oh, :ow],
-                                   rtol=1e-12, atol=1e-12)
+        x = rng.standard_normal((2, 3, h, w))
+        for phases in PHASES:
+            wino = phases(geo)
+            p2, th, tw = wino.xi, wino.th, wino.tw
+            tin, tout, tiles = _conv_winograd._plane_matrices(
+                (geo.in_hw, geo.pads, geo.out_hw), "<f8", wino.f.tile)
+            dense = (tin @ x.reshape(6, h * w).T).reshape(p2, th, tw, 2, 3)
+            m = rng.standard_normal((p2, 3, 2, th, tw))     # (ξ, O, sample, i, j)
+            if phases is _conv_winograd.WinogradF23:        # columns (sample, i, j + junk)
+                v = wino.input(x).reshape(p2, 3, 2, th, tw + 1)[..., :tw]
+                np.testing.assert_allclose(dense.transpose(0, 4, 3, 1, 2), v,
+                                           rtol=1e-12, atol=1e-12)
+                cols = np.concatenate([m, np.zeros((p2, 3, 2, th, 1))], axis=-1)
+            else:                                           # columns (i, sample, j)
+                v = wino.input(x).reshape(p2, 3, th, 2, tw)
+                np.testing.assert_allclose(dense.transpose(0, 4, 1, 3, 2), v,
+                                           rtol=1e-12, atol=1e-12)
+                cols = m.transpose(0, 1, 3, 2, 4)
+            out = np.empty((2, 3, oh, ow))
+            wino.output(np.ascontiguousarray(cols).reshape(p2, 3, -1), out)
+            mt = m.transpose(0, 3, 4, 2, 1).reshape(p2 * tiles, 6)
+            np.testing.assert_allclose((mt.T @ tout.T).reshape(2, 3, oh, ow), out,
+                                       rtol=1e-12, atol=1e-12)
 
 
 def _step(x, w, b, kwargs, seed=5):
@@ -166,14 +185,16 @@ def _step(x, w, b, kwargs, seed=5):
 @pytest.mark.parametrize("chunk_bytes", [1, 1 << 21])
 def test_compiled_transforms_give_the_numpy_path_bit_for_bit(cfg, dtype, chunk_bytes,
                                                              monkeypatch):
-    """The jit kernels (_conv_winograd_jit.py) add in the NumPy twin's order: the output and
-    every gradient are equal, not merely close (phase path; the dense plane path has no kernel)."""
+    """The jit kernels of F(4x4, 3x3) (_conv_winograd_jit.py) add in their NumPy twin's order:
+    the output and every gradient are equal, not merely close (phase path; the dense plane path
+    has no kernel). The twin is forced here; the NumPy path itself takes F(2x2, 3x3)."""
     if not wb.jit.available():
         pytest.skip("Numba is not installed")
     monkeypatch.setattr(_conv_winograd, "CHUNK_BYTES", chunk_bytes)
     monkeypatch.setattr(_conv_winograd, "DENSE_PLANE_MAX", 0)
     x, w, b = arrays(*cfg, dtype=dtype)
-    with wb.jit.flags(enabled=False):
+    with wb.jit.flags(enabled=False), monkeypatch.context() as mp:
+        mp.setattr(_conv_winograd, "Winograd", lambda geo, xp: _conv_winograd.WinogradF43(geo))
         want = _step(x, w, b, cfg[-1])
     from whiteboard.nn import _conv_winograd_jit as kernels
 
@@ -187,3 +208,82 @@ def test_compiled_transforms_give_the_numpy_path_bit_for_bit(cfg, dtype, chunk_b
     assert len(set(calls)) == (4 if cfg[1] >= 2 else 0)          # C_in = 1 goes to im2col
     for name, a, e in zip(("y", "dx", "dw", "db"), got, want):
         np.testing.assert_array_equal(a, e, err_msg=name)
+
+
+@pytest.mark.parametrize("f", [_conv_winograd.F23, _conv_winograd.F43], ids=["F23", "F43"])
+def test_transform_matrices_compute_the_1d_correlation(f):
+    """Aᵀ[(G w) ⊙ (Bᵀ d)] is the correlation of d with w (float64, 1e-13 relative) for the
+    matrices of F(2, 3) and F(4, 3): the identity everything else rests on."""
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        d, w = rng.standard_normal(f.patch), rng.standard_normal(3)
+        want = np.array([d[i:i + 3] @ w for i in range(f.tile)])
+        np.testing.assert_allclose(f.at @ ((f.g @ w) * (f.bt @ d)), want, rtol=1e-13,
+                                   atol=1e-13)
+
+
+def test_shared_1d_maps_are_the_f43_matrices():
+    """The addition-only maps both paths call (bt_1d, b_1d, at_1d, a_1d) are Bᵀ, B, Aᵀ and A of
+    F(4, 3) exactly (integers in float64: every sum is exact)."""
+    from whiteboard.nn import _conv_winograd_jit as kernels
+
+    f = _conv_winograd.F43
+    rng = np.random.default_rng(12)
+    six, four = rng.integers(-50, 50, (6, 100)).astype(float), rng.integers(-50, 50, (4, 100))
+    four = four.astype(float)
+    np.testing.assert_array_equal(np.array(kernels.bt_1d(*six)), f.bt @ six)
+    np.testing.assert_array_equal(np.array(kernels.b_1d(*six)), f.bt.T @ six)
+    np.testing.assert_array_equal(np.array(kernels.at_1d(*six)), f.at @ six)
+    np.testing.assert_array_equal(np.array(kernels.a_1d(*four)), f.at.T @ four)
+
+
+def test_winograd_switch_routes_conv2d_and_restores(monkeypatch):
+    """wb.nn.winograd.flags(enabled=False) sends a Winograd-shaped conv2d to im2col + GEMM; the
+    previous setting comes back on exit, also after an exception; non-bools are refused."""
+    from whiteboard.nn import conv
+
+    calls = []
+    real = conv.conv2d_winograd
+    monkeypatch.setattr(conv, "conv2d_winograd", lambda *a: calls.append(1) or real(*a))
+    x = wb.tensor(np.random.default_rng(0).standard_normal((2, 3, 9, 9)))
+    w = wb.tensor(np.random.default_rng(1).standard_normal((4, 3, 3, 3)))
+    with nn.winograd.flags(enabled=False):
+        off = nn.functional.conv2d(x, w, padding=1).numpy()
+    assert calls == [] and nn.winograd.enabled()
+    on = nn.functional.conv2d(x, w, padding=1).numpy()
+    assert calls == [1]
+    np.testing.assert_allclose(on, off, rtol=1e-12, atol=1e-12)
+    with pytest.raises(RuntimeError), nn.winograd.flags(enabled=False):
+        raise RuntimeError("inside")
+    assert nn.winograd.enabled()
+    with pytest.raises(TypeError, match="enabled must be a bool"):
+        with nn.winograd.flags(enabled=0):
+            pass
+    with pytest.raises(TypeError, match="flag must be a bool"):
+        nn.winograd.enable("no")
+
+
+def test_without_winograd_the_gradient_outside_the_receptive_field_is_exactly_zero():
+    """Two 3x3 convs (4 channels, float64): with Winograd off the input gradient of the centre
+    unit is non-zero on exactly its 5x5 receptive field and exactly 0 elsewhere, as torch's."""
+    import torch
+
+    rng = np.random.default_rng(4)
+    ws = [np.abs(rng.standard_normal((4, 4, 3, 3))) + 0.1 for _ in range(2)]
+    x0 = 1 + rng.random((1, 4, 15, 15))
+
+    def support(lib, grad_of):
+        x = lib.tensor(x0, requires_grad=True)
+        y = x
+        for w in ws:
+            y = lib.nn.functional.conv2d(y, lib.tensor(w), padding=1)
+        y[0, :, 7, 7].sum().backward()
+        return np.abs(grad_of(x)).sum(axis=(0, 1)) > 0
+
+    with nn.winograd.flags(enabled=False):
+        got = support(wb, lambda x: x.grad.numpy())
+    want = support(torch, lambda x: x.grad.numpy())
+    expected = np.zeros((15, 15), bool)
+    expected[5:10, 5:10] = True
+    np.testing.assert_array_equal(want, expected)
+    np.testing.assert_array_equal(got, expected)

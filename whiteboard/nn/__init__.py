@@ -1,6 +1,6 @@
 """Neural-network building blocks with PyTorch's names: ``Module``, ``Parameter``, layers."""
 
-from . import functional, init, utils
+from . import functional, init, utils, winograd
 from .containers import Flatten, Identity, ModuleDict, ModuleList, Sequential, Unflatten
 from .module import Module, RemovableHandle
 from .parameter import Parameter

@@ -1,18 +1,18 @@
-"""Compiled twins (``whiteboard.jit`` kernels) of the four Winograd F(2x2, 3x3) transforms of
+"""The 1-D transforms of Winograd F(4x4, 3x3), written once for both paths, and the compiled
+twins (``whiteboard.jit`` kernels) of the four 2-D transforms of
 :class:`whiteboard.nn._conv_winograd.Winograd`: input, output (+ bias), output adjoint, input
-adjoint. Each is one pass over its tiles with a few scalars of scratch, where the NumPy twin makes
-8-12 whole-array passes (each an add or a subtract over every tile) through L2. The products
-U_ξ·V_ξ stay in BLAS; the layouts in and out are the NumPy twin's ("phases" with one junk tile per
-tile row, see ``Winograd``), and every value is computed with the same additions in the same
-order, so both paths give the same numbers (junk tiles aside, whose values are never read).
+adjoint.
 
-With d the 4x4 patch of tile (i, j) (padded pixels (2i + a, 2j + b)) and the 1-D maps
+The four 1-D maps (``bt_1d``, ``b_1d``, ``at_1d``, ``a_1d``) are :func:`whiteboard.jit.shared`
+functions of plain values: the NumPy path calls them on whole arrays (one call transforms every
+tile at once), the kernels call them on scalars, inlined, one tile at a time. Both paths therefore
+evaluate the same expressions in the same order and give the same numbers bit for bit; the kernels
+only replace the NumPy path's passes over whole arrays (each ~20 temporaries through memory) by
+one pass over the tiles with a few scalars of scratch. The products U_ξ·V_ξ stay in BLAS.
 
-    Bᵀ: (d0 − d2, d1 + d2, d2 − d1, d1 − d3)       B: (e0, e1 − e2 + e3, e2 + e1 − e0, −e3)
-    Aᵀ: (m0 + m1 + m2, m1 − m2 − m3)                A: (g0, g1 + g0, g0 − g1, −g1)
-
-the kernels compute V = Bᵀ d B (rows first), Y = Aᵀ M A (rows first), dM = A dY Aᵀ (columns
-first) and dx = Σ_t B dV_t Bᵀ (columns first, overlapping patches added as they come).
+The maps use additions and subtractions only: the integer coefficients of Bᵀ and Aᵀ (2, 4, 5, 8)
+are built as x + x (exact doubling) and sums, so no float64 literal meets a float32 value
+(Numba would widen the expression to float64) and no multiply can be fused into an FMA.
 Tests: ``tests/nn/test_conv_winograd.py`` (both paths, against torch and each other).
 """
 
@@ -21,153 +21,316 @@ import numpy as np
 from .. import jit
 
 
+@jit.shared
+def bt_1d(d0, d1, d2, d3, d4, d5):
+    """Bᵀ d for a 6-vector (rows of Bᵀ = [[4, 0, −5, 0, 1, 0], [0, −4, −4, 1, 1, 0],
+    [0, 4, −4, −1, 1, 0], [0, −2, −1, 2, 1, 0], [0, 2, −1, −2, 1, 0], [0, 4, 0, −5, 0, 1]])."""
+    a = d4 - d2
+    b = d3 - d1
+    b2 = b + b                                      # 2(d3 − d1)
+    f = d0 - d2
+    f2 = f + f
+    d1x2 = d1 + d1
+    d2x2 = d2 + d2
+    c = d4 - (d2x2 + d2x2)                          # d4 − 4d2
+    e = d3 - (d1x2 + d1x2)                          # d3 − 4d1
+    return ((f2 + f2) + a, c + e, c - e, a + b2, a - b2, (d5 - d3) - (b2 + b2))
+
+
+@jit.shared
+def b_1d(e0, e1, e2, e3, e4, e5):
+    """B e (the adjoint of ``bt_1d``): the columns of Bᵀ against e,
+    (4e0, −4e1 + 4e2 − 2e3 + 2e4 + 4e5, −5e0 − 4e1 − 4e2 − e3 − e4, e1 − e2 + 2e3 − 2e4 − 5e5,
+    e0 + e1 + e2 + e3 + e4, e5)."""
+    p = e2 - e1
+    q = e4 - e3
+    q2 = q + q
+    pe = p + e5
+    pe2 = pe + pe
+    e5x2 = e5 + e5
+    u = e0 + (e1 + e2)
+    u2 = u + u
+    t = e3 + e4
+    e0x2 = e0 + e0
+    return (e0x2 + e0x2, (pe2 + pe2) + q2, -((u2 + u2) + (e0 + t)),
+            -((p + q2) + ((e5x2 + e5x2) + e5)), u + t, e5)
+
+
+@jit.shared
+def at_1d(m0, m1, m2, m3, m4, m5):
+    """Aᵀ m for a 6-vector (rows of Aᵀ = [[1, 1, 1, 1, 1, 0], [0, 1, −1, 2, −2, 0],
+    [0, 1, 1, 4, 4, 0], [0, 1, −1, 8, −8, 1]])."""
+    s12 = m1 + m2
+    d12 = m1 - m2
+    s34 = m3 + m4
+    d34 = m3 - m4
+    d2 = d34 + d34
+    d4 = d2 + d2
+    s2 = s34 + s34
+    return ((m0 + s12) + s34, d12 + d2, s12 + (s2 + s2), (d12 + (d4 + d4)) + m5)
+
+
+@jit.shared
+def a_1d(g0, g1, g2, g3):
+    """A g (the adjoint of ``at_1d``): (g0, g0 + g1 + g2 + g3, g0 − g1 + g2 − g3,
+    g0 + 2g1 + 4g2 + 8g3, g0 − 2g1 + 4g2 − 8g3, g3)."""
+    se = g0 + g2
+    so = g1 + g3
+    g2x2 = g2 + g2
+    e2 = g0 + (g2x2 + g2x2)                         # g0 + 4g2
+    g3x2 = g3 + g3
+    h = g1 + (g3x2 + g3x2)                          # g1 + 4g3
+    o2 = h + h
+    return (g0, se + so, se - so, e2 + o2, e2 - o2, g3)
+
+
+# The tile layout (that of the NumPy twin, see ``Winograd``): the tiles of a chunk of n samples
+# are ordered (tile row i, sample s, tile column j), column K = (i·n + s)·tw + j, and the
+# zero-padded planes of one channel are held as 24 "planes" P[r, b] of (th + 1, n, tw),
+# P[r, b][I, s, j] = padded pixel (4I + r, 4(j + b // 4) + b % 4) of sample s, so that patch
+# entry (a, b) of every tile is P[a mod 4, b] flattened, from index (a // 4)·n·tw. Every 1-D
+# transform is then one loop over all n·th·tw tiles of a channel (441 for nine 28x28 samples),
+# which the compiler vectorises; only the copies between the image layout (rows of pixels) and
+# the tile layout go element by element, through a zero-padded row buffer so that they need no
+# bounds tests.
+#
+# Two details keep those loops vectorised. A loop over one plane's 49 tiles would be shorter
+# than its 16-lane x 4 unrolled vector body and run the scalar remainder; hence all n samples
+# at once. And each loop writes its outputs to six rows of one array, so LLVM checks at run time
+# that those rows do not overlap; it widens the check to every iteration of the enclosing loop,
+# so the enclosing loop's index must select adjacent rows (t[r, β] for a loop over β writing
+# r = 0..3) — were it to step through whole blocks of rows, the widened ranges would overlap,
+# the check fail and the loop run scalar (measured 6-7x slower).
+
+
 @jit.kernel
 def winograd_input(x, top, left, th, tw, v):
-    """V[(α, β), c, s·run + i·(tw + 1) + j] = (Bᵀ d B)[α, β] for every tile (i, j < tw) of
-    x (n, C, H, W) zero-padded by (top, left); the junk tile j = tw gets 0. v: (16, C, n·run)."""
+    """V[(α, β), c, K] = (Bᵀ d B)[α, β] for every tile K = (i·n + s)·tw + j of x (n, C, H, W)
+    zero-padded by (top, left), d the 6x6 patch at padded pixel (4i, 4j) of sample s: the planes
+    P[r, b], Bᵀ over the patch columns b (for each row a), then over the rows a.
+    v: (36, C, n·th·tw)."""
     n, c_in, h, w = x.shape
-    run = th * (tw + 1)
-    wp = 2 * tw + 2
-    rows = np.zeros((4, wp), dtype=v.dtype)        # the patch rows 2i..2i+3, padded columns
-    t = np.empty((4, wp), dtype=v.dtype)           # Bᵀ over those rows, per padded column
-    for s in range(n):
-        for c in range(c_in):
-            for i in range(th):
-                for a in range(4):
-                    r = 2 * i + a - top
-                    for q in range(wp):
-                        col = q - left
-                        if 0 <= r < h and 0 <= col < w:
-                            rows[a, q] = x[s, c, r, col]
-                        else:
-                            rows[a, q] = 0.0
-                for q in range(wp):
-                    t[0, q] = rows[0, q] - rows[2, q]
-                    t[1, q] = rows[1, q] + rows[2, q]
-                    t[2, q] = rows[2, q] - rows[1, q]
-                    t[3, q] = rows[1, q] - rows[3, q]
-                base = s * run + i * (tw + 1)
-                for alpha in range(4):
-                    for j in range(tw):
-                        q = 2 * j
-                        v[4 * alpha, c, base + j] = t[alpha, q] - t[alpha, q + 2]
-                        v[4 * alpha + 1, c, base + j] = t[alpha, q + 1] + t[alpha, q + 2]
-                        v[4 * alpha + 2, c, base + j] = t[alpha, q + 2] - t[alpha, q + 1]
-                        v[4 * alpha + 3, c, base + j] = t[alpha, q + 1] - t[alpha, q + 3]
-                    for beta in range(4):
-                        v[4 * alpha + beta, c, base + tw] = 0.0
+    nt = n * tw                                            # one tile row of every sample
+    run = th * nt
+    pl = np.zeros((4, 6, run + nt), dtype=v.dtype)         # padding entries stay zero
+    rows = np.zeros((n, 4 * tw), dtype=v.dtype)            # padded columns < 4·tw of a row
+    edge = np.zeros((n, 2), dtype=v.dtype)                 # and columns 4·tw, 4·tw + 1
+    flat = rows.reshape(n * 4 * tw)                        # [4·(s·tw + j) + u]
+    inner = min(w, 4 * tw - left)
+    sc = np.empty((6, 6, run), dtype=v.dtype)              # Bᵀ over b: [β, a, K]
+    for c in range(c_in):
+        for r in range(h):
+            for s in range(n):
+                xr, dst = x[s, c, r], rows[s]
+                for col in range(inner):
+                    dst[left + col] = xr[col]
+                for col in range(inner, w):
+                    edge[s, left + col - 4 * tw] = xr[col]
+            p = r + top
+            ra, off = p & 3, (p >> 2) * nt
+            for k in range(nt):
+                pl[ra, 0, off + k] = flat[4 * k]
+                pl[ra, 1, off + k] = flat[4 * k + 1]
+                pl[ra, 2, off + k] = flat[4 * k + 2]
+                pl[ra, 3, off + k] = flat[4 * k + 3]
+            for k in range(nt - 1):                        # b = 4, 5: the next tile's 0, 1
+                pl[ra, 4, off + k] = flat[4 * k + 4]
+                pl[ra, 5, off + k] = flat[4 * k + 5]
+            for s in range(n):                             # the last tile of each sample
+                pl[ra, 4, off + s * tw + tw - 1] = edge[s, 0]
+                pl[ra, 5, off + s * tw + tw - 1] = edge[s, 1]
+        for a in range(4):                                 # patch rows 0-3: P[a, b]
+            for k in range(run):
+                c0, c1, c2, c3, c4, c5 = bt_1d(pl[a, 0, k], pl[a, 1, k], pl[a, 2, k],
+                                               pl[a, 3, k], pl[a, 4, k], pl[a, 5, k])
+                sc[0, a, k] = c0
+                sc[1, a, k] = c1
+                sc[2, a, k] = c2
+                sc[3, a, k] = c3
+                sc[4, a, k] = c4
+                sc[5, a, k] = c5
+        for a in range(4, 6):                              # rows 4, 5: P[a - 4, b], next row
+            for k in range(run):
+                q = k + nt
+                c0, c1, c2, c3, c4, c5 = bt_1d(pl[a - 4, 0, q], pl[a - 4, 1, q],
+                                               pl[a - 4, 2, q], pl[a - 4, 3, q],
+                                               pl[a - 4, 4, q], pl[a - 4, 5, q])
+                sc[0, a, k] = c0
+                sc[1, a, k] = c1
+                sc[2, a, k] = c2
+                sc[3, a, k] = c3
+                sc[4, a, k] = c4
+                sc[5, a, k] = c5
+        for beta in range(6):
+            for k in range(run):
+                r0, r1, r2, r3, r4, r5 = bt_1d(sc[beta, 0, k], sc[beta, 1, k], sc[beta, 2, k],
+                                               sc[beta, 3, k], sc[beta, 4, k], sc[beta, 5, k])
+                v[beta, c, k] = r0
+                v[6 + beta, c, k] = r1
+                v[12 + beta, c, k] = r2
+                v[18 + beta, c, k] = r3
+                v[24 + beta, c, k] = r4
+                v[30 + beta, c, k] = r5
 
 
 @jit.kernel
 def winograd_output(m, bias, has_bias, th, tw, out):
-    """out[s, o, 2i + r, 2j + u] = (Aᵀ M A)[r, u] of tile (i, j) from M (16, O, n·run) (not
-    modified), the bias added to M[1, 1] first (as the NumPy twin). out: (n, O, 2·th, 2·tw)."""
-    n, o_out = out.shape[0], out.shape[1]
-    run = th * (tw + 1)
-    for s in range(n):
-        for o in range(o_out):
-            for i in range(th):
-                base = s * run + i * (tw + 1)
-                for j in range(tw):
-                    k = base + j
-                    m5 = m[5, o, k]
-                    if has_bias:
-                        m5 = m5 + bias[o]
-                    # rows: t[r][β] = Aᵀ[r] · M[:, β]
-                    t00 = (m[0, o, k] + m[4, o, k]) + m[8, o, k]
-                    t01 = (m[1, o, k] + m5) + m[9, o, k]
-                    t02 = (m[2, o, k] + m[6, o, k]) + m[10, o, k]
-                    t03 = (m[3, o, k] + m[7, o, k]) + m[11, o, k]
-                    t10 = (m[4, o, k] - m[8, o, k]) - m[12, o, k]
-                    t11 = (m5 - m[9, o, k]) - m[13, o, k]
-                    t12 = (m[6, o, k] - m[10, o, k]) - m[14, o, k]
-                    t13 = (m[7, o, k] - m[11, o, k]) - m[15, o, k]
-                    out[s, o, 2 * i, 2 * j] = (t00 + t01) + t02
-                    out[s, o, 2 * i, 2 * j + 1] = (t01 - t02) - t03
-                    out[s, o, 2 * i + 1, 2 * j] = (t10 + t11) + t12
-                    out[s, o, 2 * i + 1, 2 * j + 1] = (t11 - t12) - t13
+    """out[s, o, 4i + r, 4j + u] = (Aᵀ M A)[r, u] of tile (i, s, j) from M (36, O, n·th·tw),
+    the bias added to M[1, 1] first (in place, as the NumPy twin), Aᵀ over α first; entries past
+    the output (the crop of a size that is not a multiple of 4) are not written.
+    out: (n, O, OH, OW)."""
+    n, o_out, oh, ow = out.shape
+    nt = n * tw
+    run = th * nt
+    t = np.empty((4, 6, run), dtype=out.dtype)         # Aᵀ over α: [r, β, K]
+    y = np.empty((4, 4, run), dtype=out.dtype)         # then over β: [u, r, K]
+    rows = np.empty((n, 4 * tw), dtype=out.dtype)          # one output row of every sample
+    flat = rows.reshape(n * 4 * tw)
+    for o in range(o_out):
+        if has_bias:
+            for k in range(run):
+                m[7, o, k] = m[7, o, k] + bias[o]
+        for beta in range(6):
+            for k in range(run):
+                t0, t1, t2, t3 = at_1d(m[beta, o, k], m[6 + beta, o, k], m[12 + beta, o, k],
+                                       m[18 + beta, o, k], m[24 + beta, o, k],
+                                       m[30 + beta, o, k])
+                t[0, beta, k] = t0
+                t[1, beta, k] = t1
+                t[2, beta, k] = t2
+                t[3, beta, k] = t3
+        for r in range(4):
+            for k in range(run):
+                y0, y1, y2, y3 = at_1d(t[r, 0, k], t[r, 1, k], t[r, 2, k], t[r, 3, k],
+                                       t[r, 4, k], t[r, 5, k])
+                y[0, r, k] = y0
+                y[1, r, k] = y1
+                y[2, r, k] = y2
+                y[3, r, k] = y3
+        for p in range(oh):
+            r, off = p & 3, (p >> 2) * nt
+            for k in range(nt):
+                flat[4 * k] = y[0, r, off + k]
+                flat[4 * k + 1] = y[1, r, off + k]
+                flat[4 * k + 2] = y[2, r, off + k]
+                flat[4 * k + 3] = y[3, r, off + k]
+            for s in range(n):
+                src, dst = rows[s], out[s, o, p]
+                for col in range(ow):
+                    dst[col] = src[col]
 
 
 @jit.kernel
 def winograd_output_adjoint(g, th, tw, dm):
-    """dM = A dY Aᵀ (16, O, n·run) from dY (n, O, OH, OW); entries of dY past OH, OW (the crop
-    of an odd size) and the junk tiles read as 0."""
+    """dM = A dY Aᵀ (36, O, n·th·tw) from dY (n, O, OH, OW), A over the columns first; entries
+    of dY past OH, OW (the crop) read as 0."""
     n, o_out, oh, ow = g.shape
-    run = th * (tw + 1)
-    zero = np.zeros(1, dtype=dm.dtype)[0]         # typed: float32 stays float32
-    for s in range(n):
-        for o in range(o_out):
-            for i in range(th):
-                base = s * run + i * (tw + 1)
-                for j in range(tw + 1):
-                    k = base + j
-                    y0, x0 = 2 * i, 2 * j
-                    g00 = g[s, o, y0, x0] if y0 < oh and x0 < ow else zero
-                    g01 = g[s, o, y0, x0 + 1] if y0 < oh and x0 + 1 < ow else zero
-                    g10 = g[s, o, y0 + 1, x0] if y0 + 1 < oh and x0 < ow else zero
-                    g11 = g[s, o, y0 + 1, x0 + 1] if y0 + 1 < oh and x0 + 1 < ow else zero
-                    # columns (β) of rows α = 0, 1: (g0, g1 + g0, g0 − g1, −g1)
-                    e01, e02, e03 = g01 + g00, g00 - g01, -g01
-                    e11, e12, e13 = g11 + g10, g10 - g11, -g11
-                    # rows (α) of every column
-                    dm[0, o, k] = g00
-                    dm[1, o, k] = e01
-                    dm[2, o, k] = e02
-                    dm[3, o, k] = e03
-                    dm[4, o, k] = g10 + g00
-                    dm[5, o, k] = e11 + e01
-                    dm[6, o, k] = e12 + e02
-                    dm[7, o, k] = e13 + e03
-                    dm[8, o, k] = g00 - g10
-                    dm[9, o, k] = e01 - e11
-                    dm[10, o, k] = e02 - e12
-                    dm[11, o, k] = e03 - e13
-                    dm[12, o, k] = -g10
-                    dm[13, o, k] = -e11
-                    dm[14, o, k] = -e12
-                    dm[15, o, k] = -e13
+    nt = n * tw
+    run = th * nt
+    g4 = np.zeros((4, 4, run), dtype=dm.dtype)         # dY by tile: [r, u, K]; crop stays 0
+    e = np.empty((6, 4, run), dtype=dm.dtype)          # A over u: [β, r, K]
+    rows = np.zeros((n, 4 * tw), dtype=dm.dtype)           # past OW stays 0
+    flat = rows.reshape(n * 4 * tw)
+    for o in range(o_out):
+        for p in range(oh):
+            for s in range(n):
+                src, dst = g[s, o, p], rows[s]
+                for col in range(ow):
+                    dst[col] = src[col]
+            r, off = p & 3, (p >> 2) * nt
+            for k in range(nt):
+                g4[r, 0, off + k] = flat[4 * k]
+                g4[r, 1, off + k] = flat[4 * k + 1]
+                g4[r, 2, off + k] = flat[4 * k + 2]
+                g4[r, 3, off + k] = flat[4 * k + 3]
+        for r in range(4):
+            for k in range(run):
+                e0, e1, e2, e3, e4, e5 = a_1d(g4[r, 0, k], g4[r, 1, k], g4[r, 2, k], g4[r, 3, k])
+                e[0, r, k] = e0
+                e[1, r, k] = e1
+                e[2, r, k] = e2
+                e[3, r, k] = e3
+                e[4, r, k] = e4
+                e[5, r, k] = e5
+        for beta in range(6):
+            for k in range(run):
+                c0, c1, c2, c3, c4, c5 = a_1d(e[beta, 0, k], e[beta, 1, k], e[beta, 2, k],
+                                              e[beta, 3, k])
+                dm[beta, o, k] = c0
+                dm[6 + beta, o, k] = c1
+                dm[12 + beta, o, k] = c2
+                dm[18 + beta, o, k] = c3
+                dm[24 + beta, o, k] = c4
+                dm[30 + beta, o, k] = c5
 
 
 @jit.kernel
 def winograd_input_adjoint(dv, top, left, th, tw, dx):
     """dx (n, C, H, W) = the sum over tiles of B dV_t Bᵀ placed at the tile's padded patch,
-    cropped to the input, from dV (16, C, n·run) (not modified; junk tiles skipped)."""
+    cropped to the input, from dV (36, C, n·th·tw) (not modified): the input transform's steps
+    run backwards — B over α (for each β), B over β, the patch rows a >= 4 added into the next
+    tile row's planes, the planes put back into padded rows (entries b >= 4 one tile right)."""
     n, c_in, h, w = dx.shape
-    run = th * (tw + 1)
-    wp = 2 * tw + 2
-    cols = np.empty((4, wp), dtype=dx.dtype)   # rows α of a tile row, column-transformed, added
-    prev = np.zeros((2, wp), dtype=dx.dtype)   # rows a = 2, 3 of the tile row above
-    zero = np.zeros(1, dtype=dx.dtype)[0]
-    for s in range(n):
-        for c in range(c_in):
-            for i in range(th + 1):
-                if i < th:
-                    cols[:, :] = 0.0
-                    base = s * run + i * (tw + 1)
-                    for alpha in range(4):
-                        for j in range(tw):
-                            k = base + j
-                            d0 = dv[4 * alpha, c, k]
-                            d1 = dv[4 * alpha + 1, c, k]
-                            d2 = dv[4 * alpha + 2, c, k]
-                            d3 = dv[4 * alpha + 3, c, k]
-                            q = 2 * j
-                            cols[alpha, q] += d0
-                            cols[alpha, q + 1] += (d1 - d2) + d3
-                            cols[alpha, q + 2] += (d2 + d1) - d0
-                            cols[alpha, q + 3] += -d3
-                for a in range(2):                 # padded rows 2i, 2i + 1
-                    r = 2 * i + a - top
-                    for q in range(wp):
-                        if i < th:
-                            e0, e1, e2, e3 = cols[0, q], cols[1, q], cols[2, q], cols[3, q]
-                            val = (e0 if a == 0 else (e1 - e2) + e3)
-                            val = val + prev[a, q] if i > 0 else val
-                            nxt = (e2 + e1) - e0 if a == 0 else -e3
-                        else:
-                            val = prev[a, q]
-                            nxt = zero
-                        col = q - left
-                        if 0 <= r < h and 0 <= col < w:
-                            dx[s, c, r, col] = val
-                        prev[a, q] = nxt
+    nt = n * tw
+    run = th * nt
+    e = np.empty((6, 6, run), dtype=dx.dtype)              # B over α: [a, β, K]
+    f = np.empty((6, 6, run), dtype=dx.dtype)              # then over β: [b, a, K]
+    pl = np.zeros((4, 6, run + nt), dtype=dx.dtype)        # the planes; last row of r >= 2: 0
+    rows = np.empty((n, 4 * tw), dtype=dx.dtype)           # padded columns < 4·tw of a row
+    edge = np.empty((n, 2), dtype=dx.dtype)                # and columns 4·tw, 4·tw + 1
+    flat = rows.reshape(n * 4 * tw)
+    q = np.empty((2, nt), dtype=dx.dtype)                  # columns b < 2 with b + 4 added
+    inner = min(w, 4 * tw - left)
+    for c in range(c_in):
+        for beta in range(6):
+            for k in range(run):
+                a0, a1, a2, a3, a4, a5 = b_1d(dv[beta, c, k], dv[6 + beta, c, k],
+                                              dv[12 + beta, c, k], dv[18 + beta, c, k],
+                                              dv[24 + beta, c, k], dv[30 + beta, c, k])
+                e[0, beta, k] = a0
+                e[1, beta, k] = a1
+                e[2, beta, k] = a2
+                e[3, beta, k] = a3
+                e[4, beta, k] = a4
+                e[5, beta, k] = a5
+        for a in range(6):
+            for k in range(run):
+                b0, b1, b2, b3, b4, b5 = b_1d(e[a, 0, k], e[a, 1, k], e[a, 2, k], e[a, 3, k],
+                                              e[a, 4, k], e[a, 5, k])
+                f[0, a, k] = b0
+                f[1, a, k] = b1
+                f[2, a, k] = b2
+                f[3, a, k] = b3
+                f[4, a, k] = b4
+                f[5, a, k] = b5
+        for b in range(6):
+            for ra in range(2):                # P[r, b] = f[b, r] + f[b, r + 4] one tile row down
+                for k in range(nt):
+                    pl[ra, b, k] = f[b, ra, k]
+                for k in range(nt, run):
+                    pl[ra, b, k] = f[b, ra, k] + f[b, ra + 4, k - nt]
+                for k in range(run, run + nt):
+                    pl[ra, b, k] = f[b, ra + 4, k - nt]
+            for ra in range(2, 4):
+                for k in range(run):
+                    pl[ra, b, k] = f[b, ra, k]
+        for r in range(h):
+            p = r + top
+            ra, off = p & 3, (p >> 2) * nt
+            for b in range(2):             # padded column 4J + b: P[r, b][J] + P[r, b + 4][J - 1]
+                for k in range(1, nt):
+                    q[b, k] = pl[ra, b, off + k] + pl[ra, b + 4, off + k - 1]
+                for s in range(n):
+                    q[b, s * tw] = pl[ra, b, off + s * tw]
+                    edge[s, b] = pl[ra, b + 4, off + s * tw + tw - 1]
+            for k in range(nt):
+                flat[4 * k] = q[0, k]
+                flat[4 * k + 1] = q[1, k]
+                flat[4 * k + 2] = pl[ra, 2, off + k]
+                flat[4 * k + 3] = pl[ra, 3, off + k]
+            for s in range(n):
+                src, dst = rows[s], dx[s, c, r]
+                for col in range(inner):
+                    dst[col] = src[left + col]
+                for col in range(inner, w):
+                    dst[col] = edge[s, left + col - 4 * tw]

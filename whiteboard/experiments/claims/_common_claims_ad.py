@@ -11,9 +11,12 @@ def gradient_support(model, input_shape, dtype=np.float64):
 
     The empirical receptive field: ∂ y[0, :, h_c, w_c].sum() / ∂x, non-zero where the centre
     unit depends on the pixel. Weights are set positive and the input positive so that no
-    gradient cancels by accident. Returns ``(rf_rows, rf_cols, output_hw)``.
+    gradient cancels by accident, and the convolutions run without Winograd: its transforms
+    can leave rounding noise (~1e-31) where the exact gradient is 0, which would widen the support
+    by up to a tile (``whiteboard.nn.winograd``). Returns ``(rf_rows, rf_cols, output_hw)``.
     """
     from ... import no_grad
+    from ...nn import winograd
 
     with no_grad():
         for p in model.parameters():
@@ -21,14 +24,15 @@ def gradient_support(model, input_shape, dtype=np.float64):
     model.eval()
     x = tensor(np.ones((1,) + tuple(input_shape), dtype=dtype) +
                np.random.default_rng(0).random((1,) + tuple(input_shape)), requires_grad=True)
-    y = model(x)
-    if y.ndim == 4:
-        hc, wc = y.shape[2] // 2, y.shape[3] // 2
-        y[0, :, hc, wc].sum().backward()
-        out_hw = [int(y.shape[2]), int(y.shape[3])]
-    else:
-        y.sum().backward()
-        out_hw = []
+    with winograd.flags(enabled=False):
+        y = model(x)
+        if y.ndim == 4:
+            hc, wc = y.shape[2] // 2, y.shape[3] // 2
+            y[0, :, hc, wc].sum().backward()
+            out_hw = [int(y.shape[2]), int(y.shape[3])]
+        else:
+            y.sum().backward()
+            out_hw = []
     g = np.abs(x.grad.data[0]).sum(0) if hasattr(x.grad, "data") else np.abs(x.grad[0]).sum(0)
     rows = np.flatnonzero(g.sum(1) > 0)
     cols = np.flatnonzero(g.sum(0) > 0)
