@@ -227,25 +227,19 @@ def winograd_output_adjoint(g, th, tw, dm):
     n, o_out, oh, ow = g.shape
     nt = n * tw
     run = th * nt
-    g4 = np.zeros((4, 4, run), dtype=dm.dtype)         # dY by tile: [r, u, K]; crop stays 0
-    e = np.empty((6, 4, run), dtype=dm.dtype)          # A over u: [β, r, K]
-    rows = np.zeros((n, 4 * tw), dtype=dm.dtype)           # past OW stays 0
-    flat = rows.reshape(n * 4 * tw)
+    rows = np.zeros((4, th, n, 4 * tw), dtype=dm.dtype)    # dY rows 4i + r; crop stays 0
+    e = np.empty((6, 4, run), dtype=dm.dtype)              # A over u: [β, r, K]
     for o in range(o_out):
         for p in range(oh):
             for s in range(n):
-                src, dst = g[s, o, p], rows[s]
+                src, dst = g[s, o, p], rows[p & 3, p >> 2, s]
                 for col in range(ow):
                     dst[col] = src[col]
-            r, off = p & 3, (p >> 2) * nt
-            for k in range(nt):
-                g4[r, 0, off + k] = flat[4 * k]
-                g4[r, 1, off + k] = flat[4 * k + 1]
-                g4[r, 2, off + k] = flat[4 * k + 2]
-                g4[r, 3, off + k] = flat[4 * k + 3]
         for r in range(4):
+            flat = rows[r].reshape(run * 4)                # [4K + u]: tile K's column u
             for k in range(run):
-                e0, e1, e2, e3, e4, e5 = a_1d(g4[r, 0, k], g4[r, 1, k], g4[r, 2, k], g4[r, 3, k])
+                e0, e1, e2, e3, e4, e5 = a_1d(flat[4 * k], flat[4 * k + 1], flat[4 * k + 2],
+                                              flat[4 * k + 3])
                 e[0, r, k] = e0
                 e[1, r, k] = e1
                 e[2, r, k] = e2
@@ -276,10 +270,9 @@ def winograd_input_adjoint(dv, top, left, th, tw, dx):
     e = np.empty((6, 6, run), dtype=dx.dtype)              # B over α: [a, β, K]
     f = np.empty((6, 6, run), dtype=dx.dtype)              # then over β: [b, a, K]
     pl = np.zeros((4, 6, run + nt), dtype=dx.dtype)        # the planes; last row of r >= 2: 0
-    rows = np.empty((n, 4 * tw), dtype=dx.dtype)           # padded columns < 4·tw of a row
-    edge = np.empty((n, 2), dtype=dx.dtype)                # and columns 4·tw, 4·tw + 1
-    flat = rows.reshape(n * 4 * tw)
-    q = np.empty((2, nt), dtype=dx.dtype)                  # columns b < 2 with b + 4 added
+    rows = np.empty((th + 1, n, 4 * tw), dtype=dx.dtype)  # padded rows 4I + r, columns < 4·tw
+    flat = rows.reshape((run + nt) * 4)
+    edge = np.empty((th + 1) * n * 2, dtype=dx.dtype)      # and columns 4·tw, 4·tw + 1
     inner = min(w, 4 * tw - left)
     for c in range(c_in):
         for beta in range(6):
@@ -314,23 +307,26 @@ def winograd_input_adjoint(dv, top, left, th, tw, dx):
             for ra in range(2, 4):
                 for k in range(run):
                     pl[ra, b, k] = f[b, ra, k]
-        for r in range(h):
-            p = r + top
-            ra, off = p & 3, (p >> 2) * nt
-            for b in range(2):             # padded column 4J + b: P[r, b][J] + P[r, b + 4][J - 1]
-                for k in range(1, nt):
-                    q[b, k] = pl[ra, b, off + k] + pl[ra, b + 4, off + k - 1]
+        for ra in range(4):     # padded column 4J + b: P[r, b][J] + P[r, b + 4][J - 1] (b < 2)
+            for b in range(4):
+                flat[b] = pl[ra, b, 0]
+            for k in range(1, run + nt):
+                flat[4 * k] = pl[ra, 0, k] + pl[ra, 4, k - 1]
+                flat[4 * k + 1] = pl[ra, 1, k] + pl[ra, 5, k - 1]
+                flat[4 * k + 2] = pl[ra, 2, k]
+                flat[4 * k + 3] = pl[ra, 3, k]
+            for t in range((th + 1) * n):          # J = 0 has no left neighbour; J = tw: edge
+                flat[4 * t * tw] = pl[ra, 0, t * tw]
+                flat[4 * t * tw + 1] = pl[ra, 1, t * tw]
+                edge[2 * t] = pl[ra, 4, t * tw + tw - 1]
+                edge[2 * t + 1] = pl[ra, 5, t * tw + tw - 1]
+            for i in range(th + 1):
+                r = 4 * i + ra - top
+                if r < 0 or r >= h:
+                    continue
                 for s in range(n):
-                    q[b, s * tw] = pl[ra, b, off + s * tw]
-                    edge[s, b] = pl[ra, b + 4, off + s * tw + tw - 1]
-            for k in range(nt):
-                flat[4 * k] = q[0, k]
-                flat[4 * k + 1] = q[1, k]
-                flat[4 * k + 2] = pl[ra, 2, off + k]
-                flat[4 * k + 3] = pl[ra, 3, off + k]
-            for s in range(n):
-                src, dst = rows[s], dx[s, c, r]
-                for col in range(inner):
-                    dst[col] = src[left + col]
-                for col in range(inner, w):
-                    dst[col] = edge[s, left + col - 4 * tw]
+                    src, dst = rows[i, s], dx[s, c, r]
+                    for col in range(inner):
+                        dst[col] = src[left + col]
+                    for col in range(inner, w):
+                        dx[s, c, r, col] = edge[2 * (i * n + s) + left + col - 4 * tw]
