@@ -194,7 +194,8 @@ def test_compiled_transforms_give_the_numpy_path_bit_for_bit(cfg, dtype, chunk_b
     monkeypatch.setattr(_conv_winograd, "DENSE_PLANE_MAX", 0)
     x, w, b = arrays(*cfg, dtype=dtype)
     with wb.jit.flags(enabled=False), monkeypatch.context() as mp:
-        mp.setattr(_conv_winograd, "Winograd", lambda geo, xp: _conv_winograd.WinogradF43(geo))
+        mp.setattr(_conv_winograd, "phase_transforms",
+                   lambda geo, xp: _conv_winograd.WinogradF43(geo))
         want = _step(x, w, b, cfg[-1])
     from whiteboard.nn import _conv_winograd_jit as kernels
 

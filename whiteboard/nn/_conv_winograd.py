@@ -442,7 +442,7 @@ def _compiled(xp):
     return xp is np and jit.enabled()
 
 
-def Winograd(geo, xp=np):
+def phase_transforms(geo, xp=np):
     """The phase-path transforms for one geometry: F(4x4, 3x3) where its compiled kernels run,
     F(2x2, 3x3) on the NumPy path (see ``WinogradF23``)."""
     return WinogradF43(geo) if _compiled(xp) else WinogradF23(geo)
@@ -609,7 +609,7 @@ def conv2d_winograd(x, weight, bias, geo):
     if dense_plane(geo):
         return _conv2d_winograd_dense(x, weight, bias, geo)
     xp = x.xp
-    wino = Winograd(geo, xp)
+    wino = phase_transforms(geo, xp)
     n = x.shape[0]
     o, c = weight.shape[:2]
     step = max(1, CHUNK_BYTES // (wino.xi * max(o, c) * wino.run * x.data.itemsize))
