@@ -195,7 +195,7 @@ def test_compiled_transforms_give_the_numpy_path_bit_for_bit(cfg, dtype, chunk_b
     x, w, b = arrays(*cfg, dtype=dtype)
     with wb.jit.flags(enabled=False), monkeypatch.context() as mp:
         mp.setattr(_conv_winograd, "phase_transforms",
-                   lambda geo, xp: _conv_winograd.WinogradF43(geo))
+                   lambda geo, xp, dtype: _conv_winograd.WinogradF43(geo))
         want = _step(x, w, b, cfg[-1])
     from whiteboard.nn import _conv_winograd_jit as kernels
 
@@ -288,3 +288,26 @@ def test_without_winograd_the_gradient_outside_the_receptive_field_is_exactly_ze
     expected[5:10, 5:10] = True
     np.testing.assert_array_equal(want, expected)
     np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("groups", [1, 4], ids=["winograd", "depthwise"])
+def test_float16_conv2d_runs_on_the_numpy_path_and_equals_torch(groups, jit_path):
+    """float16 reaches no compiled kernel (Numba has no float16 arithmetic: it used to raise
+    NotImplementedError from inside Numba); output and gradients stay float16 and equal
+    torch's float64 result to float16 precision (2e-3 of the largest value)."""
+    import torch
+
+    rng = np.random.default_rng(9)
+    x, w = rng.standard_normal((2, 4, 9, 9)), rng.standard_normal((4, 4 // groups, 3, 3))
+    g = rng.standard_normal((2, 4, 9, 9))
+    tx, tw = (wb.tensor(a.astype(np.float16), requires_grad=True) for a in (x, w))
+    y = nn.functional.conv2d(tx, tw, padding=1, groups=groups)
+    y.backward(wb.tensor(g.astype(np.float16)))
+    rx, rw = (torch.tensor(a, requires_grad=True) for a in (x, w))
+    ry = torch.nn.functional.conv2d(rx, rw, padding=1, groups=groups)
+    ry.backward(torch.tensor(g))
+    for got, want in ((y, ry), (tx.grad, rx.grad), (tw.grad, rw.grad)):
+        assert got.dtype == np.float16
+        want = want.detach().numpy()
+        np.testing.assert_allclose(got.numpy().astype(np.float64), want,
+                                   atol=2e-3 * np.abs(want).max(), rtol=0)

@@ -321,8 +321,9 @@ def conv2d_depthwise(x, weight, bias, geo, groups):
     ``_stride1``). Otherwise the forward pass of :func:`depthwise_forward_padded` over chunks
     of samples (so that the window copies stay cache-resident), and the padded input kept for
     the backward pass. With the compiled kernels on (:mod:`whiteboard.jit`), NumPy arrays take
-    the direct loops of :mod:`._conv_depthwise_jit` instead, for every stride and padding."""
-    if jit.enabled() and x.xp is np:
+    the direct loops of :mod:`._conv_depthwise_jit` instead, for every stride and padding
+    (float32 and float64: Numba has no float16 arithmetic)."""
+    if jit.enabled() and x.xp is np and x.dtype in (np.float32, np.float64):
         return _compiled(x, weight, bias, geo)
     (kh, kw), (dh, dw) = geo.kernel, geo.dilation
     top, bottom, left, right = geo.pads

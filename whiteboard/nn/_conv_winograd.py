@@ -198,7 +198,7 @@ class WinogradF43:
         th, tw, run = self.th, self.tw, self.run
         top, left = self.geo.pads[0], self.geo.pads[2]
         v = xp.empty((self.xi, c, n * run), dtype=x.dtype) if out is None else out
-        if _compiled(xp):
+        if _compiled(xp, x.dtype):
             kernels.winograd_input(x, top, left, th, tw, v)
             return v
         pad = xp.zeros((c, n, th + 1, 4, tw + 1, 4), dtype=x.dtype)
@@ -227,7 +227,7 @@ class WinogradF43:
         n, h, w = dx.shape[0], dx.shape[2], dx.shape[3]
         th, tw = self.th, self.tw
         top, left = self.geo.pads[0], self.geo.pads[2]
-        if _compiled(xp):
+        if _compiled(xp, dv.dtype):
             kernels.winograd_input_adjoint(dv.reshape(self.xi, c, n * self.run), top, left,
                                            th, tw, dx)
             return
@@ -257,7 +257,7 @@ class WinogradF43:
         n, o, oh, ow = out.shape
         th, tw = self.th, self.tw
         xp = backend.get_array_module(m)
-        if _compiled(xp):
+        if _compiled(xp, m.dtype):
             has_bias = bias is not None
             kernels.winograd_output(m.reshape(self.xi, o, n * self.run),
                                     bias if has_bias else m[0, :1, 0], has_bias, th, tw, out)
@@ -282,7 +282,7 @@ class WinogradF43:
         n, o, oh, ow = g.shape
         th, tw = self.th, self.tw
         dm = xp.empty((self.xi, o, n * self.run), dtype=g.dtype)
-        if _compiled(xp):
+        if _compiled(xp, g.dtype):
             kernels.winograd_output_adjoint(g, th, tw, dm)
             return dm
         if (oh, ow) != (4 * th, 4 * tw):
@@ -437,15 +437,19 @@ class WinogradF23:
         return dm.reshape(16, o, n * run)
 
 
-def _compiled(xp):
-    """Whether the transforms run as compiled kernels (``whiteboard.jit``; NumPy arrays only)."""
-    return xp is np and jit.enabled()
+def _compiled(xp, dtype):
+    """Whether the transforms run as compiled kernels (``whiteboard.jit``): NumPy arrays of
+    float32 or float64 (Numba has no float16 arithmetic)."""
+    return xp is np and jit.enabled() and np.dtype(dtype) in _KERNEL_DTYPES
 
 
-def phase_transforms(geo, xp=np):
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def phase_transforms(geo, xp=np, dtype=np.float32):
     """The phase-path transforms for one geometry: F(4x4, 3x3) where its compiled kernels run,
     F(2x2, 3x3) on the NumPy path (see ``WinogradF23``)."""
-    return WinogradF43(geo) if _compiled(xp) else WinogradF23(geo)
+    return WinogradF43(geo) if _compiled(xp, dtype) else WinogradF23(geo)
 
 
 def _bt(d, out, xp):
@@ -609,7 +613,7 @@ def conv2d_winograd(x, weight, bias, geo):
     if dense_plane(geo):
         return _conv2d_winograd_dense(x, weight, bias, geo)
     xp = x.xp
-    wino = phase_transforms(geo, xp)
+    wino = phase_transforms(geo, xp, x.dtype)
     n = x.shape[0]
     o, c = weight.shape[:2]
     step = max(1, CHUNK_BYTES // (wino.xi * max(o, c) * wino.run * x.data.itemsize))
