@@ -84,7 +84,7 @@ def a_1d(g0, g1, g2, g3):
     return (g0, se + so, se - so, e2 + o2, e2 - o2, g3)
 
 
-# The tile layout (that of the NumPy twin, see ``Winograd``): the tiles of a chunk of n samples
+# The tile layout (that of the NumPy twin, see ``WinogradF43``): the tiles of a chunk of n samples
 # are ordered (tile row i, sample s, tile column j), column K = (i·n + s)·tw + j, and the
 # zero-padded planes of one channel are held as 24 "planes" P[r, b] of (th + 1, n, tw),
 # P[r, b][I, s, j] = padded pixel (4I + r, 4(j + b // 4) + b % 4) of sample s, so that patch
