@@ -84,6 +84,77 @@ def a_1d(g0, g1, g2, g3):
     return (g0, se + so, se - so, e2 + o2, e2 - o2, g3)
 
 
+@jit.shared
+def g_1d(w0, w1, w2, k):
+    """G w for a 3-vector (rows of G = [[¼, 0, 0], [−⅙, −⅙, −⅙], [−⅙, ⅙, −⅙],
+    [1/24, 1/12, ⅙], [1/24, −1/12, ⅙], [0, 0, 1]]); ``k`` = (¼, ⅙, 1/12, 1/24) in the
+    arrays' dtype, so that float32 stays float32."""
+    s = w0 + w2
+    w1x2 = w1 + w1
+    w2x2 = w2 + w2
+    e = w0 + (w2x2 + w2x2)                          # w0 + 4w2
+    return (w0 * k[0], -((s + w1) * k[1]), -((s - w1) * k[1]), (e + w1x2) * k[3],
+            (e - w1x2) * k[3], w2)
+
+
+@jit.shared
+def gt_1d(u0, u1, u2, u3, u4, u5, k):
+    """Gᵀ u (the adjoint of ``g_1d``): (¼u0 − ⅙(u1 + u2) + (u3 + u4)/24,
+    ⅙(u2 − u1) + (u3 − u4)/12, ⅙(u3 + u4 − u1 − u2) + u5)."""
+    p = u1 + u2
+    q = u3 + u4
+    return ((u0 * k[0] - p * k[1]) + q * k[3], (u2 - u1) * k[1] + (u3 - u4) * k[2],
+            (q - p) * k[1] + u5)
+
+
+@jit.kernel
+def winograd_weight(w9, k, u):
+    """U = G w Gᵀ (36, O·C) from the kernels w9 (9, O·C), row 3p + q = tap (p, q): G over the
+    columns q (for each row p), then over the rows p, as the NumPy twin."""
+    oc = w9.shape[1]
+    t = np.empty((6, 3, oc), dtype=u.dtype)            # G over q: [β, p, ·]
+    for p in range(3):
+        for i in range(oc):
+            b0, b1, b2, b3, b4, b5 = g_1d(w9[3 * p, i], w9[3 * p + 1, i], w9[3 * p + 2, i], k)
+            t[0, p, i] = b0
+            t[1, p, i] = b1
+            t[2, p, i] = b2
+            t[3, p, i] = b3
+            t[4, p, i] = b4
+            t[5, p, i] = b5
+    for beta in range(6):
+        for i in range(oc):
+            a0, a1, a2, a3, a4, a5 = g_1d(t[beta, 0, i], t[beta, 1, i], t[beta, 2, i], k)
+            u[beta, i] = a0
+            u[6 + beta, i] = a1
+            u[12 + beta, i] = a2
+            u[18 + beta, i] = a3
+            u[24 + beta, i] = a4
+            u[30 + beta, i] = a5
+
+
+@jit.kernel
+def winograd_weight_adjoint(du, k, dwt):
+    """dw = Gᵀ dU G from dU (36, O·C) into dwt (9, O·C), row 3q + p = tap (p, q) (transposed
+    taps: each loop writes adjacent rows, see below): Gᵀ over α (for each β), then over β."""
+    oc = du.shape[1]
+    s = np.empty((3, 6, oc), dtype=dwt.dtype)          # Gᵀ over α: [p, β, ·]
+    for beta in range(6):
+        for i in range(oc):
+            p0, p1, p2 = gt_1d(du[beta, i], du[6 + beta, i], du[12 + beta, i], du[18 + beta, i],
+                               du[24 + beta, i], du[30 + beta, i], k)
+            s[0, beta, i] = p0
+            s[1, beta, i] = p1
+            s[2, beta, i] = p2
+    for p in range(3):
+        for i in range(oc):
+            q0, q1, q2 = gt_1d(s[p, 0, i], s[p, 1, i], s[p, 2, i], s[p, 3, i], s[p, 4, i],
+                               s[p, 5, i], k)
+            dwt[p, i] = q0
+            dwt[3 + p, i] = q1
+            dwt[6 + p, i] = q2
+
+
 # The tile layout (that of the NumPy twin, see ``WinogradF43``): the tiles of a chunk of n samples
 # are ordered (tile row i, sample s, tile column j), column K = (i·n + s)·tw + j, and the
 # zero-padded planes of one channel are held as 24 "planes" P[r, b] of (th + 1, n, tw),
