@@ -311,3 +311,17 @@ def test_float16_conv2d_runs_on_the_numpy_path_and_equals_torch(groups, jit_path
         want = want.detach().numpy()
         np.testing.assert_allclose(got.numpy().astype(np.float64), want,
                                    atol=2e-3 * np.abs(want).max(), rtol=0)
+
+
+def test_f43_weight_transform_is_g_w_gt(jit_path):
+    """WinogradF43.weight (kernel or twin: the 1-D map g_1d) equals G w Gᵀ computed with the
+    matrices, and weight_adjoint equals Gᵀ dU G (float64, 1e-13 relative)."""
+    rng = np.random.default_rng(13)
+    f = _conv_winograd.F43
+    wino = _conv_winograd.WinogradF43(_geometry(6, 6, (1, 1, 1, 1)))
+    w = rng.standard_normal((5, 3, 3, 3))
+    want = np.einsum("ap,ocpq,bq->aboc", f.g, w, f.g).reshape(36, 5, 3)
+    np.testing.assert_allclose(wino.weight(w), want, rtol=1e-13, atol=1e-13)
+    du = rng.standard_normal((36, 5, 3))
+    want = np.einsum("ap,aboc,bq->ocpq", f.g, du.reshape(6, 6, 5, 3), f.g)
+    np.testing.assert_allclose(wino.weight_adjoint(du, w.shape), want, rtol=1e-13, atol=1e-13)
