@@ -142,17 +142,17 @@ def applies(w, geo, groups):
     return _switch.enabled() and geometry_fits(w, geo, groups) and w.shape[1] >= 2
 
 
-def weight_transform(w, f=F43):
-    """U = G w Gᵀ as (patch², O, C): one product of (G ⊗ G) with the (O·C, 9) kernels
-    transposed, which comes out in U's layout (a three-operand einsum here loops naively and
-    cost ~0.1 ms per call)."""
+def weight_transform(w, f):
+    """U = G w Gᵀ as (patch², O, C) for the F(2x2) paths (``WinogradF43.weight`` has its own
+    pass): one product of (G ⊗ G) with the (O·C, 9) kernels transposed, which comes out in U's
+    layout (a three-operand einsum here loops naively and cost ~0.1 ms per call)."""
     xp = backend.get_array_module(w)
     o, c = w.shape[:2]
     gg = xp.asarray(f.gg(w.dtype))
     return (gg @ w.reshape(o * c, 9).T).reshape(len(gg), o, c)
 
 
-def weight_transform_adjoint(du, shape, f=F43):
+def weight_transform_adjoint(du, shape, f):
     """dw = Gᵀ dU G from dU (patch², O, C): dU's (O·C, patch²) rows times (G ⊗ G)."""
     xp = backend.get_array_module(du)
     gg = xp.asarray(f.gg(du.dtype))
@@ -554,8 +554,8 @@ def _a_inplace(d):
 # operand is a plain or transposed matrix). The backward pass is the adjoint,
 # dM = T_outᵀ · dYᵀ, dUᵀ_ξ = V_ξᵀ · dM_ξ, dV_ξ = dM_ξ · U_ξ, dX = dVᵀ · T_in. T_in and T_out
 # are dense, so their GEMMs cost p²·tiles·H·W multiplications per plane, ~(H·W)²: worth it
-# only while the plane is small (DENSE_PLANE_MAX, measured in docs/benchmarks/nn.md). The
-# planes are so small that F(2, 3) wastes less on cropped tiles (DENSE_TILE).
+# only while the plane is small (DENSE_PLANE_MAX, measured in docs/benchmarks/nn.md). The path
+# runs F(2, 3) (DENSE_TILE), as measured there; F(4, 3) on these planes is untried.
 DENSE_PLANE_MAX = 36
 DENSE_TILE = 2
 

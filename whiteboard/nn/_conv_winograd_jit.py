@@ -107,6 +107,21 @@ def gt_1d(u0, u1, u2, u3, u4, u5, k):
             (q - p) * k[1] + u5)
 
 
+@jit.shared
+def _store(a, first, step, j, k, vals):
+    """a[first + step·i, j, k] = vals[i] for each value: a 1-D map's outputs into rows of a (one
+    row each, so that the loop over k stays a vector loop)."""
+    for i in range(len(vals)):
+        a[first + step * i, j, k] = vals[i]
+
+
+@jit.shared
+def _store2(a, first, step, k, vals):
+    """a[first + step·i, k] = vals[i] for each value (``_store`` for a 2-D a)."""
+    for i in range(len(vals)):
+        a[first + step * i, k] = vals[i]
+
+
 @jit.kernel
 def winograd_weight(w9, k, u):
     """U = G w Gᵀ (36, O·C) from the kernels w9 (9, O·C), row 3p + q = tap (p, q): G over the
@@ -115,22 +130,10 @@ def winograd_weight(w9, k, u):
     t = np.empty((6, 3, oc), dtype=u.dtype)            # G over q: [β, p, ·]
     for p in range(3):
         for i in range(oc):
-            b0, b1, b2, b3, b4, b5 = g_1d(w9[3 * p, i], w9[3 * p + 1, i], w9[3 * p + 2, i], k)
-            t[0, p, i] = b0
-            t[1, p, i] = b1
-            t[2, p, i] = b2
-            t[3, p, i] = b3
-            t[4, p, i] = b4
-            t[5, p, i] = b5
+            _store(t, 0, 1, p, i, g_1d(w9[3 * p, i], w9[3 * p + 1, i], w9[3 * p + 2, i], k))
     for beta in range(6):
         for i in range(oc):
-            a0, a1, a2, a3, a4, a5 = g_1d(t[beta, 0, i], t[beta, 1, i], t[beta, 2, i], k)
-            u[beta, i] = a0
-            u[6 + beta, i] = a1
-            u[12 + beta, i] = a2
-            u[18 + beta, i] = a3
-            u[24 + beta, i] = a4
-            u[30 + beta, i] = a5
+            _store2(u, beta, 6, i, g_1d(t[beta, 0, i], t[beta, 1, i], t[beta, 2, i], k))
 
 
 @jit.kernel
@@ -141,18 +144,12 @@ def winograd_weight_adjoint(du, k, dwt):
     s = np.empty((3, 6, oc), dtype=dwt.dtype)          # Gᵀ over α: [p, β, ·]
     for beta in range(6):
         for i in range(oc):
-            p0, p1, p2 = gt_1d(du[beta, i], du[6 + beta, i], du[12 + beta, i], du[18 + beta, i],
-                               du[24 + beta, i], du[30 + beta, i], k)
-            s[0, beta, i] = p0
-            s[1, beta, i] = p1
-            s[2, beta, i] = p2
+            _store(s, 0, 1, beta, i, gt_1d(du[beta, i], du[6 + beta, i], du[12 + beta, i],
+                                           du[18 + beta, i], du[24 + beta, i], du[30 + beta, i], k))
     for p in range(3):
         for i in range(oc):
-            q0, q1, q2 = gt_1d(s[p, 0, i], s[p, 1, i], s[p, 2, i], s[p, 3, i], s[p, 4, i],
-                               s[p, 5, i], k)
-            dwt[p, i] = q0
-            dwt[3 + p, i] = q1
-            dwt[6 + p, i] = q2
+            _store2(dwt, p, 3, i, gt_1d(s[p, 0, i], s[p, 1, i], s[p, 2, i], s[p, 3, i], s[p, 4, i],
+                                        s[p, 5, i], k))
 
 
 # The tile layout (that of the NumPy twin, see ``WinogradF43``): the tiles of a chunk of n samples
@@ -212,36 +209,17 @@ def winograd_input(x, top, left, th, tw, v):
                 pl[ra, 5, off + s * tw + tw - 1] = edge[s, 1]
         for a in range(4):                                 # patch rows 0-3: P[a, b]
             for k in range(run):
-                c0, c1, c2, c3, c4, c5 = bt_1d(pl[a, 0, k], pl[a, 1, k], pl[a, 2, k],
-                                               pl[a, 3, k], pl[a, 4, k], pl[a, 5, k])
-                sc[0, a, k] = c0
-                sc[1, a, k] = c1
-                sc[2, a, k] = c2
-                sc[3, a, k] = c3
-                sc[4, a, k] = c4
-                sc[5, a, k] = c5
+                _store(sc, 0, 1, a, k, bt_1d(pl[a, 0, k], pl[a, 1, k], pl[a, 2, k], pl[a, 3, k],
+                                             pl[a, 4, k], pl[a, 5, k]))
         for a in range(4, 6):                              # rows 4, 5: P[a - 4, b], next row
             for k in range(run):
                 q = k + nt
-                c0, c1, c2, c3, c4, c5 = bt_1d(pl[a - 4, 0, q], pl[a - 4, 1, q],
-                                               pl[a - 4, 2, q], pl[a - 4, 3, q],
-                                               pl[a - 4, 4, q], pl[a - 4, 5, q])
-                sc[0, a, k] = c0
-                sc[1, a, k] = c1
-                sc[2, a, k] = c2
-                sc[3, a, k] = c3
-                sc[4, a, k] = c4
-                sc[5, a, k] = c5
+                _store(sc, 0, 1, a, k, bt_1d(pl[a - 4, 0, q], pl[a - 4, 1, q], pl[a - 4, 2, q],
+                                             pl[a - 4, 3, q], pl[a - 4, 4, q], pl[a - 4, 5, q]))
         for beta in range(6):
             for k in range(run):
-                r0, r1, r2, r3, r4, r5 = bt_1d(sc[beta, 0, k], sc[beta, 1, k], sc[beta, 2, k],
-                                               sc[beta, 3, k], sc[beta, 4, k], sc[beta, 5, k])
-                v[beta, c, k] = r0
-                v[6 + beta, c, k] = r1
-                v[12 + beta, c, k] = r2
-                v[18 + beta, c, k] = r3
-                v[24 + beta, c, k] = r4
-                v[30 + beta, c, k] = r5
+                _store(v, beta, 6, c, k, bt_1d(sc[beta, 0, k], sc[beta, 1, k], sc[beta, 2, k],
+                                               sc[beta, 3, k], sc[beta, 4, k], sc[beta, 5, k]))
 
 
 @jit.kernel
@@ -263,21 +241,13 @@ def winograd_output(m, bias, has_bias, th, tw, out):
                 m[7, o, k] = m[7, o, k] + bias[o]
         for beta in range(6):
             for k in range(run):
-                t0, t1, t2, t3 = at_1d(m[beta, o, k], m[6 + beta, o, k], m[12 + beta, o, k],
-                                       m[18 + beta, o, k], m[24 + beta, o, k],
-                                       m[30 + beta, o, k])
-                t[0, beta, k] = t0
-                t[1, beta, k] = t1
-                t[2, beta, k] = t2
-                t[3, beta, k] = t3
+                _store(t, 0, 1, beta, k, at_1d(m[beta, o, k], m[6 + beta, o, k], m[12 + beta, o, k],
+                                               m[18 + beta, o, k], m[24 + beta, o, k],
+                                               m[30 + beta, o, k]))
         for r in range(4):
             for k in range(run):
-                y0, y1, y2, y3 = at_1d(t[r, 0, k], t[r, 1, k], t[r, 2, k], t[r, 3, k],
-                                       t[r, 4, k], t[r, 5, k])
-                y[0, r, k] = y0
-                y[1, r, k] = y1
-                y[2, r, k] = y2
-                y[3, r, k] = y3
+                _store(y, 0, 1, r, k, at_1d(t[r, 0, k], t[r, 1, k], t[r, 2, k], t[r, 3, k],
+                                            t[r, 4, k], t[r, 5, k]))
         for p in range(oh):
             r, off = p & 3, (p >> 2) * nt
             for k in range(nt):
@@ -309,24 +279,12 @@ def winograd_output_adjoint(g, th, tw, dm):
         for r in range(4):
             flat = rows[r].reshape(run * 4)                # [4K + u]: tile K's column u
             for k in range(run):
-                e0, e1, e2, e3, e4, e5 = a_1d(flat[4 * k], flat[4 * k + 1], flat[4 * k + 2],
-                                              flat[4 * k + 3])
-                e[0, r, k] = e0
-                e[1, r, k] = e1
-                e[2, r, k] = e2
-                e[3, r, k] = e3
-                e[4, r, k] = e4
-                e[5, r, k] = e5
+                _store(e, 0, 1, r, k, a_1d(flat[4 * k], flat[4 * k + 1], flat[4 * k + 2],
+                                           flat[4 * k + 3]))
         for beta in range(6):
             for k in range(run):
-                c0, c1, c2, c3, c4, c5 = a_1d(e[beta, 0, k], e[beta, 1, k], e[beta, 2, k],
-                                              e[beta, 3, k])
-                dm[beta, o, k] = c0
-                dm[6 + beta, o, k] = c1
-                dm[12 + beta, o, k] = c2
-                dm[18 + beta, o, k] = c3
-                dm[24 + beta, o, k] = c4
-                dm[30 + beta, o, k] = c5
+                _store(dm, beta, 6, o, k, a_1d(e[beta, 0, k], e[beta, 1, k], e[beta, 2, k],
+                                               e[beta, 3, k]))
 
 
 @jit.kernel
@@ -348,25 +306,13 @@ def winograd_input_adjoint(dv, top, left, th, tw, dx):
     for c in range(c_in):
         for beta in range(6):
             for k in range(run):
-                a0, a1, a2, a3, a4, a5 = b_1d(dv[beta, c, k], dv[6 + beta, c, k],
+                _store(e, 0, 1, beta, k, b_1d(dv[beta, c, k], dv[6 + beta, c, k],
                                               dv[12 + beta, c, k], dv[18 + beta, c, k],
-                                              dv[24 + beta, c, k], dv[30 + beta, c, k])
-                e[0, beta, k] = a0
-                e[1, beta, k] = a1
-                e[2, beta, k] = a2
-                e[3, beta, k] = a3
-                e[4, beta, k] = a4
-                e[5, beta, k] = a5
+                                              dv[24 + beta, c, k], dv[30 + beta, c, k]))
         for a in range(6):
             for k in range(run):
-                b0, b1, b2, b3, b4, b5 = b_1d(e[a, 0, k], e[a, 1, k], e[a, 2, k], e[a, 3, k],
-                                              e[a, 4, k], e[a, 5, k])
-                f[0, a, k] = b0
-                f[1, a, k] = b1
-                f[2, a, k] = b2
-                f[3, a, k] = b3
-                f[4, a, k] = b4
-                f[5, a, k] = b5
+                _store(f, 0, 1, a, k, b_1d(e[a, 0, k], e[a, 1, k], e[a, 2, k], e[a, 3, k],
+                                           e[a, 4, k], e[a, 5, k]))
         for b in range(6):
             for ra in range(2):                # P[r, b] = f[b, r] + f[b, r + 4] one tile row down
                 for k in range(nt):
